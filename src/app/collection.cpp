@@ -1,0 +1,47 @@
+#include "app/collection.hpp"
+
+#include "collect/registry.hpp"
+#include "core/clock.hpp"
+#include "core/reserve.hpp"
+
+namespace edgestat {
+namespace {
+
+constexpr FamilyDesc kBuildInfo{"edgestat_build_info",
+                                "A metric with a constant '1' value labeled by version, revision and target.",
+                                MetricType::Gauge};
+constexpr FamilyDesc kRefused{
+    "edgestat_snapshot_refused_samples_total",
+    "Samples refused because the snapshot was full (raise [limits] max_samples, max_families or snapshot_arena_bytes).",
+    MetricType::Counter};
+
+}  // namespace
+
+Collection::~Collection() { release_array(scratch_, scratch_cap_); }
+
+bool Collection::init(const Config& c) {
+  SnapshotLimits lim;
+  lim.max_families = static_cast<uint32_t>(c.limits.max_families);
+  lim.max_samples = static_cast<uint32_t>(c.limits.max_samples);
+  lim.arena_bytes = static_cast<uint32_t>(c.limits.snapshot_arena_bytes);
+  scratch_cap_ = c.collect.read_buffer_bytes;
+  scratch_ = reserve_array<char>(scratch_cap_);
+  mask_ = enabled_collectors(c);
+  return snap_.init(lim) && scratch_;
+}
+
+void Collection::refresh(const Config& c) {
+  int64_t t0 = monotonic_ns();
+  snap_.clear();
+  run_collectors(c, mask_, snap_, scratch_, scratch_cap_);
+  snap_.set_collector(kSelfCollectorId);
+  Label build[] = {{"version", EDGESTAT_VERSION}, {"revision", EDGESTAT_REVISION}, {"target", EDGESTAT_TARGET}};
+  snap_.add(kBuildInfo, 1, build, 3);
+  refused_total_ += snap_.refused();
+  snap_.add(kRefused, static_cast<double>(refused_total_));
+  snap_.timestamp_ms = realtime_ns() / 1000000;
+  snap_.finish();
+  last_duration_s_ = static_cast<double>(monotonic_ns() - t0) / 1e9;
+}
+
+}  // namespace edgestat

@@ -1,0 +1,57 @@
+#pragma once
+// File and directory reading for collectors: whole files into caller-owned
+// fixed buffers, directory entries through getdents64 into a fixed buffer
+// (opendir would malloc a DIR on every scrape). This is the only I/O the
+// collectors do; everything they parse is a (pointer, length) view.
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <string_view>
+
+#include "core/fixed_string.hpp"
+#include "core/status.hpp"
+
+namespace edgestat {
+
+// Paths longer than this are refused with an error naming the path; /proc
+// and /sys paths are short, and fixture roots add a little.
+inline constexpr size_t kMaxPath = 512;
+using PathBuf = FixedString<kMaxPath>;
+
+// Joins parts into one path ("/proc" + "/" + "stat"); false if too long.
+bool join_path(PathBuf& out, std::initializer_list<std::string_view> parts);
+
+// Reads the whole file. A file larger than cap is an error (never a silent
+// truncation): the message names the file and the buffer size to raise.
+Status read_file(const char* path, char* buf, size_t cap, size_t* len);
+
+// Reads a small sysfs/procfs attribute and trims trailing whitespace.
+// Returns false when the file is missing or unreadable or too long.
+bool read_attr(const char* path, char* buf, size_t cap, std::string_view* out);
+bool read_attr_u64(const char* path, uint64_t* v);
+bool read_attr_i64(const char* path, int64_t* v);
+
+// Iterates a directory's entries (skipping "." and "..") without malloc.
+class DirReader {
+ public:
+  // Large enough for a few hundred entries per getdents64 call.
+  static constexpr size_t kBufferBytes = 8192;
+
+  explicit DirReader(const char* path);
+  ~DirReader();
+  DirReader(const DirReader&) = delete;
+  DirReader& operator=(const DirReader&) = delete;
+
+  bool ok() const { return fd_ >= 0; }
+  int error() const { return err_; }
+  // Next entry name; false at the end. d_type is DT_* (may be DT_UNKNOWN).
+  bool next(std::string_view* name, unsigned char* d_type = nullptr);
+
+ private:
+  int fd_ = -1;
+  int err_ = 0;
+  size_t pos_ = 0, len_ = 0;
+  alignas(8) char buf_[kBufferBytes];
+};
+
+}  // namespace edgestat

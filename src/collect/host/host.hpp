@@ -1,0 +1,27 @@
+#pragma once
+// Host collectors, one file each under collect/host/, named and with the
+// metrics of node_exporter 1.x's collectors of the same name.
+#include "collect/collector.hpp"
+
+namespace edgestat {
+
+Status collect_conntrack(CollectContext& ctx);
+Status collect_cpu(CollectContext& ctx);
+Status collect_diskstats(CollectContext& ctx);
+Status collect_entropy(CollectContext& ctx);
+Status collect_filefd(CollectContext& ctx);
+Status collect_filesystem(CollectContext& ctx);
+Status collect_hwmon(CollectContext& ctx);
+Status collect_loadavg(CollectContext& ctx);
+Status collect_meminfo(CollectContext& ctx);
+Status collect_netclass(CollectContext& ctx);
+Status collect_netdev(CollectContext& ctx);
+Status collect_pressure(CollectContext& ctx);
+Status collect_stat(CollectContext& ctx);
+Status collect_textfile(CollectContext& ctx);
+Status collect_thermal_zone(CollectContext& ctx);
+Status collect_time(CollectContext& ctx);
+Status collect_uname(CollectContext& ctx);
+Status collect_vmstat(CollectContext& ctx);
+
+}  // namespace edgestat

@@ -1,0 +1,39 @@
+// node_exporter's stat collector: interrupts, context switches, forks,
+// boot time and process states from /proc/stat.
+#include "collect/fs.hpp"
+#include "collect/host/host.hpp"
+#include "collect/host/proc_stat_parse.hpp"
+#include "config/config.hpp"
+
+namespace edgestat {
+namespace {
+
+constexpr FamilyDesc kIntr{"node_intr_total", "Total number of interrupts serviced.", MetricType::Counter};
+constexpr FamilyDesc kCtxt{"node_context_switches_total", "Total number of context switches.",
+                           MetricType::Counter};
+constexpr FamilyDesc kForks{"node_forks_total", "Total number of forks.", MetricType::Counter};
+constexpr FamilyDesc kBoot{"node_boot_time_seconds", "Node boot time, in unixtime.", MetricType::Gauge};
+constexpr FamilyDesc kRunning{"node_procs_running", "Number of processes in runnable state.", MetricType::Gauge};
+constexpr FamilyDesc kBlocked{"node_procs_blocked", "Number of processes blocked waiting for I/O to complete.",
+                              MetricType::Gauge};
+
+}  // namespace
+
+Status collect_stat(CollectContext& ctx) {
+  PathBuf path;
+  if (!join_path(path, {ctx.config.path.procfs.view(), "/stat"})) return Status::error("procfs path too long");
+  size_t n = 0;
+  if (Status st = read_file(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
+  StatSummary s;
+  if (!parse_stat_summary(std::string_view(ctx.scratch, n), &s))
+    return Status::error("%s: missing ctxt or btime line", path.c_str());
+  if (s.has_intr) ctx.out.add(kIntr, static_cast<double>(s.intr));
+  ctx.out.add(kCtxt, static_cast<double>(s.ctxt));
+  if (s.has_processes) ctx.out.add(kForks, static_cast<double>(s.processes));
+  ctx.out.add(kBoot, static_cast<double>(s.btime));
+  if (s.has_running) ctx.out.add(kRunning, static_cast<double>(s.procs_running));
+  if (s.has_blocked) ctx.out.add(kBlocked, static_cast<double>(s.procs_blocked));
+  return Status::ok();
+}
+
+}  // namespace edgestat

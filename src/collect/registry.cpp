@@ -1,0 +1,97 @@
+#include "collect/registry.hpp"
+
+#include <array>
+
+#include "collect/host/host.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/log.hpp"
+
+namespace edgestat {
+namespace {
+
+// Sorted by name; the default set is node_exporter's for these collectors.
+constexpr CollectorDesc kCollectors[] = {
+    {"conntrack", true, collect_conntrack},
+    {"cpu", true, collect_cpu},
+    {"diskstats", true, collect_diskstats},
+    {"entropy", true, collect_entropy},
+    {"filefd", true, collect_filefd},
+    {"filesystem", true, collect_filesystem},
+    {"hwmon", true, collect_hwmon},
+    {"loadavg", true, collect_loadavg},
+    {"meminfo", true, collect_meminfo},
+    {"netclass", true, collect_netclass},
+    {"netdev", true, collect_netdev},
+    {"pressure", true, collect_pressure},
+    {"stat", true, collect_stat},
+    {"textfile", true, collect_textfile},
+    {"thermal_zone", true, collect_thermal_zone},
+    {"time", true, collect_time},
+    {"uname", true, collect_uname},
+    {"vmstat", true, collect_vmstat},
+};
+constexpr size_t kCount = sizeof kCollectors / sizeof kCollectors[0];
+static_assert(kCount < kSelfCollectorId, "collector ids must stay below the self id");
+
+constexpr std::array<std::string_view, kCount> make_names() {
+  std::array<std::string_view, kCount> a{};
+  for (size_t i = 0; i < kCount; ++i) a[i] = kCollectors[i].name;
+  return a;
+}
+constexpr std::array<std::string_view, kCount> kNames = make_names();
+
+bool g_failing[kCount];  // loop thread only
+
+constexpr FamilyDesc kDuration{"node_scrape_collector_duration_seconds",
+                               "node_exporter: Duration of a collector scrape.", MetricType::Gauge};
+constexpr FamilyDesc kSuccess{"node_scrape_collector_success", "node_exporter: Whether a collector succeeded.",
+                              MetricType::Gauge};
+
+}  // namespace
+
+std::span<const CollectorDesc> collectors() { return kCollectors; }
+std::span<const std::string_view> collector_names() { return kNames; }
+
+int find_collector(std::string_view name) {
+  for (size_t i = 0; i < kCount; ++i)
+    if (kCollectors[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+uint64_t enabled_collectors(const Config& c) {
+  uint64_t mask = 0;
+  for (size_t i = 0; i < kCount; ++i) {
+    int8_t sw = c.collector_switch[i];
+    bool on = sw >= 0 ? sw == 1 : (!c.collector_disable_defaults && kCollectors[i].default_enabled);
+    if (on) mask |= uint64_t{1} << i;
+  }
+  return mask;
+}
+
+void run_collectors(const Config& c, uint64_t mask, Snapshot& snap, char* scratch, size_t scratch_cap) {
+  CollectContext ctx{c, snap, scratch, scratch_cap};
+  for (size_t i = 0; i < kCount; ++i) {
+    if (!((mask >> i) & 1)) continue;
+    const CollectorDesc& d = kCollectors[i];
+    snap.set_collector(static_cast<uint8_t>(i));
+    uint32_t mark = snap.mark();
+    int64_t t0 = monotonic_ns();
+    Status st = d.collect(ctx);
+    double secs = static_cast<double>(monotonic_ns() - t0) / 1e9;
+    if (!st) snap.rollback(mark);
+    // Log changes of state only: a router without PSI would otherwise log
+    // the same failure on every scrape.
+    if (!st && !g_failing[i]) {
+      log_warn("collector failed", {{"collector", d.name}, {"duration_seconds", secs}, {"err", st.message()}});
+    } else if (st && g_failing[i]) {
+      log_info("collector recovered", {{"collector", d.name}});
+    }
+    g_failing[i] = !st;
+    Label l{"collector", d.name};
+    snap.add(kDuration, secs, &l, 1);
+    snap.add(kSuccess, st ? 1 : 0, &l, 1);
+  }
+}
+
+}  // namespace edgestat

@@ -1,0 +1,24 @@
+#pragma once
+// The one list of collectors. A collector's id is its index here; ids
+// index the collect[]/exclude[] mask and Config::collector_switch.
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "collect/collector.hpp"
+
+namespace edgestat {
+
+std::span<const CollectorDesc> collectors();
+std::span<const std::string_view> collector_names();
+int find_collector(std::string_view name);
+
+// Bit i set = collector i enabled by the config.
+uint64_t enabled_collectors(const Config& c);
+
+// Runs every collector in mask into snap (cleared first), each timed and
+// reported as node_scrape_collector_{duration_seconds,success}; a failing
+// collector's samples are rolled back and it is logged, nothing else stops.
+void run_collectors(const Config& c, uint64_t mask, Snapshot& snap, char* scratch, size_t scratch_cap);
+
+}  // namespace edgestat

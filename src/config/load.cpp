@@ -1,0 +1,304 @@
+#include "config/load.hpp"
+
+#include <arpa/inet.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "collect/fs.hpp"
+#include "config/ini.hpp"
+#include "config/schema.hpp"
+#include "config/values.hpp"
+#include "core/reserve.hpp"
+#include "core/scan.hpp"
+
+namespace edgestat {
+namespace {
+
+// A config file larger than this is not a config file.
+constexpr size_t kMaxConfigBytes = 256 * 1024;
+
+size_t key_index(const KeySpec* k) { return static_cast<size_t>(k - config_keys().data()); }
+
+bool test_bit(const uint64_t* bits, size_t i) { return (bits[i / 64] >> (i % 64)) & 1; }
+void set_bit(uint64_t* bits, size_t i) { bits[i / 64] |= uint64_t{1} << (i % 64); }
+
+char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+// EDGESTAT_<SECTION>_<KEY> with '.' and '-' as '_', upper case.
+void env_name(FixedString<128>& out, std::string_view section, std::string_view key) {
+  out.assign("EDGESTAT_");
+  for (char c : section) out.push_back(c == '.' || c == '-' ? '_' : upper(c));
+  out.push_back('_');
+  for (char c : key) out.push_back(c == '.' || c == '-' ? '_' : upper(c));
+}
+
+}  // namespace
+
+void ConfigErrors::add(const char* fmt, ...) {
+  if (items.full()) {
+    ++unlisted;
+    return;
+  }
+  char buf[400];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  items.emplace_back(std::string_view(buf));
+}
+
+ConfigLoader::ConfigLoader(Config& c, ConfigErrors& e, std::span<const std::string_view> collector_names)
+    : c_(c), e_(e), collectors_(collector_names) {
+}
+
+void ConfigLoader::apply_defaults() {
+  for (const KeySpec& k : config_keys()) {
+    const char* why = "";
+    if (!set_key(c_, k, k.default_value, false, &why))
+      e_.add("built-in default for [%.*s] %.*s is invalid: %s", int(k.section.size()), k.section.data(),
+             int(k.key.size()), k.key.data(), why);
+  }
+  c_.collector_switch.fill(-1);
+  c_.source.assign("embedded defaults");
+}
+
+bool ConfigLoader::set(std::string_view section, std::string_view key, std::string_view value, bool append,
+                       const char* origin_fmt, std::string_view origin, uint32_t line) {
+  // origin_fmt prints where: "%.*s:%u" for files, "%.*s" for env and flags.
+  char where[300];
+  std::snprintf(where, sizeof where, origin_fmt, int(origin.size()), origin.data(), line);
+  if (section == kCollectorSection && key != "disable_defaults") {
+    for (size_t i = 0; i < collectors_.size(); ++i) {
+      if (collectors_[i] == key) {
+        bool on = false;
+        const char* why = "";
+        if (!parse_bool_value(value, &on, &why)) {
+          e_.add("%s: [collector] %.*s = \"%.*s\": %s", where, int(key.size()), key.data(), int(value.size()),
+                 value.data(), why);
+          return false;
+        }
+        c_.collector_switch[i] = on ? 1 : 0;
+        return true;
+      }
+    }
+    e_.add("%s: [collector] %.*s: no such collector", where, int(key.size()), key.data());
+    return false;
+  }
+  const KeySpec* k = find_key(section, key);
+  if (!k) {
+    e_.add("%s: unknown key [%.*s] %.*s", where, int(section.size()), section.data(), int(key.size()), key.data());
+    return false;
+  }
+  const char* why = "";
+  if (!set_key(c_, *k, value, append, &why)) {
+    e_.add("%s: [%.*s] %.*s = \"%.*s\": %s", where, int(section.size()), section.data(), int(key.size()),
+           key.data(), int(value.size() > 120 ? 120 : value.size()), value.data(), why);
+    return false;
+  }
+  return true;
+}
+
+void ConfigLoader::apply_ini(std::string_view text, std::string_view origin) {
+  IniReader r(text);
+  IniEntry e;
+  for (;;) {
+    IniStatus st = r.next(&e);
+    if (st == IniStatus::End) break;
+    if (st == IniStatus::Error) {
+      e_.add("%.*s:%u: %s", int(origin.size()), origin.data(), r.line(), r.error());
+      continue;
+    }
+    if (e.section == kCollectorSection && e.key != "disable_defaults") {
+      // Duplicate collector switches are as wrong as duplicate keys.
+      for (size_t i = 0; i < collectors_.size(); ++i) {
+        if (collectors_[i] == e.key) {
+          if ((collector_seen_file_ >> i) & 1)
+            e_.add("%.*s:%u: [collector] %.*s set twice", int(origin.size()), origin.data(), e.line,
+                   int(e.key.size()), e.key.data());
+          collector_seen_file_ |= uint64_t{1} << i;
+        }
+      }
+    } else if (const KeySpec* k = find_key(e.section, e.key)) {
+      size_t i = key_index(k);
+      if (test_bit(file_seen_, i)) {
+        e_.add("%.*s:%u: [%.*s] %.*s set twice", int(origin.size()), origin.data(), e.line, int(e.section.size()),
+               e.section.data(), int(e.key.size()), e.key.data());
+        continue;
+      }
+      set_bit(file_seen_, i);
+    }
+    set(e.section, e.key, e.value, false, "%.*s:%u", origin, e.line);
+  }
+}
+
+void ConfigLoader::apply_file(const char* path) {
+  char* buf = static_cast<char*>(std::malloc(kMaxConfigBytes));  // start-up only, freed below
+  if (!buf) {
+    e_.add("%s: out of memory reading the config", path);
+    return;
+  }
+  size_t n = 0;
+  Status st = read_file(path, buf, kMaxConfigBytes, &n);
+  if (!st) {
+    e_.add("%s", st.c_str());
+  } else {
+    apply_ini(std::string_view(buf, n), path);
+    c_.source.assign(path);
+  }
+  std::free(buf);
+}
+
+void ConfigLoader::apply_env(char* const* envp) {
+  for (; envp && *envp; ++envp) {
+    std::string_view kv(*envp);
+    if (!starts_with(kv, "EDGESTAT_")) continue;
+    std::string_view name = next_field(kv, '=');
+    std::string_view value = kv;
+    bool matched = false;
+    FixedString<128> want;
+    for (const KeySpec& k : config_keys()) {
+      env_name(want, k.section, k.key);
+      if (want == name) {
+        set(k.section, k.key, value, false, "environment %.*s", name, 0);
+        matched = true;
+        break;
+      }
+    }
+    for (size_t i = 0; !matched && i < collectors_.size(); ++i) {
+      env_name(want, kCollectorSection, collectors_[i]);
+      if (want == name) {
+        set(kCollectorSection, collectors_[i], value, false, "environment %.*s", name, 0);
+        matched = true;
+      }
+    }
+    // Build scripts share the EDGESTAT_ prefix (EDGESTAT_CACHE), so an
+    // unknown variable is a warning, not an error.
+    if (!matched && name != "EDGESTAT_CACHE")
+      log_warn("ignoring unknown environment variable", {{"name", name}});
+  }
+}
+
+bool ConfigLoader::flag_needs_value(std::string_view name) {
+  if (starts_with(name, "no-")) return false;
+  size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos) return true;
+  FixedString<64> key;
+  for (char c : name.substr(dot + 1)) key.push_back(c == '-' ? '_' : c);
+  std::string_view section = name.substr(0, dot);
+  if (section == kCollectorSection) return false;  // --collector.cpu, --collector.disable-defaults
+  const KeySpec* k = find_key(section, key.view());
+  return !(k && k->kind == KeyKind::Bool);
+}
+
+bool ConfigLoader::apply_flag(std::string_view name, std::string_view value, bool has_value) {
+  bool negate = starts_with(name, "no-");
+  if (negate) name.remove_prefix(3);
+  size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos) {
+    e_.add("flag --%.*s: unknown flag (see edgestat --help)", int(name.size()), name.data());
+    return false;
+  }
+  std::string_view section = name.substr(0, dot);
+  FixedString<64> key;
+  for (char c : name.substr(dot + 1)) key.push_back(c == '-' ? '_' : c);
+  const KeySpec* k = find_key(section, key.view());
+  bool boolean = (k && k->kind == KeyKind::Bool) || (section == kCollectorSection && !k);
+  if (negate && !boolean) {
+    e_.add("flag --no-%.*s: only boolean flags can be negated", int(name.size()), name.data());
+    return false;
+  }
+  if (boolean && !has_value) value = negate ? "false" : "true";
+  bool append = false;
+  if (k && k->kind == KeyKind::List) {
+    size_t i = key_index(k);
+    append = test_bit(flag_seen_, i);
+    set_bit(flag_seen_, i);
+  }
+  FixedString<80> origin;
+  origin.assign("flag --");
+  origin.append(name);
+  return set(section, key.view(), value, append, "%.*s", origin.view(), 0);
+}
+
+void ConfigLoader::validate() {
+  std::string_view tp = c_.web.telemetry_path.view();
+  if (tp.empty() || tp[0] != '/')
+    e_.add("[web] telemetry_path = \"%.*s\": must start with '/'", int(tp.size()), tp.data());
+  for (std::string_view reserved : {"/", "/health", "/health/live", "/api/v1/snapshot"})
+    if (tp == reserved)
+      e_.add("[web] telemetry_path = \"%.*s\": collides with a built-in endpoint", int(tp.size()), tp.data());
+  if (c_.web.listen_address.empty()) e_.add("[web] listen_address: at least one address is needed");
+  for (const ConfigString& a : c_.web.listen_address) {
+    FixedString<64> host;
+    uint16_t port = 0;
+    const char* why = "";
+    if (!parse_listen_address(a.view(), &host, &port, &why))
+      e_.add("[web] listen_address \"%s\": %s", a.c_str(), why);
+  }
+  for (const ConfigString* p : {&c_.path.procfs, &c_.path.sysfs, &c_.path.rootfs})
+    if (p->empty() || p->view()[0] != '/') e_.add("[path] \"%s\": must be an absolute path", p->c_str());
+  if (c_.collect.scrape_max_age_ms > c_.collect.interval_ms)
+    e_.add("[collect] scrape_max_age (%llu ms) is longer than interval (%llu ms): scrapes would never refresh",
+           static_cast<unsigned long long>(c_.collect.scrape_max_age_ms),
+           static_cast<unsigned long long>(c_.collect.interval_ms));
+}
+
+bool parse_listen_address(std::string_view s, FixedString<64>* host, uint16_t* port, const char** why) {
+  std::string_view h, p;
+  if (!s.empty() && s[0] == '[') {
+    size_t close = s.find(']');
+    if (close == std::string_view::npos || close + 1 >= s.size() || s[close + 1] != ':') {
+      *why = "IPv6 addresses are written [addr]:port";
+      return false;
+    }
+    h = s.substr(1, close - 1);
+    p = s.substr(close + 2);
+    char tmp[64];
+    unsigned char addr[16];
+    if (h.size() >= sizeof tmp) {
+      *why = "host too long";
+      return false;
+    }
+    std::memcpy(tmp, h.data(), h.size());
+    tmp[h.size()] = '\0';
+    if (inet_pton(AF_INET6, tmp, addr) != 1) {
+      *why = "not an IPv6 address";
+      return false;
+    }
+  } else {
+    size_t colon = s.rfind(':');
+    if (colon == std::string_view::npos) {
+      *why = "expected host:port, e.g. :9100 or 127.0.0.1:9100";
+      return false;
+    }
+    h = s.substr(0, colon);
+    p = s.substr(colon + 1);
+    if (!h.empty() && h != "localhost") {
+      char tmp[64];
+      unsigned char addr[4];
+      if (h.size() >= sizeof tmp) {
+        *why = "host too long";
+        return false;
+      }
+      std::memcpy(tmp, h.data(), h.size());
+      tmp[h.size()] = '\0';
+      if (inet_pton(AF_INET, tmp, addr) != 1) {
+        *why = "host must be an IPv4 address, [IPv6], localhost or empty";
+        return false;
+      }
+    }
+  }
+  auto pv = parse_u64(p);
+  if (!pv || *pv == 0 || *pv > 65535) {
+    *why = "port must be 1-65535";
+    return false;
+  }
+  host->assign(h);
+  *port = static_cast<uint16_t>(*pv);
+  return true;
+}
+
+}  // namespace edgestat

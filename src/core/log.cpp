@@ -1,0 +1,131 @@
+#include "core/log.hpp"
+
+#include <unistd.h>
+
+#include <ctime>
+
+#include "core/clock.hpp"
+#include "core/json_writer.hpp"
+
+namespace edgestat {
+namespace {
+
+// Below PIPE_BUF so one write(2) to a pipe is atomic between threads.
+constexpr size_t kMaxLogLine = 4000;
+
+LogLevel g_level = LogLevel::Info;
+LogFormat g_format = LogFormat::Json;
+int g_fd = 2;
+
+void put_timestamp(OutBuffer& out) {
+  int64_t ns = realtime_ns();
+  time_t secs = static_cast<time_t>(ns / 1000000000);
+  struct tm tm;
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  out.put(std::string_view(buf, n));
+  int ms = static_cast<int>((ns / 1000000) % 1000);
+  char frac[5] = {'.', static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
+                  static_cast<char>('0' + ms % 10), 'Z'};
+  out.put(std::string_view(frac, 5));
+}
+
+// Text values are quoted when they contain blanks or quotes; control bytes
+// are escaped so a hostile value cannot forge a second log line.
+void put_text_value(OutBuffer& out, std::string_view v) {
+  bool quote = v.empty();
+  for (char c : v)
+    if (c == ' ' || c == '"' || c == '=' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) quote = true;
+  if (!quote) {
+    out.put(v);
+    return;
+  }
+  out.put('"');
+  json_escape(out, v);
+  out.put('"');
+}
+
+}  // namespace
+
+void log_configure(LogLevel level, LogFormat format, int fd) {
+  g_level = level;
+  g_format = format;
+  g_fd = fd;
+}
+
+bool log_enabled(LogLevel level) { return level >= g_level; }
+
+std::string_view log_level_name(LogLevel level) {
+  switch (level) {
+    case LogLevel::Debug: return "debug";
+    case LogLevel::Info: return "info";
+    case LogLevel::Warn: return "warn";
+    case LogLevel::Error: return "error";
+  }
+  return "info";
+}
+
+void log_write(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields) {
+  if (!log_enabled(level)) return;
+  char buf[kMaxLogLine + 1];
+  OutBuffer out(buf, kMaxLogLine);
+  if (g_format == LogFormat::Json) {
+    JsonWriter w(out);
+    w.begin_object();
+    char ts[40];
+    OutBuffer tsb(ts, sizeof ts);
+    put_timestamp(tsb);
+    w.field("ts", tsb.view());
+    w.field("level", log_level_name(level));
+    w.field("msg", msg);
+    for (const LogField& f : fields) {
+      switch (f.kind) {
+        case LogField::Kind::Str: w.field(f.key, f.s); break;
+        case LogField::Kind::Int: w.field_i64(f.key, f.i); break;
+        case LogField::Kind::Dbl: w.field_double(f.key, f.d); break;
+        case LogField::Kind::Bool: w.field(f.key, f.i != 0); break;
+      }
+    }
+    w.end_object();
+  } else {
+    put_timestamp(out);
+    out.put(' ');
+    out.put(log_level_name(level));
+    out.put(' ');
+    json_escape(out, msg);
+    for (const LogField& f : fields) {
+      out.put(' ');
+      out.put(f.key);
+      out.put('=');
+      switch (f.kind) {
+        case LogField::Kind::Str: put_text_value(out, f.s); break;
+        case LogField::Kind::Int: out.put_i64(f.i); break;
+        case LogField::Kind::Dbl: out.put_double(f.d); break;
+        case LogField::Kind::Bool: out.put(f.i ? "true" : "false"); break;
+      }
+    }
+  }
+  if (out.overflowed()) {
+    // A line that does not fit is cut and marked rather than dropped; JSON
+    // consumers get a line that says so instead of a broken object.
+    out.clear();
+    JsonWriter w(out);
+    w.begin_object();
+    w.field("level", log_level_name(level));
+    w.field("msg", msg.substr(0, 200));
+    w.field("log_truncated", true);
+    w.end_object();
+  }
+  size_t n = out.size();
+  buf[n++] = '\n';
+  const char* p = buf;
+  while (n > 0) {
+    ssize_t w = ::write(g_fd, p, n);
+    if (w <= 0) break;
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+}
+
+}  // namespace edgestat

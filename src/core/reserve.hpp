@@ -1,0 +1,33 @@
+#pragma once
+// Every long-lived buffer is taken through reserve() at start-up so the
+// agent can say in its `started` line how much memory its config reserves,
+// and so nothing else in the code calls malloc.
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+
+namespace edgestat {
+
+size_t reserved_bytes();
+void note_reserved(size_t n);
+
+// Zeroed array of n T, or nullptr if memory is short (callers report it).
+template <class T>
+T* reserve_array(size_t n) {
+  void* p = std::calloc(n ? n : 1, sizeof(T));
+  if (!p) return nullptr;
+  note_reserved(n * sizeof(T));
+  T* t = static_cast<T*>(p);
+  for (size_t i = 0; i < n; ++i) new (t + i) T();
+  return t;
+}
+
+template <class T>
+void release_array(T* p, size_t n) {
+  if (!p) return;
+  for (size_t i = 0; i < n; ++i) p[i].~T();
+  std::free(p);
+  note_reserved(0 - n * sizeof(T));
+}
+
+}  // namespace edgestat

@@ -1,0 +1,63 @@
+#pragma once
+// Tokenising helpers for /proc, /sys and config text. They never read past
+// the view they are given and never allocate; a missing or malformed field
+// shows up as an empty view or nullopt, so parsers decide what it means.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "core/number.hpp"
+
+namespace edgestat {
+
+inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Splits off the text up to sep (excluded) and advances s past it.
+inline std::string_view next_field(std::string_view& s, char sep) {
+  size_t i = s.find(sep);
+  std::string_view f = s.substr(0, i);
+  s = i == std::string_view::npos ? std::string_view() : s.substr(i + 1);
+  return f;
+}
+
+inline bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+inline bool ends_with(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+class Scanner {
+ public:
+  explicit Scanner(std::string_view s) : s_(s) {}
+
+  bool at_end() const { return s_.empty(); }
+  std::string_view rest() const { return s_; }
+
+  // Next line without its '\n'; the final line needs no newline.
+  std::string_view line() { return next_field(s_, '\n'); }
+
+  // Next run of non-blank characters on the current text (spaces and tabs
+  // separate tokens; newlines count as blanks too, so use on one line).
+  std::string_view token() {
+    while (!s_.empty() && is_space(s_.front())) s_.remove_prefix(1);
+    size_t i = 0;
+    while (i < s_.size() && !is_space(s_[i])) ++i;
+    std::string_view t = s_.substr(0, i);
+    s_.remove_prefix(i);
+    return t;
+  }
+
+  std::optional<uint64_t> u64() { return parse_u64(token()); }
+  std::optional<int64_t> i64() { return parse_i64(token()); }
+  std::optional<double> f64() { return parse_double(token()); }
+
+ private:
+  std::string_view s_;
+};
+
+}  // namespace edgestat

@@ -1,0 +1,97 @@
+// Prometheus text format 0.0.4 and OpenMetrics 1.0 from one walk over the
+// snapshot: the two differ only in the TYPE/HELP family name for counters,
+// the spelling of the untyped type, quote escaping in HELP, and "# EOF".
+#include "core/utf8.hpp"
+#include "metrics/render.hpp"
+#include "core/scan.hpp"
+
+namespace edgestat {
+namespace {
+
+void put_help(OutBuffer& out, std::string_view help, bool openmetrics) {
+  for (size_t i = 0; i < help.size();) {
+    char c = help[i];
+    if (c == '\\') {
+      out.put("\\\\"), ++i;
+    } else if (c == '\n') {
+      out.put("\\n"), ++i;
+    } else if (c == '"' && openmetrics) {
+      out.put("\\\""), ++i;
+    } else if (static_cast<unsigned char>(c) < 0x80) {
+      out.put(c), ++i;
+    } else {
+      size_t k = utf8_sequence_length(help, i);
+      out.put(k ? help.substr(i, k) : kReplacementChar);
+      i += k ? k : 1;
+    }
+  }
+}
+
+std::string_view suffix(SampleKind k) {
+  switch (k) {
+    case SampleKind::Bucket: return "_bucket";
+    case SampleKind::Sum: return "_sum";
+    case SampleKind::Count: return "_count";
+    default: return {};
+  }
+}
+
+bool included(const Sample& s, uint64_t mask) { return (mask >> s.collector) & 1 || s.collector == kSelfCollectorId; }
+
+}  // namespace
+
+void render_exposition(const Snapshot& snap, ExpositionFormat fmt, uint64_t mask, OutBuffer& out) {
+  const bool om = fmt == ExpositionFormat::OpenMetrics100;
+  for (size_t fi = 0; fi < snap.family_count(); ++fi) {
+    const Family& f = snap.family(fi);
+    auto samples = snap.samples(f);
+    bool any = false;
+    for (const Sample& s : samples) any = any || included(s, mask);
+    if (!any) continue;
+    // OpenMetrics names a counter family without its _total suffix and
+    // requires the suffix on every sample of it.
+    std::string_view fam_name = f.name;
+    bool add_total = false;
+    if (om && f.type == MetricType::Counter) {
+      if (ends_with(fam_name, "_total")) {
+        fam_name.remove_suffix(6);
+      } else {
+        add_total = true;
+      }
+    }
+    out.put("# HELP ");
+    out.put(fam_name);
+    out.put(' ');
+    put_help(out, f.help, om);
+    out.put("\n# TYPE ");
+    out.put(fam_name);
+    out.put(' ');
+    out.put(om ? type_name_openmetrics(f.type) : type_name_text(f.type));
+    out.put('\n');
+    for (const Sample& s : samples) {
+      if (!included(s, mask)) continue;
+      out.put(f.name);
+      if (add_total) out.put("_total");
+      out.put(suffix(s.kind));
+      std::string_view labels = snap.labels(s);
+      bool bound = s.kind == SampleKind::Bucket || s.kind == SampleKind::Quantile;
+      if (!labels.empty() || bound) {
+        out.put('{');
+        out.put(labels);
+        if (bound) {
+          if (!labels.empty()) out.put(',');
+          out.put(s.kind == SampleKind::Bucket ? "le=\"" : "quantile=\"");
+          out.put_double(s.bound);
+          out.put('"');
+        }
+        out.put('}');
+      }
+      out.put(' ');
+      out.put_double(s.value);
+      out.put('\n');
+    }
+  }
+  if (om) out.put("# EOF\n");
+}
+
+}  // namespace edgestat

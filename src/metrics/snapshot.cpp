@@ -1,0 +1,232 @@
+#include "metrics/snapshot.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/reserve.hpp"
+#include "core/utf8.hpp"
+
+namespace edgestat {
+namespace {
+
+uint32_t hash_name(std::string_view s) {
+  uint32_t h = 2166136261u;  // FNV-1a: short keys, no need for more
+  for (unsigned char c : s) h = (h ^ c) * 16777619u;
+  return h;
+}
+
+uint32_t pow2_at_least(uint32_t n) {
+  uint32_t p = 1;
+  while (p < n) p <<= 1;
+  return p;
+}
+
+// Escaping per the text format: backslash, double quote and newline; bytes
+// that are not valid UTF-8 become U+FFFD so the exposition stays valid.
+size_t escaped_size(std::string_view v) {
+  size_t n = 0;
+  for (size_t i = 0; i < v.size();) {
+    char c = v[i];
+    if (c == '\\' || c == '"' || c == '\n') {
+      n += 2, ++i;
+    } else if (static_cast<unsigned char>(c) < 0x80) {
+      n += 1, ++i;
+    } else {
+      size_t k = utf8_sequence_length(v, i);
+      n += k ? k : kReplacementChar.size();
+      i += k ? k : 1;
+    }
+  }
+  return n;
+}
+
+char* escape_into(char* p, std::string_view v) {
+  for (size_t i = 0; i < v.size();) {
+    char c = v[i];
+    if (c == '\\' || c == '"') {
+      *p++ = '\\', *p++ = c, ++i;
+    } else if (c == '\n') {
+      *p++ = '\\', *p++ = 'n', ++i;
+    } else if (static_cast<unsigned char>(c) < 0x80) {
+      *p++ = c, ++i;
+    } else {
+      size_t k = utf8_sequence_length(v, i);
+      std::string_view src = k ? v.substr(i, k) : kReplacementChar;
+      std::memcpy(p, src.data(), src.size());
+      p += src.size();
+      i += k ? k : 1;
+    }
+  }
+  return p;
+}
+
+int kind_order(SampleKind k) {
+  switch (k) {
+    case SampleKind::Plain:
+    case SampleKind::Bucket:
+    case SampleKind::Quantile: return 0;
+    case SampleKind::Sum: return 1;
+    case SampleKind::Count: return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Snapshot::~Snapshot() {
+  release_array(families_, lim_.max_families);
+  release_array(order_, lim_.max_families);
+  release_array(index_, index_mask_ + 1);
+  release_array(samples_, lim_.max_samples);
+  release_array(arena_, lim_.arena_bytes);
+}
+
+bool Snapshot::init(const SnapshotLimits& limits) {
+  lim_ = limits;
+  uint32_t index_size = pow2_at_least(limits.max_families * 2);
+  index_mask_ = index_size - 1;
+  families_ = reserve_array<Family>(limits.max_families);
+  order_ = reserve_array<uint32_t>(limits.max_families);
+  index_ = reserve_array<uint32_t>(index_size);
+  samples_ = reserve_array<Sample>(limits.max_samples);
+  arena_ = reserve_array<char>(limits.arena_bytes);
+  clear();
+  return families_ && order_ && index_ && samples_ && arena_;
+}
+
+size_t Snapshot::reserved_bytes() const {
+  return lim_.max_families * (sizeof(Family) + sizeof(uint32_t)) + (index_mask_ + 1) * sizeof(uint32_t) +
+         lim_.max_samples * sizeof(Sample) + lim_.arena_bytes;
+}
+
+void Snapshot::clear() {
+  if (index_) std::memset(index_, 0, (index_mask_ + 1) * sizeof(uint32_t));
+  nfamilies_ = nsamples_ = arena_len_ = 0;
+  refused_ = 0;
+  last_desc_ = nullptr;
+  last_family_ = -1;
+  collector_ = kSelfCollectorId;
+}
+
+void Snapshot::rollback(uint32_t mark) {
+  if (mark < nsamples_) nsamples_ = mark;
+}
+
+char* Snapshot::arena_alloc(size_t n) {
+  if (n > lim_.arena_bytes - arena_len_) return nullptr;
+  char* p = arena_ + arena_len_;
+  arena_len_ += static_cast<uint32_t>(n);
+  return p;
+}
+
+int Snapshot::find(std::string_view name) const {
+  for (uint32_t h = hash_name(name) & index_mask_;; h = (h + 1) & index_mask_) {
+    uint32_t slot = index_[h];
+    if (slot == 0) return -1;
+    if (families_[slot - 1].name == name) return static_cast<int>(slot - 1);
+  }
+}
+
+bool Snapshot::family_type(std::string_view name, MetricType* t) const {
+  int i = find(name);
+  if (i < 0) return false;
+  *t = families_[i].type;
+  return true;
+}
+
+int Snapshot::intern(std::string_view name, std::string_view help, MetricType t, bool copy) {
+  uint32_t h = hash_name(name) & index_mask_;
+  for (;; h = (h + 1) & index_mask_) {
+    uint32_t slot = index_[h];
+    if (slot == 0) break;
+    Family& f = families_[slot - 1];
+    if (f.name == name) return f.type == t ? static_cast<int>(slot - 1) : -1;
+  }
+  if (nfamilies_ == lim_.max_families) return -1;
+  if (copy) {
+    char* n = arena_alloc(name.size() + help.size());
+    if (!n) return -1;
+    std::memcpy(n, name.data(), name.size());
+    std::memcpy(n + name.size(), help.data(), help.size());
+    name = {n, name.size()};
+    help = {n + name.size(), help.size()};
+  }
+  Family& f = families_[nfamilies_];
+  f = Family{name, help, t, 0, 0};
+  index_[h] = ++nfamilies_;
+  return static_cast<int>(nfamilies_ - 1);
+}
+
+bool Snapshot::push(int fam, SampleKind kind, double bound, double v, const Label* labels, size_t n) {
+  if (fam < 0 || nsamples_ == lim_.max_samples) {
+    ++refused_;
+    return false;
+  }
+  size_t need = 0;
+  for (size_t i = 0; i < n; ++i) need += labels[i].name.size() + 3 + escaped_size(labels[i].value) + (i ? 1 : 0);
+  // Label sets are bounded by what a uint16 offset can hold; 64 KiB of
+  // labels on one sample is a bug or an attack either way.
+  if (need > UINT16_MAX) {
+    ++refused_;
+    return false;
+  }
+  char* start = arena_alloc(need);
+  if (!start) {
+    ++refused_;
+    return false;
+  }
+  char* p = start;
+  for (size_t i = 0; i < n; ++i) {
+    if (i) *p++ = ',';
+    std::memcpy(p, labels[i].name.data(), labels[i].name.size());
+    p += labels[i].name.size();
+    *p++ = '=';
+    *p++ = '"';
+    p = escape_into(p, labels[i].value);
+    *p++ = '"';
+  }
+  samples_[nsamples_++] = Sample{static_cast<uint32_t>(fam), static_cast<uint32_t>(start - arena_),
+                                 static_cast<uint16_t>(need), kind, collector_, bound, v};
+  return true;
+}
+
+bool Snapshot::add(const FamilyDesc& f, SampleKind kind, double bound, double v, const Label* labels, size_t n) {
+  if (&f != last_desc_) {
+    last_family_ = intern(f.name, f.help, f.type, false);
+    last_desc_ = &f;
+  }
+  return push(last_family_, kind, bound, v, labels, n);
+}
+
+bool Snapshot::add_dynamic(std::string_view name, std::string_view help, MetricType t, SampleKind kind,
+                           double bound, double v, const Label* labels, size_t n) {
+  last_desc_ = nullptr;
+  return push(intern(name, help, t, true), kind, bound, v, labels, n);
+}
+
+void Snapshot::finish() {
+  for (uint32_t i = 0; i < nfamilies_; ++i) order_[i] = i;
+  std::sort(order_, order_ + nfamilies_,
+            [this](uint32_t a, uint32_t b) { return families_[a].name < families_[b].name; });
+  // Reuse Family::begin as the sort rank until the ranges are filled in.
+  for (uint32_t r = 0; r < nfamilies_; ++r) families_[order_[r]].begin = r;
+  const char* arena = arena_;
+  const Family* fams = families_;
+  std::sort(samples_, samples_ + nsamples_, [arena, fams](const Sample& a, const Sample& b) {
+    if (a.family != b.family) return fams[a.family].begin < fams[b.family].begin;
+    std::string_view la(arena + a.labels_off, a.labels_len), lb(arena + b.labels_off, b.labels_len);
+    if (la != lb) return la < lb;
+    if (kind_order(a.kind) != kind_order(b.kind)) return kind_order(a.kind) < kind_order(b.kind);
+    return a.bound < b.bound;
+  });
+  for (uint32_t i = 0; i < nfamilies_; ++i) families_[i].begin = families_[i].end = 0;
+  for (uint32_t i = 0; i < nsamples_;) {
+    uint32_t j = i;
+    while (j < nsamples_ && samples_[j].family == samples_[i].family) ++j;
+    families_[samples_[i].family].begin = i;
+    families_[samples_[i].family].end = j;
+    i = j;
+  }
+}
+
+}  // namespace edgestat

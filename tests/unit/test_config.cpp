@@ -1,0 +1,174 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "collect/registry.hpp"
+#include "config/ini.hpp"
+#include "config/load.hpp"
+#include "config/schema.hpp"
+#include "config/values.hpp"
+
+using namespace edgestat;
+
+namespace {
+struct Loaded {
+  Config c{};
+  ConfigErrors e;
+  ConfigLoader l{c, e, collector_names()};
+  Loaded() { l.apply_defaults(); }
+  std::string errors() const {
+    std::string s;
+    for (const auto& i : e.items) s += std::string(i.view()) + "\n";
+    return s;
+  }
+};
+}  // namespace
+
+TEST_CASE("INI reader: sections, comments, quotes, errors with line numbers") {
+  IniReader r("# c\n[web]\n  listen_address = :9100 \n; c2\nx=\"  padded \"\n[bad\n");
+  IniEntry e;
+  REQUIRE(r.next(&e) == IniStatus::Entry);
+  CHECK(e.section == "web");
+  CHECK(e.key == "listen_address");
+  CHECK(e.value == ":9100");
+  CHECK(e.line == 3);
+  REQUIRE(r.next(&e) == IniStatus::Entry);
+  CHECK(e.value == "  padded ");
+  CHECK(r.next(&e) == IniStatus::Error);
+  CHECK(r.line() == 6);
+  CHECK(std::string(r.error()).find("']'") != std::string::npos);
+
+  for (const char* bad : {"k = v\n", "[s]\nnovalue\n", "[s]\n= v\n", "[s]\nk = \"open\n", "[s]\nk\0 = v\n",
+                          "[]\n", "[s p]\n", "[s]\nk y = 1\n"}) {
+    IniReader b(std::string_view(bad, std::char_traits<char>::length(bad) + (bad[6] == '\0' ? 8 : 0)));
+    IniStatus st;
+    while ((st = b.next(&e)) == IniStatus::Entry) {
+    }
+    CHECK_MESSAGE(st == IniStatus::Error, bad);
+  }
+  std::string huge = "[s]\nk = " + std::string(5000, 'x') + "\n";
+  IniReader h(huge);
+  CHECK(h.next(&e) == IniStatus::Error);
+}
+
+TEST_CASE("value parsers: bool, duration, bytes") {
+  const char* why = "";
+  bool b = false;
+  CHECK((parse_bool_value("Yes", &b, &why) && b));
+  CHECK((parse_bool_value("off", &b, &why) && !b));
+  CHECK_FALSE(parse_bool_value("maybe", &b, &why));
+  uint64_t v = 0;
+  CHECK((parse_duration_ms("15s", &v, &why) && v == 15000));
+  CHECK((parse_duration_ms("1h30m", &v, &why) && v == 5400000));
+  CHECK((parse_duration_ms("250ms", &v, &why) && v == 250));
+  CHECK_FALSE(parse_duration_ms("15", &v, &why));
+  CHECK(std::string(why).find("unit") != std::string::npos);
+  CHECK_FALSE(parse_duration_ms("1x", &v, &why));
+  CHECK_FALSE(parse_duration_ms("s", &v, &why));
+  CHECK_FALSE(parse_duration_ms("99999999999999999999s", &v, &why));
+  CHECK((parse_bytes("64KiB", &v, &why) && v == 65536));
+  CHECK((parse_bytes("1MB", &v, &why) && v == 1000000));
+  CHECK((parse_bytes("512", &v, &why) && v == 512));
+  CHECK_FALSE(parse_bytes("1TiB", &v, &why));
+  CHECK_FALSE(parse_bytes("KiB", &v, &why));
+  CHECK_FALSE(parse_bytes("18446744073709551615G", &v, &why));
+}
+
+TEST_CASE("defaults are valid and match node_exporter's") {
+  Loaded t;
+  t.l.validate();
+  CHECK(t.errors() == "");
+  CHECK(t.c.collect.interval_ms == 15000);
+  CHECK(t.c.web.listen_address.size() == 1);
+  CHECK(t.c.web.listen_address[0] == ":9100");
+  CHECK(t.c.web.telemetry_path == "/metrics");
+  CHECK(t.c.web.max_requests == 40);
+  CHECK(t.c.filters.diskstats_device_exclude.match("sda1"));
+  CHECK_FALSE(t.c.filters.diskstats_device_exclude.match("mmcblk0p1"));
+  CHECK(t.c.filters.filesystem_fs_types_exclude.match("squashfs"));
+  CHECK(enabled_collectors(t.c) != 0);
+}
+
+TEST_CASE("file errors name file:line, the key and why; unknown keys and duplicates are errors") {
+  Loaded t;
+  t.l.apply_ini(
+      "[collect]\ninterval = 15\n[web]\nmax_requests = lots\nbogus = 1\n[collect]\ninterval = 5s\n"
+      "[collector]\ncpu = false\nnope = true\n[collector.vmstat]\nfields = (\n",
+      "/etc/edgestat/edgestat.conf");
+  std::string e = t.errors();
+  CHECK(e.find("/etc/edgestat/edgestat.conf:2: [collect] interval = \"15\": a duration needs a unit") !=
+        std::string::npos);
+  CHECK(e.find("/etc/edgestat/edgestat.conf:4: [web] max_requests = \"lots\": expected a whole number") !=
+        std::string::npos);
+  CHECK(e.find("/etc/edgestat/edgestat.conf:5: unknown key [web] bogus") != std::string::npos);
+  CHECK(e.find(":7: [collect] interval set twice") != std::string::npos);
+  CHECK(e.find(":10: [collector] nope: no such collector") != std::string::npos);
+  CHECK(e.find(":12: [collector.vmstat] fields = \"(\"") != std::string::npos);
+  CHECK(t.c.collector_switch[find_collector("cpu")] == 0);
+}
+
+TEST_CASE("environment overrides the file, flags override the environment") {
+  Loaded t;
+  t.l.apply_ini("[web]\nmax_requests = 10\n[collect]\ninterval = 30s\n", "f");
+  char e1[] = "EDGESTAT_WEB_MAX_REQUESTS=20";
+  char e2[] = "EDGESTAT_COLLECTOR_FILESYSTEM_MOUNT_POINTS_EXCLUDE=^/boot";
+  char e3[] = "EDGESTAT_COLLECTOR_CPU=false";
+  char e4[] = "OTHER=1";
+  char* env[] = {e1, e2, e3, e4, nullptr};
+  t.l.apply_env(env);
+  CHECK(t.c.web.max_requests == 20);
+  CHECK(t.c.filters.filesystem_mount_points_exclude.match("/boot/firmware"));
+  CHECK(t.c.collector_switch[find_collector("cpu")] == 0);
+  CHECK(t.l.apply_flag("web.max-requests", "30", true));
+  CHECK(t.c.web.max_requests == 30);
+  CHECK(t.l.apply_flag("collector.cpu", "", false));
+  CHECK(t.c.collector_switch[find_collector("cpu")] == 1);
+  CHECK(t.l.apply_flag("no-collector.hwmon", "", false));
+  CHECK(t.c.collector_switch[find_collector("hwmon")] == 0);
+  CHECK(t.c.collect.interval_ms == 30000);
+  CHECK(t.errors() == "");
+}
+
+TEST_CASE("repeated list flags: first replaces the file's list, later ones append") {
+  Loaded t;
+  t.l.apply_ini("[web]\nlisten_address = :1, :2\n", "f");
+  CHECK(t.c.web.listen_address.size() == 2);
+  t.l.apply_flag("web.listen-address", "127.0.0.1:9100", true);
+  t.l.apply_flag("web.listen-address", "[::1]:9100", true);
+  REQUIRE(t.c.web.listen_address.size() == 2);
+  CHECK(t.c.web.listen_address[0] == "127.0.0.1:9100");
+  CHECK(t.c.web.listen_address[1] == "[::1]:9100");
+  t.l.validate();
+  CHECK(t.errors() == "");
+}
+
+TEST_CASE("bad flags and impossible combinations") {
+  Loaded t;
+  CHECK_FALSE(t.l.apply_flag("web.listen-adress", ":1", true));
+  CHECK_FALSE(t.l.apply_flag("no-web.max-requests", "", false));
+  CHECK_FALSE(t.l.apply_flag("collector.nonexistent", "", false));
+  t.l.apply_flag("web.telemetry-path", "metrics", true);
+  t.l.apply_flag("web.listen-address", "9100", true);
+  t.l.apply_flag("collect.scrape-max-age", "1m", true);
+  t.l.validate();
+  std::string e = t.errors();
+  CHECK(e.find("unknown key [web] listen_adress") != std::string::npos);
+  CHECK(e.find("only boolean flags can be negated") != std::string::npos);
+  CHECK(e.find("must start with '/'") != std::string::npos);
+  CHECK(e.find("expected host:port") != std::string::npos);
+  CHECK(e.find("scrape_max_age") != std::string::npos);
+}
+
+TEST_CASE("listen address parsing") {
+  FixedString<64> host;
+  uint16_t port = 0;
+  const char* why = "";
+  CHECK((parse_listen_address(":9100", &host, &port, &why) && host.empty() && port == 9100));
+  CHECK((parse_listen_address("[::1]:80", &host, &port, &why) && host == "::1" && port == 80));
+  CHECK((parse_listen_address("10.0.0.1:1", &host, &port, &why) && host == "10.0.0.1"));
+  CHECK_FALSE(parse_listen_address("[::1]", &host, &port, &why));
+  CHECK_FALSE(parse_listen_address("::1:80", &host, &port, &why));
+  CHECK_FALSE(parse_listen_address("host.example:80", &host, &port, &why));
+  CHECK_FALSE(parse_listen_address(":0", &host, &port, &why));
+  CHECK_FALSE(parse_listen_address(":65536", &host, &port, &why));
+}

@@ -1,0 +1,96 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "core/number.hpp"
+
+using namespace edgestat;
+
+static std::string fmt(double v) {
+  char buf[kDoubleChars];
+  return std::string(buf, format_double(v, buf));
+}
+
+TEST_CASE("format_double matches Go's strconv 'g' shortest output") {
+  // Expected strings are what Go's strconv.FormatFloat(v, 'g', -1, 64) prints.
+  CHECK(fmt(0) == "0");
+  CHECK(fmt(-0.0) == "-0");
+  CHECK(fmt(1) == "1");
+  CHECK(fmt(-1) == "-1");
+  CHECK(fmt(0.1) == "0.1");
+  CHECK(fmt(0.25) == "0.25");
+  CHECK(fmt(123456) == "123456");
+  CHECK(fmt(999999) == "999999");
+  CHECK(fmt(1e6) == "1e+06");
+  CHECK(fmt(1234567) == "1.234567e+06");
+  CHECK(fmt(16656101376.0) == "1.6656101376e+10");
+  CHECK(fmt(1.700480374e9) == "1.700480374e+09");
+  CHECK(fmt(0.0001) == "0.0001");
+  CHECK(fmt(0.00001) == "1e-05");
+  CHECK(fmt(1.5e-7) == "1.5e-07");
+  CHECK(fmt(287.34) == "287.34");
+  CHECK(fmt(1e21) == "1e+21");
+  CHECK(fmt(1e100) == "1e+100");
+  CHECK(fmt(5e-324) == "5e-324");
+  CHECK(fmt(1.7976931348623157e308) == "1.7976931348623157e+308");
+  CHECK(fmt(0.1 + 0.2) == "0.30000000000000004");
+  CHECK(fmt(9007199254740993.0) == "9.007199254740992e+15");
+  CHECK(fmt(NAN) == "NaN");
+  CHECK(fmt(INFINITY) == "+Inf");
+  CHECK(fmt(-INFINITY) == "-Inf");
+}
+
+TEST_CASE("format_double round-trips random doubles") {
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    double v;
+    std::memcpy(&v, &x, sizeof v);
+    if (!std::isfinite(v)) continue;
+    std::string s = fmt(v);
+    REQUIRE(std::strtod(s.c_str(), nullptr) == v);
+    // Shortest: as many significant digits as the fewest that round-trip.
+    int shortest = 17;
+    for (int p = 1; p <= 17; ++p) {
+      char b[40];
+      std::snprintf(b, sizeof b, "%.*e", p - 1, v);
+      if (std::strtod(b, nullptr) == v) {
+        shortest = p;
+        break;
+      }
+    }
+    std::string mant = s.substr(0, s.find('e'));
+    size_t first = mant.find_first_of("123456789");
+    size_t last = mant.find_last_of("123456789");
+    int digits = 0;
+    for (size_t k = first; k != std::string::npos && k <= last; ++k) digits += (mant[k] >= '0' && mant[k] <= '9');
+    CHECK_MESSAGE(digits == shortest, s);
+  }
+}
+
+TEST_CASE("strict integer and double parsing") {
+  CHECK(parse_u64("0") == 0u);
+  CHECK(parse_u64("18446744073709551615") == UINT64_MAX);
+  CHECK_FALSE(parse_u64("18446744073709551616"));
+  CHECK_FALSE(parse_u64(""));
+  CHECK_FALSE(parse_u64("12a"));
+  CHECK_FALSE(parse_u64("-1"));
+  CHECK_FALSE(parse_u64(" 1"));
+  CHECK(parse_i64("-5") == -5);
+  CHECK(parse_double("1.5") == 1.5);
+  CHECK(parse_double("-2e3") == -2000);
+  CHECK(parse_double(".5") == 0.5);
+  CHECK(std::isnan(*parse_double("NaN")));
+  CHECK(*parse_double("+Inf") == INFINITY);
+  CHECK(*parse_double("-Inf") == -INFINITY);
+  CHECK_FALSE(parse_double("0x10"));
+  CHECK_FALSE(parse_double("1e"));
+  CHECK_FALSE(parse_double("."));
+  CHECK_FALSE(parse_double("1.2.3"));
+  CHECK_FALSE(parse_double("infinity"));
+  CHECK_FALSE(parse_double(std::string(100, '1')));
+}

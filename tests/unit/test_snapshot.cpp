@@ -1,0 +1,144 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include "metrics/render.hpp"
+#include "metrics/snapshot.hpp"
+
+using namespace edgestat;
+
+namespace {
+constexpr FamilyDesc kB{"b_total", "B help.", MetricType::Counter};
+constexpr FamilyDesc kA{"a_gauge", "A help with \\ and\nnewline.", MetricType::Gauge};
+constexpr FamilyDesc kH{"req_seconds", "Hist.", MetricType::Histogram};
+
+std::string render(const Snapshot& s, ExpositionFormat f, uint64_t mask = kAllCollectors) {
+  static char buf[65536];
+  OutBuffer out(buf, sizeof buf);
+  render_exposition(s, f, mask, out);
+  REQUIRE_FALSE(out.overflowed());
+  return std::string(out.view());
+}
+
+struct Fixture {
+  Snapshot s;
+  Fixture() {
+    SnapshotLimits lim;
+    lim.max_families = 64;
+    lim.max_samples = 64;
+    lim.arena_bytes = 16384;
+    REQUIRE(s.init(lim));
+  }
+};
+}  // namespace
+
+TEST_CASE("text format: families sorted, contiguous, one HELP/TYPE, labels sorted and escaped") {
+  Fixture f;
+  f.s.set_collector(1);
+  f.s.add(kB, 2, {{"x", "2"}});
+  f.s.add(kA, 1.5, {{"v", "q\"uo\\te\nnl"}});
+  f.s.add(kB, 10, {{"x", "10"}});
+  f.s.set_collector(2);
+  f.s.add(kB, 1, {{"x", "1"}});
+  f.s.finish();
+  CHECK(render(f.s, ExpositionFormat::Text004) ==
+        "# HELP a_gauge A help with \\\\ and\\nnewline.\n"
+        "# TYPE a_gauge gauge\n"
+        "a_gauge{v=\"q\\\"uo\\\\te\\nnl\"} 1.5\n"
+        "# HELP b_total B help.\n"
+        "# TYPE b_total counter\n"
+        "b_total{x=\"1\"} 1\n"
+        "b_total{x=\"10\"} 10\n"
+        "b_total{x=\"2\"} 2\n");
+  // collect[] of collector 2 only: a_gauge disappears entirely.
+  CHECK(render(f.s, ExpositionFormat::Text004, uint64_t{1} << 2) ==
+        "# HELP b_total B help.\n# TYPE b_total counter\nb_total{x=\"1\"} 1\n");
+}
+
+TEST_CASE("OpenMetrics: counter family without _total, unknown type, EOF") {
+  Fixture f;
+  constexpr FamilyDesc kU{"u", "U.", MetricType::Untyped};
+  constexpr FamilyDesc kC{"c", "C \"q\".", MetricType::Counter};
+  f.s.add(kB, 3);
+  f.s.add(kU, 4);
+  f.s.add(kC, 5);
+  f.s.finish();
+  CHECK(render(f.s, ExpositionFormat::OpenMetrics100) ==
+        "# HELP b B help.\n# TYPE b counter\nb_total 3\n"
+        "# HELP c C \\\"q\\\".\n# TYPE c counter\nc_total 5\n"
+        "# HELP u U.\n# TYPE u unknown\nu 4\n"
+        "# EOF\n");
+}
+
+TEST_CASE("histogram lines: buckets in le order, then sum and count") {
+  Fixture f;
+  Label l{"h", "x"};
+  f.s.add(kH, SampleKind::Count, 0, 7, &l, 1);
+  f.s.add(kH, SampleKind::Bucket, INFINITY, 7, &l, 1);
+  f.s.add(kH, SampleKind::Bucket, 0.5, 3, &l, 1);
+  f.s.add(kH, SampleKind::Sum, 0, 2.25, &l, 1);
+  f.s.add(kH, SampleKind::Bucket, 0.05, 1, nullptr, 0);
+  f.s.finish();
+  CHECK(render(f.s, ExpositionFormat::Text004) ==
+        "# HELP req_seconds Hist.\n# TYPE req_seconds histogram\n"
+        "req_seconds_bucket{le=\"0.05\"} 1\n"
+        "req_seconds_bucket{h=\"x\",le=\"0.5\"} 3\n"
+        "req_seconds_bucket{h=\"x\",le=\"+Inf\"} 7\n"
+        "req_seconds_sum{h=\"x\"} 2.25\n"
+        "req_seconds_count{h=\"x\"} 7\n");
+}
+
+TEST_CASE("capacity: excess samples and families are refused and counted, never overflow") {
+  Snapshot s;
+  SnapshotLimits lim;
+  lim.max_families = 2;
+  lim.max_samples = 3;
+  lim.arena_bytes = 64;
+  REQUIRE(s.init(lim));
+  CHECK(s.add(kA, 1));
+  CHECK(s.add(kB, 1));
+  constexpr FamilyDesc kX{"x", "X.", MetricType::Gauge};
+  CHECK_FALSE(s.add(kX, 1));  // third family
+  CHECK(s.add(kA, 2, {{"l", "v"}}));
+  CHECK_FALSE(s.add(kA, 3, {{"l", "w"}}));  // fourth sample
+  CHECK(s.refused() == 2);
+  s.clear();
+  CHECK_FALSE(s.add(kA, 1, {{"l", std::string(100, 'x')}}));  // arena
+  CHECK(s.refused() == 1);
+}
+
+TEST_CASE("type conflicts are refused; rollback drops a failed collector's samples") {
+  Fixture f;
+  CHECK(f.s.add_dynamic("m", "h", MetricType::Gauge, SampleKind::Plain, 0, 1, nullptr, 0));
+  CHECK_FALSE(f.s.add_dynamic("m", "h", MetricType::Counter, SampleKind::Plain, 0, 1, nullptr, 0));
+  uint32_t mark = f.s.mark();
+  f.s.add(kA, 1);
+  f.s.add(kB, 1);
+  f.s.rollback(mark);
+  f.s.finish();
+  CHECK(render(f.s, ExpositionFormat::Text004) == "# HELP m h\n# TYPE m gauge\nm 1\n");
+}
+
+TEST_CASE("invalid UTF-8 in label values becomes U+FFFD") {
+  Fixture f;
+  f.s.add(kA, 1, {{"d", "a\xFF"}});
+  f.s.finish();
+  CHECK(render(f.s, ExpositionFormat::Text004).find("a_gauge{d=\"a\xEF\xBF\xBD\"} 1\n") != std::string::npos);
+}
+
+TEST_CASE("JSON rendering unescapes label values and names kinds") {
+  Fixture f;
+  f.s.add(kA, 1.5, {{"v", "q\"\\\n"}, {"w", "z"}});
+  Label l{"h", "x"};
+  f.s.add(kH, SampleKind::Bucket, INFINITY, 7, &l, 1);
+  f.s.timestamp_ms = 42;
+  f.s.finish();
+  static char buf[4096];
+  OutBuffer out(buf, sizeof buf);
+  render_json(f.s, kAllCollectors, out);
+  CHECK(std::string(out.view()) ==
+        R"({"timestamp_ms":42,"families":[)"
+        R"({"name":"a_gauge","type":"gauge","help":"A help with \\ and\nnewline.","samples":[{"labels":{"v":"q\"\\\n","w":"z"},"value":1.5}]},)"
+        R"({"name":"req_seconds","type":"histogram","help":"Hist.","samples":[{"labels":{"h":"x"},"kind":"bucket","le":"+Inf","value":7}]}]})");
+}

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Installs the Debian packages edgestat's build and tests need, if missing.
+# Idempotent: a second run does nothing but check. Services that packages
+# would start (prometheus, node_exporter on :9100) are kept from starting
+# so they cannot take the ports the tests and `make run` use.
+set -eu
+
+PACKAGES="build-essential cmake pkg-config git libuv1-dev libmbedtls-dev doctest-dev \
+prometheus prometheus-node-exporter curl python3 clang lxc busybox-static \
+qemu-user-static wrk shellcheck openssl iproute2"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+  echo "deps.sh: need root to install:$missing" >&2
+  exit 1
+fi
+
+echo "deps.sh: installing:$missing"
+# policy-rc.d exit 101 = "action forbidden": packages install without
+# starting their daemons.
+policy=/usr/sbin/policy-rc.d
+had_policy=0
+[ -e "$policy" ] && had_policy=1
+if [ "$had_policy" = 0 ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy"
+  chmod 755 "$policy"
+fi
+trap '[ "$had_policy" = 0 ] && rm -f "$policy"' EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing
+# On systemd hosts the units may still be enabled for the next boot.
+if [ -d /run/systemd/system ]; then
+  systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
+fi
