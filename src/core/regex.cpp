@@ -432,7 +432,7 @@ class RegexCompiler {
 
   // --- emission ---
 
-  Regex::Inst& inst(int pc) { return re_.insts_[pc]; }
+  Regex::Inst& inst(int i) { return re_.insts_[i]; }
   int pc() const { return re_.n_insts_; }
   int put(uint8_t op, uint16_t x = 0, uint16_t y = 0, uint8_t fold = 0) {
     if (re_.n_insts_ == kMaxRegexInsts) return fail("pattern too complex: more than # instructions", kNoOffset, kMaxRegexInsts);
