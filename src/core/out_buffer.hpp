@@ -35,6 +35,7 @@ class OutBuffer {
     }
   }
   void put(std::string_view s) {
+    if (s.empty()) return;  // an empty view may carry a null pointer memcpy must not see
     if (overflow_ || s.size() > cap_ - len_) {
       overflow_ = true;
       return;

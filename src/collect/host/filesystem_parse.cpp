@@ -1,0 +1,101 @@
+#include "collect/host/filesystem_parse.hpp"
+
+#include "core/scan.hpp"
+
+namespace edgestat {
+namespace {
+
+bool is_octal(char c) { return c >= '0' && c <= '7'; }
+
+bool has_option(std::string_view options, std::string_view want) {
+  while (!options.empty()) {
+    if (next_field(options, ',') == want) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+MountInfoParse parse_mountinfo_line(std::string_view line, MountInfo* out) {
+  Scanner sc(line);
+  // mount ID, parent ID, major:minor, root: present but not needed.
+  std::string_view first = sc.token();
+  if (first.empty()) return MountInfoParse::Skip;
+  for (int i = 0; i < 3; ++i) {
+    if (sc.token().empty()) return MountInfoParse::Malformed;
+  }
+  out->mount_point = sc.token();
+  out->mount_options = sc.token();
+  if (out->mount_options.empty()) return MountInfoParse::Malformed;
+  // Zero or more optional fields ("shared:1", "master:2") up to "-".
+  for (;;) {
+    std::string_view t = sc.token();
+    if (t.empty()) return MountInfoParse::Malformed;
+    if (t == "-") break;
+  }
+  out->fstype = sc.token();
+  out->source = sc.token();
+  out->super_options = sc.token();
+  if (out->super_options.empty()) return MountInfoParse::Malformed;
+  return MountInfoParse::Ok;
+}
+
+bool unescape_octal(std::string_view in, char* out, size_t cap, size_t* len) {
+  size_t n = 0;
+  for (size_t i = 0; i < in.size();) {
+    char c = in[i];
+    size_t used = 1;
+    if (c == '\\' && i + 3 < in.size() && is_octal(in[i + 1]) && is_octal(in[i + 2]) && is_octal(in[i + 3])) {
+      unsigned v = static_cast<unsigned>(in[i + 1] - '0') * 64 + static_cast<unsigned>(in[i + 2] - '0') * 8 +
+                   static_cast<unsigned>(in[i + 3] - '0');
+      if (v >= 1 && v <= 255) {
+        c = static_cast<char>(v);
+        used = 4;
+      }
+    }
+    if (n == cap) return false;
+    out[n++] = c;
+    i += used;
+  }
+  *len = n;
+  return true;
+}
+
+bool mount_readonly(const MountInfo& m) {
+  return has_option(m.mount_options, "ro") || has_option(m.super_options, "ro");
+}
+
+std::string_view strip_rootfs(std::string_view mount_point, std::string_view rootfs) {
+  while (!rootfs.empty() && rootfs.back() == '/') rootfs.remove_suffix(1);
+  if (rootfs.empty() || !starts_with(mount_point, rootfs)) return mount_point;
+  std::string_view rest = mount_point.substr(rootfs.size());
+  if (rest.empty()) return "/";
+  if (rest.front() != '/') return mount_point;  // "/hostfoo" is not under "/host"
+  return rest;
+}
+
+bool filesystem_reported(std::string_view mount_point, std::string_view fstype, const Regex* mount_points_exclude,
+                         const Regex* fs_types_exclude) {
+  if (mount_points_exclude && mount_points_exclude->match(mount_point)) return false;
+  if (mount_point == "/") return true;
+  if (fs_types_exclude && fs_types_exclude->match(fstype)) return false;
+  return true;
+}
+
+uint64_t mount_key_hash(std::string_view device, std::string_view mount_point, std::string_view fstype) {
+  uint64_t h = 14695981039346656037ull;
+  auto mix = [&h](std::string_view s) {
+    for (char c : s) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // field separator; equal hashes are confirmed field by field
+    h *= 1099511628211ull;
+  };
+  mix(device);
+  mix(mount_point);
+  mix(fstype);
+  return h;
+}
+
+}  // namespace edgestat
