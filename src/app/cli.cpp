@@ -21,6 +21,7 @@ struct SubcommandName {
 constexpr SubcommandName kSubcommands[] = {
     {"run", Command::Run},         {"once", Command::Once},       {"check-config", Command::CheckConfig},
     {"version", Command::Version}, {"health", Command::Health},   {"help", Command::Help},
+    {"print-defaults", Command::PrintDefaults},
 };
 
 // Flags handled here rather than by the config schema.
@@ -69,7 +70,7 @@ CliArgs parse_cli(int argc, char** argv, ConfigErrors& errors) {
         }
       }
       if (!found) {
-        errors.add("unknown command \"%s\" (commands: run, once, check-config, health, version, help)", argv[i]);
+        errors.add("unknown command \"%s\" (commands: run, once, check-config, health, print-defaults, version, help)", argv[i]);
         a.bad_usage = true;
       }
       have_command = true;
@@ -131,6 +132,7 @@ void print_help(int fd) {
   out.put(
       ")\n"
       "  health [--url URL]  query a running agent's /health, exit 0 when healthy or degraded\n"
+      "  print-defaults      print a config file with every key at its default (config/edgestat.conf)\n"
       "  version             print version and build information\n\n"
       "Flags (each is a config key [section] key; later sources win: file, EDGESTAT_* env, flags):\n"
       "  --config.file=PATH\n"

@@ -8,7 +8,7 @@
 
 namespace edgestat {
 
-enum class Command { Run, Once, CheckConfig, Version, Help, Health };
+enum class Command { Run, Once, CheckConfig, Version, Help, Health, PrintDefaults };
 
 struct CliArgs {
   Command command = Command::Run;

@@ -30,7 +30,9 @@ bool Collection::init(const Config& c) {
   return snap_.init(lim) && scratch_;
 }
 
-void Collection::refresh(const Config& c) {
+void Collection::reconfigure(const Config& c) { mask_ = enabled_collectors(c); }
+
+void Collection::refresh(const Config& c, SelfHook hook, void* hook_ctx) {
   int64_t t0 = monotonic_ns();
   snap_.clear();
   run_collectors(c, mask_, snap_, scratch_, scratch_cap_);
@@ -39,6 +41,7 @@ void Collection::refresh(const Config& c) {
   snap_.add(kBuildInfo, 1, build, 3);
   refused_total_ += snap_.refused();
   snap_.add(kRefused, static_cast<double>(refused_total_));
+  if (hook) hook(snap_, hook_ctx);
   snap_.timestamp_ms = realtime_ns() / 1000000;
   snap_.finish();
   last_duration_s_ = static_cast<double>(monotonic_ns() - t0) / 1e9;

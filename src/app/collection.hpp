@@ -17,8 +17,13 @@ class Collection {
   ~Collection();
 
   bool init(const Config& c);
+  // Re-reads the enabled collectors after a config reload (no allocation).
+  void reconfigure(const Config& c);
+  // Adds the agent's own samples (collector id kSelfCollectorId) before the
+  // snapshot is finished: HTTP and process metrics live in app/.
+  using SelfHook = void (*)(Snapshot& snap, void* ctx);
   // Collects every enabled collector into the snapshot and finishes it.
-  void refresh(const Config& c);
+  void refresh(const Config& c, SelfHook hook = nullptr, void* hook_ctx = nullptr);
 
   const Snapshot& snapshot() const { return snap_; }
   uint64_t enabled_mask() const { return mask_; }

@@ -5,10 +5,14 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "app/agent.hpp"
 #include "app/cli.hpp"
 #include "app/collection.hpp"
+#include "collect/registry.hpp"
+#include "config/defaults_file.hpp"
 #include "core/log.hpp"
 #include "core/reserve.hpp"
+#include "http/health_client.hpp"
 #include "metrics/render.hpp"
 
 extern char** environ;
@@ -55,6 +59,16 @@ int cmd_version() {
   return 0;
 }
 
+int cmd_print_defaults() {
+  static char buf[65536];
+  OutBuffer out(buf, sizeof buf);
+  CollectorDefault cds[kMaxCollectorIds];
+  size_t n = 0;
+  for (const CollectorDesc& c : collectors()) cds[n++] = {c.name, c.default_enabled};
+  write_default_config(out, std::span<const CollectorDefault>(cds, n));
+  return out.overflowed() ? 1 : write_all(1, out.view().data(), out.size());
+}
+
 }  // namespace
 }  // namespace edgestat
 
@@ -67,10 +81,14 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args.command == Command::Version) return cmd_version();
+  if (args.command == Command::PrintDefaults) return cmd_print_defaults();
   if (args.bad_usage) {
     print_errors(errors, stderr);
     return 2;
   }
+  // glibc reads /etc/localtime and allocates on the first localtime_r;
+  // do it now, before the steady state that must not allocate.
+  tzset();
   static Config cfg;
   load_config(args, argc, argv, environ, cfg, errors);
   log_configure(static_cast<LogLevel>(cfg.log.level), static_cast<LogFormat>(cfg.log.format));
@@ -82,6 +100,16 @@ int main(int argc, char** argv) {
     std::printf("%s: OK\n", cfg.source.c_str());
     return 0;
   }
+  if (args.command == Command::Health) {
+    // The URL defaults to the first listen address; a config with errors
+    // still has one (the default), so health works without a good file.
+    if (args.health_url) return http::run_health_command(args.health_url);
+    FixedString<300> url;
+    http::default_health_url(cfg.web.listen_address.empty() ? std::string_view(":9100")
+                                                            : cfg.web.listen_address[0].view(),
+                             &url);
+    return http::run_health_command(url.view());
+  }
   if (!errors.empty()) {
     print_errors(errors, stderr);
     return 1;
@@ -90,6 +118,10 @@ int main(int argc, char** argv) {
     log_info("no config file, using embedded defaults", {{"path", kDefaultConfigPath}});
   switch (args.command) {
     case Command::Once: return cmd_once(cfg);
+    case Command::Run: {
+      static Agent agent(args, argc, argv, environ, cfg);
+      return agent.run();
+    }
     default:
       std::fprintf(stderr, "edgestat: command not available yet\n");
       return 1;

@@ -20,7 +20,10 @@ bool join_path(PathBuf& out, std::initializer_list<std::string_view> parts) {
 
 Status read_file(const char* path, char* buf, size_t cap, size_t* len) {
   int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::error("open %s: %s", path, std::strerror(errno));
+  if (fd < 0) {
+    int e = errno;
+    return Status::error("open %s: %s", path, std::strerror(e)).with_errno(e);
+  }
   size_t n = 0;
   for (;;) {
     if (n == cap) {

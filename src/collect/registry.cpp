@@ -3,6 +3,7 @@
 #include <array>
 
 #include "collect/host/host.hpp"
+#include "collect/lxc/lxc.hpp"
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
@@ -20,6 +21,7 @@ constexpr CollectorDesc kCollectors[] = {
     {"filesystem", true, collect_filesystem},
     {"hwmon", true, collect_hwmon},
     {"loadavg", true, collect_loadavg},
+    {"lxc", true, collect_lxc},
     {"meminfo", true, collect_meminfo},
     {"netclass", true, collect_netclass},
     {"netdev", true, collect_netdev},
@@ -42,6 +44,7 @@ constexpr std::array<std::string_view, kCount> make_names() {
 constexpr std::array<std::string_view, kCount> kNames = make_names();
 
 bool g_failing[kCount];  // loop thread only
+CollectorOutcome g_outcome[kCount];  // loop thread only
 
 constexpr FamilyDesc kDuration{"node_scrape_collector_duration_seconds",
                                "node_exporter: Duration of a collector scrape.", MetricType::Gauge};
@@ -52,6 +55,8 @@ constexpr FamilyDesc kSuccess{"node_scrape_collector_success", "node_exporter: W
 
 std::span<const CollectorDesc> collectors() { return kCollectors; }
 std::span<const std::string_view> collector_names() { return kNames; }
+
+CollectorOutcome collector_outcome(size_t id) { return id < kCount ? g_outcome[id] : CollectorOutcome::NotRun; }
 
 int find_collector(std::string_view name) {
   for (size_t i = 0; i < kCount; ++i)
@@ -72,7 +77,10 @@ uint64_t enabled_collectors(const Config& c) {
 void run_collectors(const Config& c, uint64_t mask, Snapshot& snap, char* scratch, size_t scratch_cap) {
   CollectContext ctx{c, snap, scratch, scratch_cap};
   for (size_t i = 0; i < kCount; ++i) {
-    if (!((mask >> i) & 1)) continue;
+    if (!((mask >> i) & 1)) {
+      g_outcome[i] = CollectorOutcome::NotRun;
+      continue;
+    }
     const CollectorDesc& d = kCollectors[i];
     snap.set_collector(static_cast<uint8_t>(i));
     uint32_t mark = snap.mark();
@@ -88,6 +96,7 @@ void run_collectors(const Config& c, uint64_t mask, Snapshot& snap, char* scratc
       log_info("collector recovered", {{"collector", d.name}});
     }
     g_failing[i] = !st;
+    g_outcome[i] = st ? CollectorOutcome::Ok : st.unsupported() ? CollectorOutcome::Unsupported : CollectorOutcome::Failed;
     Label l{"collector", d.name};
     snap.add(kDuration, secs, &l, 1);
     snap.add(kSuccess, st ? 1 : 0, &l, 1);

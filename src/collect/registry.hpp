@@ -21,4 +21,11 @@ uint64_t enabled_collectors(const Config& c);
 // collector's samples are rolled back and it is logged, nothing else stops.
 void run_collectors(const Config& c, uint64_t mask, Snapshot& snap, char* scratch, size_t scratch_cap);
 
+// How each collector's last run ended, for /health. Unsupported is an error
+// whose errno says the file or kernel feature is absent on this host
+// (Status::unsupported(), e.g. ENOENT for /proc/pressure on a router): it
+// does not degrade health. A collector not in the last run's mask is NotRun.
+enum class CollectorOutcome : uint8_t { NotRun, Ok, Unsupported, Failed };
+CollectorOutcome collector_outcome(size_t id);
+
 }  // namespace edgestat

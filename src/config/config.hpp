@@ -36,10 +36,12 @@ struct Config {
 
   struct Paths {
     ConfigString procfs, sysfs, rootfs;
+    ConfigString cgroupfs;  // cgroup mount root (--path.cgroupfs), for the lxc collector
   } path;
 
   struct Limits {
     uint64_t max_families, max_samples, snapshot_arena_bytes, render_buffer_bytes;
+    uint64_t render_buffers;  // body pool slots, each render_buffer_bytes
   } limits;
 
   struct Log {
@@ -51,7 +53,56 @@ struct Config {
     ConfigList listen_address;
     ConfigString telemetry_path;
     uint64_t max_requests;
+    // HTTP server (daemon): connection pool, timeouts, request body cap.
+    uint64_t max_connections;
+    uint64_t header_timeout_ms, idle_timeout_ms;
+    uint64_t max_body_bytes;
   } web;
+
+  // Daemon: single-instance lock, data directory, shutdown deadline.
+  struct Agent {
+    ConfigString runtime_dir, data_dir;
+    uint64_t shutdown_timeout_ms;
+  } agent;
+
+  // /health thresholds (health/health.hpp classifies with them).
+  struct Health {
+    uint64_t disk_free_degraded_percent, disk_free_critical_percent;
+    uint64_t memory_available_degraded_percent, memory_available_critical_percent;
+    uint64_t loop_lag_degraded_ms, loop_lag_unhealthy_ms;
+  } health;
+
+  // [tls]: HTTPS listeners beside the plain [web] ones (http/tls_context.hpp).
+  struct Tls {
+    ConfigList listen_address;     // empty: no HTTPS
+    ConfigString cert_file, key_file, client_ca_file;
+    uint8_t client_auth;           // none|optional|required
+    ConfigList client_allowed_names;
+    uint8_t min_version;           // 0: TLS 1.2, 1: TLS 1.3
+    ConfigList cipher_suites;      // empty: the modern default list
+    uint64_t max_connections;
+    uint64_t handshake_timeout_ms;
+    uint64_t hsts_max_age_ms;      // 0: no Strict-Transport-Security header
+  } tls;
+
+  // [access]: who may connect, which Host names, how often, what is logged
+  // (http/access_*.hpp).
+  struct Access {
+    ConfigList allow;              // CIDRs and keywords (loopback, private, link-local, any)
+    ConfigList trusted_hosts;      // empty: any Host header
+    uint64_t rate_limit;           // requests per second per client; 0: off
+    uint64_t rate_limit_burst;
+    uint64_t rate_limit_clients;   // table size (requires restart)
+    bool security_headers;
+    bool log;                      // one JSON access line per request
+  } access;
+
+  // [auth]: Basic users and Bearer tokens, and which paths need them.
+  struct Auth {
+    ConfigList users;              // name:$pbkdf2-sha256$...
+    ConfigList tokens, ingest_tokens;
+    ConfigList public_paths, ingest_paths;
+  } auth;
 
   struct Filters {
     ConfigRegex filesystem_mount_points_exclude, filesystem_fs_types_exclude;
@@ -62,6 +113,41 @@ struct Config {
     ConfigRegex hwmon_chip_include, hwmon_chip_exclude;
     ConfigList textfile_directory;
   } filters;
+
+  // [collector.lxc]: where containers are found and how many are tracked.
+  struct Lxc {
+    ConfigList lxcpath;           // LXC config directories, under path.rootfs
+    ConfigString pve_config_dir;  // Proxmox VMID.conf directory; empty: none
+    uint64_t max_containers;      // tracking table size (requires restart)
+    bool report_stopped;          // stopped containers: running 0, or absent
+  } lxc;
+
+  // [ingest]: StatsD listeners and the aggregation of operation records
+  // (ingest/aggregator.hpp, app/ingest_wiring.hpp).
+  struct Ingest {
+    ConfigString statsd_listen_address;  // UDP host:port; empty: off
+    ConfigString statsd_socket;          // unix datagram socket path; empty: off
+    uint64_t statsd_receive_buffer_bytes;
+    uint64_t max_series, statsd_max_series;
+    uint64_t window_ms;
+    ConfigString duration_buckets;       // seconds, comma-separated
+  } ingest;
+
+  // [store]: the records ring and the writer thread's batch files in
+  // [agent] data_dir (store/record_writer.hpp).
+  struct Store {
+    bool enabled;
+    uint64_t ring_slots, record_bytes, max_batch, flush_interval_ms;
+    uint64_t max_files, max_bytes, max_age_ms;
+  } store;
+
+  // [history]: recent values of chosen series, in memory and optionally
+  // persisted as snapshot records.
+  struct History {
+    ConfigList series;
+    uint64_t depth;
+    bool persist;
+  } history;
 
   // Per-collector switch from [collector] NAME = bool, --collector.NAME,
   // --no-collector.NAME: -1 means not set (the collector's default applies).

@@ -230,6 +230,8 @@ void ConfigLoader::validate() {
   for (std::string_view reserved : {"/", "/health", "/health/live", "/api/v1/snapshot"})
     if (tp == reserved)
       e_.add("[web] telemetry_path = \"%.*s\": collides with a built-in endpoint", int(tp.size()), tp.data());
+  if (c_.store.ring_slots & (c_.store.ring_slots - 1))
+    e_.add("[store] ring_slots = %llu: must be a power of two", static_cast<unsigned long long>(c_.store.ring_slots));
   if (c_.web.listen_address.empty()) e_.add("[web] listen_address: at least one address is needed");
   for (const ConfigString& a : c_.web.listen_address) {
     FixedString<64> host;

@@ -20,6 +20,7 @@ class FixedString {
     return append(s);
   }
   bool append(std::string_view s) {
+    if (s.empty()) return true;  // may carry a null pointer memcpy must not see
     if (s.size() > N - len_) {
       overflow_ = true;
       return false;

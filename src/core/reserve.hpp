@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <new>
+#include <type_traits>
 
 namespace edgestat {
 
@@ -18,7 +19,11 @@ T* reserve_array(size_t n) {
   if (!p) return nullptr;
   note_reserved(n * sizeof(T));
   T* t = static_cast<T*>(p);
-  for (size_t i = 0; i < n; ++i) new (t + i) T();
+  // calloc's memory is already what value-initialising a trivial type
+  // writes; skipping the loop leaves untouched pages unmapped, so a buffer
+  // counts in RSS only as far as it is used (render buffers, snapshot).
+  if constexpr (!std::is_trivially_default_constructible_v<T>)
+    for (size_t i = 0; i < n; ++i) new (t + i) T();
   return t;
 }
 

@@ -2,6 +2,7 @@
 // Status carries a human-readable reason without allocating: errors in this
 // project are reported to people (logs, /health, check-config), so the
 // message is the payload that matters.
+#include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 #include <string_view>
@@ -25,6 +26,17 @@ class Status {
     return s;
   }
 
+  // The errno behind an error, when there is one (read_file sets it). It
+  // lets /health tell a kernel feature that is absent on this host (no PSI
+  // on a router, no hwmon on a VM: ENOENT) from a real failure.
+  Status& with_errno(int e) {
+    errno_ = e;
+    return *this;
+  }
+  int sys_errno() const { return errno_; }
+  // An error that means "not available here", not "broken".
+  bool unsupported() const { return !ok_ && (errno_ == ENOENT || errno_ == ENODEV || errno_ == EOPNOTSUPP); }
+
   bool is_ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
   std::string_view message() const { return {msg_, len_}; }
@@ -32,6 +44,7 @@ class Status {
 
  private:
   bool ok_ = true;
+  int errno_ = 0;
   size_t len_ = 0;
   char msg_[kMaxMessage + 1] = {};
 };

@@ -1,0 +1,88 @@
+#include "http/response.hpp"
+
+#include <ctime>
+
+namespace edgestat::http {
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+  }
+  return "Unknown";
+}
+
+void format_http_date(int64_t unix_seconds, char* out) {
+  static constexpr char kDays[] = "SunMonTueWedThuFriSat";
+  static constexpr char kMonths[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  time_t t = static_cast<time_t>(unix_seconds);
+  struct tm tm;
+  gmtime_r(&t, &tm);  // pure arithmetic for UTC: no time zone file, no allocation
+  auto two = [](char* p, int v) {
+    p[0] = static_cast<char>('0' + v / 10 % 10);
+    p[1] = static_cast<char>('0' + v % 10);
+  };
+  char* p = out;
+  for (int i = 0; i < 3; ++i) *p++ = kDays[tm.tm_wday * 3 + i];
+  *p++ = ',';
+  *p++ = ' ';
+  two(p, tm.tm_mday), p += 2;
+  *p++ = ' ';
+  for (int i = 0; i < 3; ++i) *p++ = kMonths[tm.tm_mon * 3 + i];
+  *p++ = ' ';
+  int year = tm.tm_year + 1900;
+  two(p, year / 100), two(p + 2, year % 100), p += 4;
+  *p++ = ' ';
+  two(p, tm.tm_hour), p += 2;
+  *p++ = ':';
+  two(p, tm.tm_min), p += 2;
+  *p++ = ':';
+  two(p, tm.tm_sec), p += 2;
+  *p++ = ' ';
+  *p++ = 'G', *p++ = 'M', *p++ = 'T';
+}
+
+bool build_response_head(const ResponseHead& h, OutBuffer& out) {
+  out.put("HTTP/1.1 ");
+  out.put_u64(static_cast<uint64_t>(h.status));
+  out.put(' ');
+  out.put(reason_phrase(h.status));
+  out.put("\r\n");
+  if (!h.date.empty()) {
+    out.put("Date: ");
+    out.put(h.date);
+    out.put("\r\n");
+  }
+  if (!h.content_type.empty()) {
+    out.put("Content-Type: ");
+    out.put(h.content_type);
+    out.put("\r\n");
+  }
+  out.put("Content-Length: ");
+  out.put_u64(h.content_length);
+  out.put("\r\n");
+  // Both spellings are sent explicitly: an HTTP/1.0 client needs
+  // keep-alive named, and close tells a 1.1 client not to reuse.
+  out.put(h.keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
+  out.put(h.extra_headers);
+  out.put("\r\n");
+  return !out.overflowed();
+}
+
+}  // namespace edgestat::http

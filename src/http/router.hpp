@@ -1,0 +1,83 @@
+#pragma once
+// The route table: exact paths (see query.hpp for why no normalisation),
+// each with the methods it serves, the handler label it is counted under in
+// edgestat_http_requests_total, and a plain function pointer plus context
+// (no std::function). Adding a POST endpoint is one add() with kMethodPost
+// and takes_body: the server then waits for the whole body (up to
+// [web] max_body_bytes) in the connection's buffer before calling it.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/fixed_string.hpp"
+#include "http/request_parser.hpp"
+
+namespace edgestat::http {
+
+// Ingest: POST /api/v1/operations; Api: the JSON read endpoints
+// (/api/v1/operations, /api/v1/stats, /api/v1/history).
+enum class HandlerId : uint8_t { Metrics, Health, Live, Snapshot, Index, Ingest, Api, Other };
+inline constexpr size_t kHandlerCount = 8;
+std::string_view handler_name(HandlerId id);
+
+enum MethodBit : uint8_t { kMethodGet = 1, kMethodHead = 2, kMethodPost = 4 };
+// The bit for a method token (case-sensitive, RFC 9110 §9.1), 0 for others.
+uint8_t method_bit(std::string_view method);
+// "Allow: GET, HEAD\r\n" for a method set, into out[cap]; returns the length
+// (0 if it does not fit).
+size_t format_allow(uint8_t methods, char* out, size_t cap);
+
+// What a handler answers. The body must outlive the write: a static
+// string, the connection's small buffer, or a pinned BodyPool slot.
+struct Reply {
+  int status = 200;
+  std::string_view content_type;
+  std::string_view body;
+  std::string_view extra_headers;  // complete lines, each ending in CRLF
+  int body_slot = -1;              // BodyPool slot to unpin when the write completes
+  bool close = false;              // close the connection after this response
+};
+
+struct Exchange {
+  const Request* req = nullptr;
+  std::string_view path, query;
+  bool head = false;      // HEAD: the server sends the head only, Content-Length as for GET
+  std::string_view body;  // the request body, for takes_body routes
+  char* small = nullptr;  // per-connection buffer for small bodies (errors, /health)
+  size_t small_cap = 0;
+  Reply reply;
+};
+
+using HandlerFn = void (*)(void* ctx, Exchange& ex);
+
+struct Route {
+  FixedString<255> path;
+  uint8_t methods = 0;
+  HandlerId id = HandlerId::Other;
+  HandlerFn fn = nullptr;
+  void* ctx = nullptr;
+  bool takes_body = false;
+};
+
+class Router {
+ public:
+  // Every endpoint edgestat will have fits with room to spare.
+  static constexpr size_t kMaxRoutes = 16;
+
+  // False when the table is full or the path is too long.
+  bool add(std::string_view path, uint8_t methods, HandlerId id, HandlerFn fn, void* ctx, bool takes_body = false);
+  // Re-points a route (the telemetry path after a reload).
+  bool set_path(HandlerId id, std::string_view path);
+
+  struct Match {
+    const Route* route = nullptr;  // set for 0 and 405
+    int status = 404;              // 0: call route->fn; 404: no such path; 405: method not allowed
+  };
+  Match match(std::string_view method, std::string_view path) const;
+
+ private:
+  Route routes_[kMaxRoutes];
+  size_t count_ = 0;
+};
+
+}  // namespace edgestat::http

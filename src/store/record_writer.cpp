@@ -1,0 +1,426 @@
+#include "store/record_writer.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "core/reserve.hpp"
+#include "store/batch_format.hpp"
+
+namespace edgestat::store {
+namespace {
+
+constexpr int64_t kNsPerMs = 1000000;
+// A batch file's batch_id sits in its last ~60 bytes; read a little more.
+constexpr size_t kTailProbeBytes = 128;
+// Name collisions are bumped by one microsecond; this many in a row means
+// something other than a collision (a stat that keeps failing).
+constexpr int kMaxNameBumps = 1000;
+// After a retention pass that failed (EROFS, EACCES) wait this long before
+// scanning again, instead of rescanning after every batch.
+constexpr int64_t kRetentionErrorPauseNs = 10000 * kNsPerMs;
+// Batch names follow the newest name by at least a microsecond, so a small
+// clock step back (an NTP correction) keeps name order = write order. A
+// larger step is taken as the clock being fixed (a router that booted with
+// a bad RTC): names follow the real time again rather than staying ahead.
+constexpr int64_t kMaxClockStepBackUs = 10 * 1000000LL;
+
+// The timestamp for the next batch name.
+int64_t next_name_us(int64_t now_us, int64_t last_us) {
+  if (now_us + kMaxClockStepBackUs < last_us) return now_us;
+  return std::max(now_us, last_us + 1);
+}
+
+int64_t realtime_us() { return realtime_ns() / 1000; }
+
+}  // namespace
+
+std::string_view write_error_reason_name(WriteErrorReason r) {
+  switch (r) {
+    case WriteErrorReason::NoSpace: return "enospc";
+    case WriteErrorReason::ReadOnly: return "erofs";
+    case WriteErrorReason::NoDirectory: return "enoent";
+    case WriteErrorReason::Permission: return "eacces";
+    case WriteErrorReason::Io: return "eio";
+    case WriteErrorReason::Other: return "other";
+  }
+  return "other";
+}
+
+WriteErrorReason classify_errno(int err) {
+  switch (err) {
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG: return WriteErrorReason::NoSpace;
+    case EROFS: return WriteErrorReason::ReadOnly;
+    case ENOENT:
+    case ENOTDIR: return WriteErrorReason::NoDirectory;
+    case EACCES:
+    case EPERM: return WriteErrorReason::Permission;
+    case EIO: return WriteErrorReason::Io;
+    default: return WriteErrorReason::Other;
+  }
+}
+
+RecordWriter::~RecordWriter() {
+  if (started_) stop(monotonic_ns());
+  if (event_fd_ >= 0) ::close(event_fd_);
+  release_array(batch_buf_, batch_cap_);
+}
+
+Status RecordWriter::init(const RecordWriterConfig& cfg) {
+  if (batch_buf_) return Status::error("records writer: init called twice");
+  if (!cfg.directory || !*cfg.directory) return Status::error("records writer: no directory configured");
+  if (!dir_.assign(cfg.directory)) return Status::error("records directory is longer than %zu bytes", kMaxPath);
+  if (cfg.max_batch == 0 || cfg.max_batch > kMaxBatch)
+    return Status::error("records max_batch %u is outside [1, %u]", cfg.max_batch, kMaxBatch);
+  if (cfg.flush_interval_ms < kMinFlushIntervalMs)
+    return Status::error("records flush_interval %u ms is below %u ms", cfg.flush_interval_ms, kMinFlushIntervalMs);
+  if (cfg.backoff_initial_ms == 0 || cfg.backoff_max_ms < cfg.backoff_initial_ms)
+    return Status::error("records backoff: need 0 < initial (%u ms) <= max (%u ms)", cfg.backoff_initial_ms,
+                         cfg.backoff_max_ms);
+  if (!ring_.init(cfg.ring_slots, cfg.slot_bytes))
+    return Status::error(
+        "records ring: %u slots of %u bytes refused (slots: a power of two up to %u; slot bytes: %u..%u; or out of "
+        "memory)",
+        cfg.ring_slots, cfg.slot_bytes, SpscRing::kMaxSlots, SpscRing::kLengthBytes + 1, SpscRing::kMaxSlotBytes);
+  uint64_t cap = BatchBuilder::capacity_for(cfg.max_batch, ring_.max_payload());
+  if (cap > SIZE_MAX / 2)
+    return Status::error("records batch buffer of %llu bytes is too large", (unsigned long long)cap);
+  if (cfg.retention.max_bytes && cfg.retention.max_bytes < cap)
+    return Status::error("records retention max_bytes %llu is smaller than one batch (%llu bytes)",
+                         (unsigned long long)cfg.retention.max_bytes, (unsigned long long)cap);
+  event_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (event_fd_ < 0) return Status::error("records writer: eventfd: %s", std::strerror(errno));
+  batch_buf_ = reserve_array<char>(static_cast<size_t>(cap));
+  if (!batch_buf_) return Status::error("records batch buffer: out of memory (%llu bytes)", (unsigned long long)cap);
+  batch_cap_ = static_cast<size_t>(cap);
+  cfg_ = cfg;
+  cfg_.directory = dir_.c_str();
+  threshold_ = std::min(cfg.max_batch, ring_.capacity());
+  backoff_next_ms_ = cfg.backoff_initial_ms;
+  // batch_id: a counter seeded with the start time in microseconds and
+  // raised past the newest batch found on disk (prepare()). Within a run
+  // ids are consecutive, so a gap means a lost or removed file; across
+  // restarts they keep increasing even when the directory was emptied by a
+  // shipper, as long as the clock does not go back. The values stay below
+  // 2^53, exact in JavaScript and every JSON parser, until the year 2255.
+  next_batch_id_ = static_cast<uint64_t>(realtime_us());
+  return Status::ok();
+}
+
+Status RecordWriter::start() {
+  if (!batch_buf_) return Status::error("records writer: start before init");
+  if (started_) return Status::error("records writer: already started");
+  stop_.store(false, std::memory_order_relaxed);
+  running_.store(true, std::memory_order_relaxed);
+  // Signals go to the loop thread: the writer runs with all of them blocked
+  // (the new thread inherits the mask in force at pthread_create).
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, kStackBytes);
+  int rc = pthread_create(&thread_, &attr, &RecordWriter::thread_main, this);
+  pthread_attr_destroy(&attr);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (rc != 0) {
+    running_.store(false, std::memory_order_relaxed);
+    return Status::error("records writer: pthread_create: %s", std::strerror(rc));
+  }
+  pthread_setname_np(thread_, "edgestat-writer");
+  started_ = true;
+  return Status::ok();
+}
+
+uint64_t RecordWriter::stop(int64_t deadline_ns) {
+  if (started_) {
+    stop_deadline_ns_.store(deadline_ns, std::memory_order_relaxed);
+    stop_.store(true, std::memory_order_release);
+    // Unconditional: the eventfd counter keeps it even if the writer is
+    // not yet in poll(), so the wake cannot be lost.
+    uint64_t one = 1;
+    ssize_t r = ::write(event_fd_, &one, sizeof one);
+    (void)r;
+    pthread_join(thread_, nullptr);
+    started_ = false;
+  }
+  return ring_.size();
+}
+
+void RecordWriter::notify_if_needed() {
+  // Store-buffering handshake with sleep(): the writer publishes its
+  // threshold then reads head; this thread has published head (the push)
+  // and now reads the threshold. Every change to wake_threshold_ is a
+  // read-modify-write with acq_rel, so the two sides' operations on it are
+  // totally ordered and one of them synchronizes with the other: either this
+  // read sees the writer's threshold, or the writer's exchange comes later,
+  // reads from this one and then sees this thread's pushes (so it does not
+  // go to sleep). An idempotent RMW instead of a seq_cst fence because
+  // ThreadSanitizer models RMWs, not fences.
+  uint32_t want = wake_threshold_.fetch_or(0, std::memory_order_acq_rel);
+  if (want == 0 || ring_.size() < want) return;
+  // One write per sleep: whoever clears the threshold first sends the wake.
+  if (!wake_threshold_.compare_exchange_strong(want, 0, std::memory_order_acq_rel)) return;
+  uint64_t one = 1;
+  ssize_t r = ::write(event_fd_, &one, sizeof one);
+  (void)r;  // EAGAIN only if the counter is at 2^64-2: a wake is pending anyway.
+  wakeups_sent_.store(wakeups_sent_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+RecordWriterStats RecordWriter::stats() const {
+  constexpr auto r = std::memory_order_relaxed;
+  RecordWriterStats s;
+  s.total_persisted = total_persisted_.load(r);
+  s.batches_written = batches_written_.load(r);
+  s.bytes_written = bytes_written_.load(r);
+  s.records_rejected = records_rejected_.load(r);
+  s.files_removed = files_removed_.load(r);
+  s.wakeups_sent = wakeups_sent_.load(r);
+  for (size_t i = 0; i < kWriteErrorReasons; ++i) s.write_errors[i] = write_errors_[i].load(r);
+  s.last_flush_unix_us = last_flush_unix_us_.load(r);
+  s.last_batch_id = last_batch_id_.load(r);
+  s.last_errno = last_errno_.load(r);
+  s.last_error_stage = static_cast<WriteStage>(last_error_stage_.load(r));
+  s.last_error_reason = static_cast<WriteErrorReason>(last_error_reason_.load(r));
+  s.current_backoff_ms = backoff_ms_.load(r);
+  s.running = running_.load(r);
+  return s;
+}
+
+void* RecordWriter::thread_main(void* self) {
+  static_cast<RecordWriter*>(self)->run();
+  return nullptr;
+}
+
+// Start-up work, on the writer thread so a slow or missing directory never
+// delays the loop. Repeated before each write until the directory exists.
+void RecordWriter::prepare() {
+  int removed = remove_stale_temps(dir_.c_str());
+  if (removed < 0) return;
+  if (removed > 0) log_info("removed stale temp files", {{"dir", dir_.view()}, {"count", removed}});
+  int dir_fd = open_dir(dir_.c_str());
+  if (dir_fd < 0) return;
+  int64_t newest = 0;
+  {
+    DirReader dir(dir_.c_str());
+    std::string_view name;
+    while (dir.next(&name))
+      if (auto us = parse_batch_name(name)) newest = std::max(newest, *us);
+  }
+  if (newest) {
+    // Names keep increasing across a restart too (see next_name_us).
+    last_name_us_ = std::max(last_name_us_, newest);
+    char name[kBatchNameLen + 1];
+    format_batch_name(newest, name);
+    int fd = ::openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && ::fstat(fd, &st) == 0) {
+      char tail[kTailProbeBytes];
+      off_t off = st.st_size > static_cast<off_t>(sizeof tail) ? st.st_size - static_cast<off_t>(sizeof tail) : 0;
+      ssize_t n = ::pread(fd, tail, sizeof tail, off);
+      if (n > 0) {
+        if (auto id = find_batch_id(std::string_view(tail, static_cast<size_t>(n))))
+          next_batch_id_ = std::max(next_batch_id_, *id + 1);
+      }
+    }
+    if (fd >= 0) ::close(fd);
+  }
+  ::close(dir_fd);
+  run_retention(realtime_us());
+  prepared_ = true;
+}
+
+bool RecordWriter::retention_due(int64_t now_us) const {
+  const RetentionPolicy& p = cfg_.retention;
+  if (!retention_enabled(p)) return false;
+  if (retention_pause_until_ns_ && monotonic_ns() < retention_pause_until_ns_) return false;
+  return (p.max_files && tracked_files_ > p.max_files) || (p.max_bytes && tracked_bytes_ > p.max_bytes) ||
+         (p.max_age_us && tracked_oldest_us_ && now_us - tracked_oldest_us_ > p.max_age_us);
+}
+
+void RecordWriter::run_retention(int64_t now_us) {
+  if (!retention_enabled(cfg_.retention)) return;
+  RetentionResult r = apply_retention(dir_.c_str(), cfg_.retention, now_us);
+  tracked_files_ = r.files;
+  tracked_bytes_ = r.bytes;
+  tracked_oldest_us_ = r.oldest_us;
+  if (r.removed)
+    files_removed_.store(files_removed_.load(std::memory_order_relaxed) + r.removed, std::memory_order_relaxed);
+  retention_pause_until_ns_ = 0;
+  if (r.err) {
+    retention_pause_until_ns_ = monotonic_ns() + kRetentionErrorPauseNs;
+    log_warn("records retention failed", {{"dir", dir_.view()}, {"error", std::strerror(r.err)}});
+  }
+}
+
+void RecordWriter::note_error(const WriteOutcome& w) {
+  constexpr auto r = std::memory_order_relaxed;
+  WriteErrorReason reason = classify_errno(w.err);
+  auto& c = write_errors_[static_cast<size_t>(reason)];
+  c.store(c.load(r) + 1, r);
+  last_errno_.store(w.err, r);
+  last_error_stage_.store(static_cast<uint8_t>(w.stage), r);
+  last_error_reason_.store(static_cast<uint8_t>(reason), r);
+}
+
+bool RecordWriter::flush(uint32_t available) {
+  constexpr auto r = std::memory_order_relaxed;
+  if (!prepared_) prepare();
+  const uint32_t k = std::min(available, cfg_.max_batch);
+  BatchBuilder batch;
+  batch.reset(batch_buf_, batch_cap_);
+  uint32_t rejected = 0;
+  for (uint32_t i = 0; i < k; ++i) {
+    uint32_t n = 0;
+    const uint8_t* p = ring_.peek(i, &n);
+    std::string_view rec(reinterpret_cast<const char*>(p), n);
+    // add() cannot fail: the buffer holds max_batch records of max_payload.
+    if (!looks_like_json_object(rec) || !batch.add(rec)) ++rejected;
+  }
+  if (batch.count() == 0) {
+    ring_.pop_n(k);
+    records_rejected_.store(records_rejected_.load(r) + rejected, r);
+    return true;
+  }
+
+  int dir_fd = open_dir(dir_.c_str());
+  if (dir_fd < 0) {
+    note_error({errno, WriteStage::OpenDir, false});
+    return false;
+  }
+  // Names increase (next_name_us), so name order is write order for
+  // retention; an existing name (a restored file, a big clock step back) is
+  // bumped, never replaced.
+  int64_t ts = next_name_us(realtime_us(), last_name_us_);
+  char name[kBatchNameLen + 1], temp[kTempNameLen + 1];
+  for (int i = 0; i < kMaxNameBumps; ++i, ++ts) {
+    format_batch_name(ts, name);
+    if (!name_exists(dir_fd, name)) break;
+  }
+  format_temp_name(ts, temp);
+  std::string_view doc = batch.finish(ts, next_batch_id_);
+  WriteOutcome w = write_file_durable(dir_fd, name, temp, doc.data(), doc.size());
+  ::close(dir_fd);
+  if (!w.renamed) {
+    note_error(w);
+    return false;
+  }
+
+  // The batch is in place: only now do its records leave the ring.
+  ring_.pop_n(k);
+  last_name_us_ = ts;
+  total_persisted_.store(total_persisted_.load(r) + batch.count(), r);
+  batches_written_.store(batches_written_.load(r) + 1, r);
+  bytes_written_.store(bytes_written_.load(r) + doc.size(), r);
+  if (rejected) records_rejected_.store(records_rejected_.load(r) + rejected, r);
+  last_flush_unix_us_.store(ts, r);
+  last_batch_id_.store(next_batch_id_, r);
+  ++next_batch_id_;
+  ++tracked_files_;
+  tracked_bytes_ += doc.size();
+  if (!tracked_oldest_us_) tracked_oldest_us_ = ts;
+  if (w.err) {
+    // Only the directory fsync failed: counted and reported, but the file
+    // is there, and writing the records again would duplicate them.
+    note_error(w);
+  } else {
+    last_errno_.store(0, r);
+  }
+  if (retention_due(ts)) run_retention(ts);
+  return true;
+}
+
+void RecordWriter::sleep(uint32_t want, int64_t timeout_ns) {
+  if (want) {
+    // Publish, then look again (see notify_if_needed()).
+    wake_threshold_.exchange(want, std::memory_order_acq_rel);
+    if (ring_.readable() >= want) {
+      wake_threshold_.exchange(0, std::memory_order_acq_rel);
+      return;
+    }
+  }
+  int64_t ms = timeout_ns <= 0 ? 0 : (timeout_ns + kNsPerMs - 1) / kNsPerMs;
+  pollfd pfd{event_fd_, POLLIN, 0};
+  int rc = ::poll(&pfd, 1, static_cast<int>(std::min<int64_t>(ms, INT_MAX)));
+  if (want) wake_threshold_.exchange(0, std::memory_order_acq_rel);
+  if (rc > 0 && (pfd.revents & POLLIN)) {
+    uint64_t v;
+    ssize_t n = ::read(event_fd_, &v, sizeof v);
+    (void)n;
+  }
+}
+
+void RecordWriter::run() {
+  prepare();
+  const int64_t interval_ns = static_cast<int64_t>(cfg_.flush_interval_ms) * kNsPerMs;
+  int64_t first_seen_ns = 0;  // when the writer first saw the oldest unflushed records
+  int64_t retry_at_ns = 0;    // while backing off: the next attempt
+  while (!stop_.load(std::memory_order_acquire)) {
+    int64_t now = monotonic_ns();
+    uint32_t avail = ring_.readable();
+    if (avail == 0)
+      first_seen_ns = 0;
+    else if (!first_seen_ns)
+      first_seen_ns = now;
+    bool backing_off = retry_at_ns && now < retry_at_ns;
+    if (!backing_off && avail && (avail >= threshold_ || now - first_seen_ns >= interval_ns)) {
+      if (flush(avail)) {
+        if (retry_at_ns) {
+          log_info("records writing recovered", {{"dir", dir_.view()}, {"pending", ring_.size()}});
+          retry_at_ns = 0;
+        }
+        backoff_next_ms_ = cfg_.backoff_initial_ms;
+        backoff_ms_.store(0, std::memory_order_relaxed);
+        first_seen_ns = ring_.readable() ? monotonic_ns() : 0;
+      } else {
+        uint32_t b = backoff_next_ms_;
+        retry_at_ns = monotonic_ns() + static_cast<int64_t>(b) * kNsPerMs;
+        backoff_ms_.store(b, std::memory_order_relaxed);
+        backoff_next_ms_ = static_cast<uint32_t>(std::min<uint64_t>(uint64_t{b} * 2, cfg_.backoff_max_ms));
+        int err = last_errno_.load(std::memory_order_relaxed);
+        log_warn(
+            "records write failed, keeping records in the ring",
+            {{"dir", dir_.view()},
+             {"stage", write_stage_name(static_cast<WriteStage>(last_error_stage_.load(std::memory_order_relaxed)))},
+             {"error", std::strerror(err)},
+             {"pending", avail},
+             {"retry_ms", b}});
+      }
+      continue;
+    }
+    if (retention_due(realtime_us())) run_retention(realtime_us());
+    if (backing_off)
+      sleep(0, retry_at_ns - now);
+    else if (avail == 0)
+      sleep(1, retention_enabled(cfg_.retention) && cfg_.retention.max_age_us ? kIdleWakeMs * kNsPerMs
+                                                                              : INT_MAX * kNsPerMs);
+    else
+      sleep(threshold_, first_seen_ns + interval_ns - now);
+  }
+
+  // Stopping: write out everything, ignoring the backoff, until the deadline.
+  const int64_t deadline = stop_deadline_ns_.load(std::memory_order_relaxed);
+  for (;;) {
+    uint32_t avail = ring_.readable();
+    int64_t now = monotonic_ns();
+    if (avail == 0 || now >= deadline) break;
+    if (!flush(avail)) sleep(0, std::min(kStopRetryMs * kNsPerMs, deadline - now));
+  }
+  if (uint32_t left = ring_.readable())
+    log_error("records writer stopped with records unwritten", {{"dir", dir_.view()}, {"records", left}});
+  running_.store(false, std::memory_order_relaxed);
+}
+
+}  // namespace edgestat::store

@@ -1,0 +1,173 @@
+#pragma once
+// The record writer: the consumer side of the records ring and the one
+// thread that does blocking file I/O. The loop thread pushes serialized
+// records (each one JSON object) into the ring; this thread drains them into
+// batch files (store/batch_format.hpp) written durably
+// (store/durable_file.hpp) and keeps the directory within its retention
+// (store/retention.hpp).
+//
+// Records leave the ring only after the batch holding them has been renamed
+// into place. A write error (ENOSPC, EROFS, a missing directory...) keeps
+// them in the ring and the writer retries with exponential backoff; while
+// the ring is full the producer's pushes fail and the loop counts the drops.
+// Nothing is lost silently, and the writer recovers by itself once space
+// returns.
+//
+// Wake-ups are rare by design. The writer sleeps in poll() on an eventfd
+// with a timeout, and before sleeping it publishes how many pending records
+// would make it worth waking (1 when the ring is empty, the batch size
+// otherwise, nothing while backing off). The producer's notify_if_needed()
+// writes the eventfd only when that many are waiting, and only once per
+// sleep: one write when a quiet ring gets its first record, one when a batch
+// fills, none per record. The timeout flushes a partial batch
+// flush_interval after the writer first saw it.
+#include <pthread.h>
+
+#include <atomic>
+#include <cstdint>
+#include <string_view>
+
+#include "collect/fs.hpp"
+#include "core/spsc_ring.hpp"
+#include "core/status.hpp"
+#include "store/durable_file.hpp"
+#include "store/retention.hpp"
+
+namespace edgestat::store {
+
+// Why a write failed, as the `reason` label of write_errors.
+enum class WriteErrorReason : uint8_t { NoSpace, ReadOnly, NoDirectory, Permission, Io, Other };
+inline constexpr size_t kWriteErrorReasons = 6;
+std::string_view write_error_reason_name(WriteErrorReason r);  // "enospc", "erofs", ...
+WriteErrorReason classify_errno(int err);
+
+struct RecordWriterConfig {
+  // Existing directory for batch files. It is not created: on a missing
+  // mount point that would fill the flash underneath.
+  const char* directory = nullptr;
+  uint32_t ring_slots = 4096;  // power of two
+  uint32_t slot_bytes = 1536;  // 4-byte length + largest record
+  uint32_t max_batch = 1000;   // records per file
+  uint32_t flush_interval_ms = 5000;
+  RetentionPolicy retention;
+  uint32_t backoff_initial_ms = 1000;
+  uint32_t backoff_max_ms = 60000;
+};
+
+// A copy of the writer's counters, taken with relaxed loads (each value is
+// exact, the set is not one instant).
+struct RecordWriterStats {
+  uint64_t total_persisted = 0;  // records in renamed batch files
+  uint64_t batches_written = 0;
+  uint64_t bytes_written = 0;
+  uint64_t records_rejected = 0;  // not a JSON object: dropped by the writer
+  uint64_t files_removed = 0;     // by retention
+  uint64_t wakeups_sent = 0;      // eventfd writes by notify_if_needed()
+  uint64_t write_errors[kWriteErrorReasons] = {};
+  int64_t last_flush_unix_us = 0;  // batch_timestamp of the last file
+  uint64_t last_batch_id = 0;
+  int last_errno = 0;  // 0 after a successful write
+  WriteStage last_error_stage = WriteStage::None;
+  WriteErrorReason last_error_reason = WriteErrorReason::Other;
+  uint32_t current_backoff_ms = 0;  // 0 when healthy
+  bool running = false;
+};
+
+class RecordWriter {
+ public:
+  // Batches above this are a config error: a million records is minutes of
+  // a busy router's traffic in one file.
+  static constexpr uint32_t kMaxBatch = 1u << 20;
+  // Shortest flush interval accepted; shorter only multiplies files.
+  static constexpr uint32_t kMinFlushIntervalMs = 10;
+  // When the ring is empty the writer still wakes this often so age-based
+  // retention runs on a quiet box.
+  static constexpr int64_t kIdleWakeMs = 60000;
+  // Retries during stop() ignore the backoff and come this often.
+  static constexpr int64_t kStopRetryMs = 100;
+  // The thread's stack: DirReader's 8 KiB, retention's 4 KiB heap and a log
+  // line, with a wide margin (musl's default is 128 KiB, glibc's 8 MiB).
+  static constexpr size_t kStackBytes = 128 * 1024;
+
+  RecordWriter() = default;
+  ~RecordWriter();
+  RecordWriter(const RecordWriter&) = delete;
+  RecordWriter& operator=(const RecordWriter&) = delete;
+
+  // Validates the config and reserves the ring, the batch buffer and the
+  // eventfd. Nothing is allocated after this.
+  Status init(const RecordWriterConfig& cfg);
+  // Starts the writer thread. Start-up work (stale temps, batch id and name
+  // recovery, retention) happens on that thread before its first write.
+  Status start();
+  // Flushes what is in the ring, giving up at deadline (monotonic_ns()),
+  // and joins the thread. Returns the records left unwritten (0: all
+  // persisted). Call from the producer's thread after its last push.
+  uint64_t stop(int64_t deadline_ns);
+
+  // ---- producer side (the loop thread) ----
+
+  // Copies one record into the ring; false when full or too large (the
+  // caller counts the drop).
+  bool push(const void* p, uint32_t n) { return ring_.try_push(p, n); }
+  bool push(std::string_view r) { return r.size() <= UINT32_MAX && push(r.data(), static_cast<uint32_t>(r.size())); }
+  // Wakes the writer if it asked to be woken at the current fill level.
+  // Call after one or more pushes; costs one atomic read-modify-write, and
+  // a write(2) at most once per writer sleep.
+  void notify_if_needed();
+  SpscRing& ring() { return ring_; }
+
+  // ---- any thread ----
+  RecordWriterStats stats() const;
+  uint32_t max_record_bytes() const { return ring_.max_payload(); }
+
+ private:
+  static void* thread_main(void* self);
+  void run();
+  void prepare();
+  bool flush(uint32_t available);
+  void sleep(uint32_t want, int64_t timeout_ns);
+  void run_retention(int64_t now_us);
+  bool retention_due(int64_t now_us) const;
+  void note_error(const WriteOutcome& w);
+
+  // Shared with the producer.
+  SpscRing ring_;
+  // 0: writer awake or backing off; k > 0: wake it once k records wait.
+  alignas(SpscRing::kCacheLine) std::atomic<uint32_t> wake_threshold_{0};
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> stop_deadline_ns_{0};
+  int event_fd_ = -1;
+
+  // Counters: written by the writer thread (the producer owns wakeups_sent_),
+  // read anywhere with relaxed loads.
+  std::atomic<uint64_t> total_persisted_{0}, batches_written_{0}, bytes_written_{0}, records_rejected_{0};
+  std::atomic<uint64_t> files_removed_{0}, wakeups_sent_{0}, last_batch_id_{0};
+  std::atomic<uint64_t> write_errors_[kWriteErrorReasons] = {};
+  std::atomic<int64_t> last_flush_unix_us_{0};
+  std::atomic<int> last_errno_{0};
+  std::atomic<uint8_t> last_error_stage_{0}, last_error_reason_{0};
+  std::atomic<uint32_t> backoff_ms_{0};
+  std::atomic<bool> running_{false};
+
+  // Writer thread only.
+  RecordWriterConfig cfg_;
+  PathBuf dir_;
+  char* batch_buf_ = nullptr;
+  size_t batch_cap_ = 0;
+  uint32_t threshold_ = 0;  // min(max_batch, ring capacity)
+  bool prepared_ = false;
+  uint64_t next_batch_id_ = 0;
+  int64_t last_name_us_ = 0;
+  uint32_t backoff_next_ms_ = 0;
+  // Retention bookkeeping from the last scan plus what was written since,
+  // so the directory is scanned only when a limit may be crossed.
+  uint64_t tracked_files_ = 0, tracked_bytes_ = 0;
+  int64_t tracked_oldest_us_ = 0;
+  int64_t retention_pause_until_ns_ = 0;  // after a failed pass, no rescan before this
+
+  pthread_t thread_{};
+  bool started_ = false;
+};
+
+}  // namespace edgestat::store

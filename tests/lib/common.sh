@@ -1,0 +1,46 @@
+# Shared helpers for e2e and system tests (sourced by bash scripts).
+# Tests exit 77 to be reported as skipped; they print why first.
+
+skip() {
+  echo "SKIPPED: $*"
+  exit 77
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# A TCP port nobody listens on, from the kernel's ephemeral allocator.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits until URL answers (any HTTP status) or gives up after ~10 s.
+wait_http() {
+  local url=$1 i
+  for i in $(seq 1 100); do
+    curl -s -o /dev/null --max-time 1 "$url" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# Replaces the values of series that change between runs, and the
+# revision, so a golden file can be diffed exactly.
+mask_volatile() {
+  sed -E \
+    -e 's/^(node_scrape_collector_duration_seconds\{[^}]*\}) .*/\1 <masked>/' \
+    -e 's/^(node_time_seconds) .*/\1 <masked>/' \
+    -e 's/^(node_filesystem_(size_bytes|free_bytes|avail_bytes|files|files_free)\{[^}]*\}) .*/\1 <masked>/' \
+    -e 's/^(node_textfile_mtime_seconds\{[^}]*\}) .*/\1 <masked>/' \
+    -e 's/^(edgestat_build_info)\{.*\} 1$/\1{<masked>} 1/'
+}
+
+# Runs `edgestat once` over one fixture tree.
+once_fixture() {
+  local bin=$1 tree=$2
+  TZ=UTC "$bin" once --log.level=error \
+    --path.procfs="$tree/proc" --path.sysfs="$tree/sys" --path.rootfs="$tree/root" \
+    --collector.textfile.directory="$tree/textfile"
+}
