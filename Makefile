@@ -14,7 +14,28 @@ FUZZ_SMOKE_SECONDS ?= 10
 # -O1 without NDEBUG: asserts stay on, sanitizer reports stay readable.
 SAN_CMAKE = -DCMAKE_BUILD_TYPE= -DCMAKE_C_FLAGS=-O1 -DCMAKE_CXX_FLAGS=-O1 $(CMAKE_FLAGS)
 
-.PHONY: all deps build run test check clean test-asan test-tsan fuzz fuzz-smoke
+.PHONY: all deps build run test check clean test-asan test-tsan fuzz fuzz-smoke cross test-cross test-qemu ipk deb dist
+
+# Static musl builds with zig (toolchains/README.md): `make cross TARGET=aarch64`.
+TARGET       ?= aarch64
+ALL_TARGETS  ?= x86_64 aarch64 armv7 armv6 mipsel mips
+# The qemu proof `make test` runs; `make test-qemu QEMU_TARGETS="..."` for more.
+QEMU_TARGETS ?= aarch64 armv6 mipsel
+CROSS_BUILD   = build-$(TARGET)
+DIST         ?= dist
+VERSION      := $(shell grep -m1 -o 'edgestat VERSION [0-9.]*' CMakeLists.txt | cut -d' ' -f3)
+# Package architecture names (platform/README.md).
+OPENWRT_ARCH_x86_64  = x86_64
+OPENWRT_ARCH_aarch64 = aarch64_cortex-a53
+OPENWRT_ARCH_armv7   = arm_cortex-a7_neon-vfpv4
+OPENWRT_ARCH_armv6   = arm_arm1176jzf-s_vfp
+OPENWRT_ARCH_mipsel  = mipsel_24kc
+OPENWRT_ARCH_mips    = mips_24kc
+DEBARCH_x86_64  = amd64
+DEBARCH_aarch64 = arm64
+DEBARCH_armv6   = armhf
+OPENWRT_ARCH ?= $(OPENWRT_ARCH_$(TARGET))
+DEBARCH      ?= $(DEBARCH_$(TARGET))
 
 all: build
 
@@ -39,6 +60,7 @@ test: build
 	$(MAKE) --no-print-directory test-asan || failed="$$failed test-asan"; \
 	$(MAKE) --no-print-directory test-tsan || failed="$$failed test-tsan"; \
 	$(MAKE) --no-print-directory fuzz-smoke || failed="$$failed fuzz-smoke"; \
+	$(MAKE) --no-print-directory test-qemu || failed="$$failed test-qemu"; \
 	[ -z "$$failed" ] || echo "make test: FAILED:$$failed (reports above)"; \
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) || failed="$$failed ctest"; \
 	[ -z "$$failed" ]
@@ -66,9 +88,43 @@ fuzz: deps
 fuzz-smoke: deps
 	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) JOBS=$(JOBS) bash tests/fuzz/run_all.sh
 
+# One static, stripped binary for TARGET in build-TARGET/edgestat.
+cross: deps
+	bash toolchains/build-deps.sh $(TARGET)
+	cmake -S . -B $(CROSS_BUILD) -DCMAKE_TOOLCHAIN_FILE=toolchains/$(TARGET).cmake \
+	  -DCMAKE_BUILD_TYPE=MinSizeRel -DEDGESTAT_WERROR=ON
+	cmake --build $(CROSS_BUILD) -j$(JOBS) --target edgestat
+
+# TARGET's unit tests and fixture goldens, under qemu-user.
+test-cross: cross
+	cmake --build $(CROSS_BUILD) -j$(JOBS)
+	cd $(CROSS_BUILD) && ctest --output-on-failure -j$(JOBS)
+
+test-qemu:
+	@for t in $(QEMU_TARGETS); do $(MAKE) --no-print-directory test-cross TARGET=$$t || exit 1; done
+
+ipk: cross
+	sh platform/openwrt/build-ipk.sh $(CROSS_BUILD)/edgestat $(OPENWRT_ARCH) $(VERSION) $(DIST)
+
+deb: cross
+	@[ -n "$(DEBARCH)" ] || { echo "no Debian architecture for $(TARGET) (amd64: x86_64, arm64: aarch64, armhf: armv6)"; exit 1; }
+	sh platform/linux/build-deb.sh $(CROSS_BUILD)/edgestat $(DEBARCH) $(VERSION)-1 $(DIST)
+
+# Every target's binary and packages into dist/, with SHA256SUMS and a size table.
+dist:
+	@mkdir -p $(DIST)
+	@for t in $(ALL_TARGETS); do \
+	  $(MAKE) --no-print-directory ipk TARGET=$$t || exit 1; \
+	  cp build-$$t/edgestat $(DIST)/edgestat-$(VERSION)-linux-$$t; \
+	  case $$t in x86_64|aarch64|armv6) $(MAKE) --no-print-directory deb TARGET=$$t || exit 1;; esac; \
+	done
+	@cd $(DIST) && rm -f SHA256SUMS && sha256sum edgestat-* *.ipk *.deb > SHA256SUMS
+	@printf '%-10s %10s\n' target "bytes (stripped)"; \
+	for t in $(ALL_TARGETS); do printf '%-10s %10s\n' $$t $$(stat -c %s build-$$t/edgestat); done
+
 # Fast: unit tests only.
 check: build
 	cd $(BUILD) && ctest --output-on-failure -L unit -j$(JOBS)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) $(addprefix build-,$(ALL_TARGETS)) $(DIST)

@@ -60,6 +60,12 @@ inputs_hash() {
 }
 WANT="target=$TARGET libuv=$(basename "$LIBUV_SRC") mbedtls=$(basename "$MBEDTLS_SRC") inputs=$(inputs_hash)"
 
+# One build per target at a time (two engineers, or smoke.sh and a manual
+# run, share $CACHE): the second waits here, then finds the stamp.
+mkdir -p "$CACHE/deps"
+exec 9>"$CACHE/deps/.$TARGET.lock"
+if command -v flock >/dev/null 2>&1; then flock 9; fi
+
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ]; then
     log "$TARGET: up to date ($PREFIX)"
     printf '%s\n' "$PREFIX"

@@ -123,16 +123,25 @@ function(_es_write_wrapper name body)
 endfunction()
 
 _es_write_wrapper(cc     "exec \"${EDGESTAT_ZIG}\" cc ${_target_flags} \"$@\"")
-_es_write_wrapper(c++    "exec \"${EDGESTAT_ZIG}\" c++ ${_target_flags} \"$@\"")
+# The C++ wrapper doubles as the C++ executable linker (see
+# CMAKE_CXX_LINK_EXECUTABLE below): given --edgestat-link-with-cc anywhere
+# (CMake puts --target=... before it) it drops the marker and runs `zig cc`,
+# so no C++ runtime is linked.
+set(_drop_marker
+  "cc_link=0\nfor a do\n  shift\n  if [ \"$a\" = --edgestat-link-with-cc ]; then cc_link=1; else set -- \"$@\" \"$a\"; fi\ndone\n")
+_es_write_wrapper(c++
+  "${_drop_marker}if [ $cc_link = 1 ]; then\n  exec \"${EDGESTAT_ZIG}\" cc ${_target_flags} \"$@\"\nfi\nexec \"${EDGESTAT_ZIG}\" c++ ${_target_flags} \"$@\"")
 _es_write_wrapper(ar     "exec \"${EDGESTAT_ZIG}\" ar \"$@\"")
 _es_write_wrapper(ranlib "exec \"${EDGESTAT_ZIG}\" ranlib \"$@\"")
-# Linker launcher for executables that need the C++ runtime (unit tests):
-# CMake runs "<launcher> <cc wrapper> <args...>"; swap the driver for c++.
+# Linker launcher for executables that need the C++ runtime (unit tests).
+# CMake runs "<launcher> <c++ wrapper> ... --edgestat-link-with-cc ...";
+# drop the wrapper and the marker and link with `zig c++`, which adds
+# libc++/libc++abi/libunwind.
 # -fno-lto: zig 0.11 builds libc++ as LTO bitcode in release modes and LLD
 # then segfaults while linking it for 32-bit ARM (armv6 and armv7); with
 # -fno-lto libc++ is built as plain objects and links fine on every target.
 _es_write_wrapper(link-with-cxx-runtime
-  "shift\nexec \"${_wrap_dir}/c++\" -fno-lto \"$@\"")
+  "shift\n${_drop_marker}exec \"${EDGESTAT_ZIG}\" c++ ${_target_flags} -fno-lto \"$@\"")
 
 # The wrappers already pass -target; telling CMake the triple too makes its
 # compiler identification compile-only ("-c --target=..."), so configuring
@@ -170,8 +179,11 @@ endif()
 # A C++ feature that needs the runtime (exceptions, RTTI, iostream, operator
 # new's throwing path...) becomes an undefined-symbol link error, which is
 # exactly the guard DESIGN.md asks for.
+# (The rule names <CMAKE_CXX_COMPILER> with a marker rather than
+# <CMAKE_C_COMPILER> because CMake inserts CXX_LINKER_LAUNCHER exactly where
+# <CMAKE_CXX_COMPILER> appears; the marker makes the wrapper run `zig cc`.)
 set(CMAKE_CXX_LINK_EXECUTABLE
-    "<CMAKE_C_COMPILER> <FLAGS> <CMAKE_CXX_LINK_FLAGS> <LINK_FLAGS> <OBJECTS> -o <TARGET> <LINK_LIBRARIES>")
+    "<CMAKE_CXX_COMPILER> --edgestat-link-with-cc <FLAGS> <CMAKE_CXX_LINK_FLAGS> <LINK_FLAGS> <OBJECTS> -o <TARGET> <LINK_LIBRARIES>")
 
 # Static only: a shared library makes no sense in a static-musl binary.
 set(BUILD_SHARED_LIBS OFF CACHE BOOL "edgestat cross builds are static")

@@ -50,6 +50,10 @@ constexpr std::string_view kRestartKeys[] = {
     "limits.max_samples",    "limits.snapshot_arena_bytes", "limits.render_buffer_bytes", "limits.render_buffers",
     "collect.read_buffer_bytes", "agent.runtime_dir",
     "tls.listen_address", "tls.max_connections", "access.rate_limit_clients",
+    "ingest.statsd_listen_address", "ingest.statsd_socket", "ingest.statsd_receive_buffer_bytes",
+    "ingest.max_series", "ingest.statsd_max_series", "ingest.window", "ingest.duration_buckets",
+    "store.enabled", "store.ring_slots", "store.record_bytes", "store.max_batch", "store.flush_interval",
+    "store.max_files", "store.max_bytes", "store.max_age", "history.series", "history.depth",
 };
 
 bool needs_restart(const KeySpec& k) {
@@ -136,6 +140,7 @@ struct Agent::Impl {
     in.stale_bodies_total = a->stale_total_;
     in.render_overflow_total = a->overflow_total_;
     add_self_metrics(snap, in);
+    a->ingest_.add_metrics(snap);
     SecurityInputs sec;
     sec.access = &a->access_;
     if (a->tls_ctx_) {
@@ -148,6 +153,7 @@ struct Agent::Impl {
 
   static void refresh(Agent* a) {
     a->collection_.refresh(a->cfg_, self_hook, a);
+    a->ingest_.on_refresh(a->collection_.snapshot());
     ++a->generation_;
     a->refreshed_ns_ = monotonic_ns();
   }
@@ -365,6 +371,7 @@ struct Agent::Impl {
     r.add(check_disk_free(d, t));
     r.add(check_memory(read_memory(c), t));
     r.add(check_loop_lag(a->lag_s_, t));
+    r.add(a->ingest_.health());
     if (a->tls_ctx_)
       r.add(check_tls_certificate(a->tls_ctx_->not_before(), a->tls_ctx_->not_after(),
                                   static_cast<int64_t>(realtime_ns() / 1000000000)));
@@ -497,6 +504,7 @@ struct Agent::Impl {
     }
     if (a->stopping_) return;
     a->stopping_ = true;
+    a->ingest_.close_handles();
     log_info("stopping", {{"signal", signum == SIGTERM ? "SIGTERM" : "SIGINT"},
                           {"connections", a->server_.open_connections()}});
     uv_timer_stop(&a->poll_timer_);
@@ -572,6 +580,7 @@ int Agent::run() {
   router_.add("/api/v1/snapshot", http::kMethodGet | http::kMethodHead, http::HandlerId::Snapshot,
               I::handle_snapshot, this);
   router_.add("/", http::kMethodGet | http::kMethodHead, http::HandlerId::Index, I::handle_index, this);
+  if (!ingest_.init(cfg_, &loop_, router_, pool_)) return 1;
   {
     static ConfigErrors errs;
     if (!access_.init(cfg_) || !access_.configure(cfg_, errs)) {
@@ -612,11 +621,16 @@ int Agent::run() {
   lag_last_ns_ = uv_hrtime();
   uv_timer_start(&lag_timer_, I::lag_cb, kLagProbeMs, kLagProbeMs);
 
+  if (!ingest_.start()) return 1;
   log_info("started", {{"listen", server_.listen_summary()},
                        {"reserved_bytes", reserved_bytes()},
                        {"pid", static_cast<int64_t>(getpid())},
                        {"config", cfg_.source.view()}});
   uv_run(&loop_, UV_RUN_DEFAULT);
+  // Every producer has stopped: the writer flushes the ring, within the
+  // shutdown deadline again (at least a second).
+  uint64_t flush_ms = cfg_.agent.shutdown_timeout_ms > 1000 ? cfg_.agent.shutdown_timeout_ms : 1000;
+  ingest_.stop(monotonic_ns() + static_cast<int64_t>(flush_ms) * 1000000);
   int rc = uv_loop_close(&loop_);
   if (rc != 0) log_warn("event loop closed with handles open", {{"err", uv_strerror(rc)}});
   log_info("stopped");

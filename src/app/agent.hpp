@@ -22,6 +22,7 @@
 
 #include "app/cli.hpp"
 #include "app/collection.hpp"
+#include "app/ingest_wiring.hpp"
 #include "config/config.hpp"
 #include "http/access_policy.hpp"
 #include "http/body_pool.hpp"
@@ -62,6 +63,7 @@ class Agent {
   http::TlsContext* tls_ctx_ = nullptr;  // the serving certificate (null: no HTTPS)
   http::Server server_;
   Collection collection_;
+  IngestWiring ingest_;
 
   int lock_fd_ = -1;
   uint64_t generation_ = 0;     // bumped by every refresh and reload

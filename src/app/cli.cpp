@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "app/security_config.hpp"
 #include "collect/registry.hpp"
 #include "config/schema.hpp"
 #include "core/log.hpp"
@@ -70,7 +71,7 @@ CliArgs parse_cli(int argc, char** argv, ConfigErrors& errors) {
         }
       }
       if (!found) {
-        errors.add("unknown command \"%s\" (commands: run, once, check-config, health, print-defaults, version, help)", argv[i]);
+        errors.add("unknown command \"%s\" (commands: run, once, check-config, health, print-defaults, hash-password, version, help)", argv[i]);
         a.bad_usage = true;
       }
       have_command = true;
@@ -117,6 +118,7 @@ void load_config(const CliArgs& args, int argc, char** argv, char** envp, Config
   loader.apply_env(envp);
   apply_cli_flags(argc, argv, loader, errors);
   loader.validate();
+  validate_security_config(cfg, errors);
 }
 
 void print_help(int fd) {
@@ -133,6 +135,7 @@ void print_help(int fd) {
       ")\n"
       "  health [--url URL]  query a running agent's /health, exit 0 when healthy or degraded\n"
       "  print-defaults      print a config file with every key at its default (config/edgestat.conf)\n"
+      "  hash-password       print a PBKDF2 hash for [auth] users (password read from the terminal or stdin)\n"
       "  version             print version and build information\n\n"
       "Flags (each is a config key [section] key; later sources win: file, EDGESTAT_* env, flags):\n"
       "  --config.file=PATH\n"

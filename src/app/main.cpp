@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "app/agent.hpp"
+#include "app/hash_password.hpp"
 #include "app/cli.hpp"
 #include "app/collection.hpp"
 #include "collect/registry.hpp"
@@ -74,6 +75,8 @@ int cmd_print_defaults() {
 
 int main(int argc, char** argv) {
   using namespace edgestat;
+  // hash-password has its own flags (not config keys) and reads no config.
+  if (argc > 1 && std::string_view(argv[1]) == "hash-password") return run_hash_password(argc, argv);
   static ConfigErrors errors;
   CliArgs args = parse_cli(argc, argv, errors);
   if (args.command == Command::Help) {

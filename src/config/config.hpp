@@ -93,6 +93,7 @@ struct Config {
     uint64_t rate_limit;           // requests per second per client; 0: off
     uint64_t rate_limit_burst;
     uint64_t rate_limit_clients;   // table size (requires restart)
+    uint64_t max_connections_per_client;  // 0: no cap
     bool security_headers;
     bool log;                      // one JSON access line per request
   } access;

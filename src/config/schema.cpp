@@ -148,6 +148,11 @@ const KeySpec kKeys[] = {
     {"access", "rate_limit_clients", KeyKind::Uint, "256",
      "Clients the rate limiter tracks; the least recently seen is forgotten first (requires restart).", 1, 65536, {},
      FIELD(access.rate_limit_clients)},
+    {"access", "max_connections_per_client", KeyKind::Uint, "0",
+     "Connections one client address (IPv6: one /64) may hold open; more are closed at accept and counted, so one "
+     "host's slow or idle connections cannot take every [web] max_connections slot (8 suits a LAN). 0: no cap.", 0,
+     65536, {},
+     FIELD(access.max_connections_per_client)},
     {"access", "security_headers", KeyKind::Bool, "true",
      "Send X-Content-Type-Options, X-Frame-Options, Content-Security-Policy, Referrer-Policy, Cache-Control.", 0, 0,
      {}, FIELD(access.security_headers)},
@@ -166,7 +171,7 @@ const KeySpec kKeys[] = {
     {"auth", "public_paths", KeyKind::List, "/health/live",
      "Paths served without credentials when users or tokens are set (exact; a trailing / is a prefix).", 0, 0, {},
      FIELD(auth.public_paths)},
-    {"auth", "ingest_paths", KeyKind::List, "/api/v1/ingest/,/api/v1/records",
+    {"auth", "ingest_paths", KeyKind::List, "/api/v1/operations",
      "Paths that take ingest_tokens (exact; a trailing / is a prefix).", 0, 0, {}, FIELD(auth.ingest_paths)},
 
     // --- [ingest], [store], [history] (ingest/, store/, app/ingest_wiring) ---

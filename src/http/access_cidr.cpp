@@ -39,6 +39,12 @@ constexpr Keyword kKeywords[] = {
 
 }  // namespace
 
+IpAddr client_key(const IpAddr& a) {
+  IpAddr k = a;
+  if (!a.is_v4()) std::memset(k.b + 8, 0, 8);
+  return k;
+}
+
 bool IpAddr::is_v4() const { return std::memcmp(b, kMappedPrefix, 12) == 0; }
 bool IpAddr::operator==(const IpAddr& o) const { return std::memcmp(b, o.b, 16) == 0; }
 

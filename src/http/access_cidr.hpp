@@ -44,6 +44,10 @@ bool parse_ip(std::string_view s, IpAddr* out);
 bool parse_cidr(std::string_view s, Cidr* out, const char** why);
 // The peer address of a sockaddr (AF_INET or AF_INET6); false for others.
 bool ip_from_sockaddr(const sockaddr* sa, IpAddr* out);
+// The identity one client is counted under (rate limit, connections per
+// client): IPv4 addresses whole, IPv6 addresses by their /64, since one
+// host usually owns a whole /64 and could hop addresses inside it.
+IpAddr client_key(const IpAddr& a);
 // Text form into out[cap] (cap >= kIpTextBytes): IPv4 dotted for mapped
 // addresses, RFC 5952 for IPv6. Returns the length.
 inline constexpr size_t kIpTextBytes = 46;

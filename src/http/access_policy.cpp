@@ -36,6 +36,7 @@ std::string_view host_name(std::string_view h) {
 std::string_view refusal_name(Refusal r) {
   switch (r) {
     case Refusal::Allowlist: return "allowlist";
+    case Refusal::ClientConnections: return "client_connections";
     case Refusal::RateLimit: return "rate_limit";
     case Refusal::Host: return "host";
     case Refusal::AuthMissing: return "auth_missing";
@@ -106,6 +107,7 @@ bool AccessPolicy::configure(const Config& c, ConfigErrors& errors) {
   burst_ = static_cast<double>(c.access.rate_limit_burst);
   limiter_.set_rate(rate_, burst_);
   hsts_max_age_s_ = c.tls.hsts_max_age_ms / 1000;
+  per_client_ = static_cast<uint32_t>(c.access.max_connections_per_client);
   headers_ = c.access.security_headers;
   log_ = c.access.log;
   return ok;
@@ -121,6 +123,7 @@ void AccessPolicy::adopt(const AccessPolicy& o) {
   burst_ = o.burst_;
   limiter_.set_rate(rate_, burst_);
   hsts_max_age_s_ = o.hsts_max_age_s_;
+  per_client_ = o.per_client_;
   headers_ = o.headers_;
   log_ = o.log_;
 }

@@ -1,8 +1,9 @@
 #pragma once
 // Access control as the server applies it, in this order:
 //   1. after accept, before any per-connection state or TLS: the client
-//      address must be in [access] allow, else the socket is closed and
-//      counted (peer_allowed);
+//      address must be in [access] allow, and the client must hold fewer
+//      than max_connections_per_client connections, else the socket is
+//      closed and counted (peer_allowed; the server counts connections);
 //   2. per request, once its head is parsed (check_request):
 //        rate limit per client  -> 429 + Retry-After
 //        Host in trusted_hosts  -> 400 (also for a missing or repeated Host)
@@ -28,7 +29,7 @@
 namespace edgestat::http {
 
 // Why a connection or request was refused: edgestat_http_refused_total{reason}.
-enum class Refusal : uint8_t { Allowlist, RateLimit, Host, AuthMissing, AuthInvalid, Count };
+enum class Refusal : uint8_t { Allowlist, ClientConnections, RateLimit, Host, AuthMissing, AuthInvalid, Count };
 inline constexpr size_t kRefusalCount = static_cast<size_t>(Refusal::Count);
 std::string_view refusal_name(Refusal r);
 
@@ -61,6 +62,8 @@ class AccessPolicy {
   void adopt(const AccessPolicy& other);
 
   bool peer_allowed(const IpAddr& peer) const { return allow_.contains(peer); }
+  // Connections one client (client_key) may hold open at once; 0: no cap.
+  uint32_t max_connections_per_client() const { return per_client_; }
 
   // Steps 2 of the header comment for one parsed request. hdr[cap] holds
   // the refusal's extra headers (cap >= kAccessHeaderBytes).
@@ -92,6 +95,7 @@ class AccessPolicy {
   AccessStats stats_;
   double rate_ = 0, burst_ = 1;
   uint64_t hsts_max_age_s_ = 0;
+  uint32_t per_client_ = 0;
   bool headers_ = true;
   bool log_ = false;
 };

@@ -7,15 +7,6 @@
 #include "http/access_auth.hpp"
 
 namespace edgestat::http {
-namespace {
-
-IpAddr rate_key(const IpAddr& a) {
-  IpAddr k = a;
-  if (!a.is_v4()) std::memset(k.b + 8, 0, 8);  // an IPv6 client is its /64
-  return k;
-}
-
-}  // namespace
 
 RateLimiter::~RateLimiter() {
   release_array(entries_, cap_);
@@ -75,7 +66,7 @@ void RateLimiter::chain_remove(uint32_t i) {
 
 bool RateLimiter::allow(const IpAddr& client, uint64_t now_ms, uint32_t* retry_after_s) {
   if (!enabled()) return true;
-  IpAddr k = rate_key(client);
+  IpAddr k = client_key(client);
   uint32_t b = hash(k);
   uint32_t i = heads_[b];
   while (i != kNone && !(entries_[i].key == k)) i = entries_[i].chain;

@@ -288,6 +288,12 @@ struct Server::Impl {
       close(c);
       return;
     }
+    if (srv->access_ && srv->access_->max_connections_per_client() > 0 &&
+        client_connections(srv, c) >= srv->access_->max_connections_per_client()) {
+      srv->access_->stats().count(Refusal::ClientConnections);
+      close(c);
+      return;
+    }
     uv_tcp_nodelay(&c->tcp, 1);
     if (li->tls) {
       int err = 0;
@@ -309,6 +315,19 @@ struct Server::Impl {
       return;
     }
     process(c);
+  }
+
+  // Connections the client of c holds besides c (a scan of the pool: a few
+  // hundred 16-byte compares per accept, no table to keep in step).
+  static uint32_t client_connections(Server* srv, const Connection* c) {
+    IpAddr k = client_key(c->peer);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < srv->opt_.max_connections; ++i) {
+      const Connection& o = srv->conns_[i];
+      if (&o == c || o.state == ConnState::Free || o.state == ConnState::Closing) continue;
+      if (client_key(o.peer) == k) ++n;
+    }
+    return n;
   }
 
   // ---- TLS (http/tls_session.hpp) ----
@@ -668,7 +687,7 @@ struct Server::Impl {
     h.extra_headers = r.extra_headers;
     char extra[kAccessHeaderBytes + kSecurityHeaderBytes];
     if (srv->access_ && r.extra_headers.size() <= kAccessHeaderBytes) {
-      std::memcpy(extra, r.extra_headers.data(), r.extra_headers.size());
+      if (!r.extra_headers.empty()) std::memcpy(extra, r.extra_headers.data(), r.extra_headers.size());
       size_t n = srv->access_->security_headers(r.content_type, c->https, extra + r.extra_headers.size(),
                                                 sizeof extra - r.extra_headers.size());
       h.extra_headers = {extra, r.extra_headers.size() + n};

@@ -255,13 +255,13 @@ TlsContext* TlsContext::load(const TlsSettings& s, TlsError* why) {
       int id = cipher_suite_id(name.view());
       if (weak_suite(name.view())) {
         char buf[256];
-        std::snprintf(buf, sizeof buf, "[tls] cipher_suites: \"%s\" is too weak to offer", name.c_str());
+        std::snprintf(buf, sizeof buf, "[tls] cipher_suites: \"%.200s\" is too weak to offer", name.c_str());
         why->assign(buf);
         return fail();
       }
       if (id == 0) {
         char buf[256];
-        std::snprintf(buf, sizeof buf, "[tls] cipher_suites: \"%s\" is not available in this build", name.c_str());
+        std::snprintf(buf, sizeof buf, "[tls] cipher_suites: \"%.190s\" is not available in this build", name.c_str());
         why->assign(buf);
         return fail();
       }

@@ -1,6 +1,6 @@
 #include "ingest/aggregator.hpp"
 
-#include <algorithm>
+#include <utility>
 #include <cmath>
 #include <cstring>
 
@@ -60,6 +60,18 @@ uint32_t table_size(uint32_t max_series) {
 }
 
 }  // namespace
+
+void json_unix_seconds(JsonWriter& w, int64_t us) {
+  if (us < 0) us = 0;
+  char buf[kIntChars + 8];
+  size_t n = format_i64(us / 1000000, buf);
+  int ms = static_cast<int>(us / 1000 % 1000);
+  buf[n++] = '.';
+  buf[n++] = static_cast<char>('0' + ms / 100);
+  buf[n++] = static_cast<char>('0' + ms / 10 % 10);
+  buf[n++] = static_cast<char>('0' + ms % 10);
+  w.raw(std::string_view(buf, n));
+}
 
 bool parse_duration_buckets(std::string_view text, double* out, uint32_t* n, const char** why) {
   *n = 0;
@@ -223,7 +235,8 @@ void OperationAggregator::render_json(OutBuffer& out, int64_t now_us) const {
       w.key("p99_ms"), w.null();
       w.key("mean_ms"), w.null();
     }
-    w.field_double("last_seen", static_cast<double>(s.last_seen_us) / 1e6);
+    w.key("last_seen");
+    json_unix_seconds(w, s.last_seen_us);
     w.end_object();
   }
   w.end_array();
@@ -379,7 +392,10 @@ void StatsdAggregator::add_metrics(Snapshot& snap) const {
       }
     }
     // Label sets must be sorted by name for a stable exposition.
-    std::sort(labels, labels + n, [](const Label& a, const Label& b) { return a.name < b.name; });
+    // (Insertion sort: at most 9 labels, and GCC's -Warray-bounds misreads
+    // std::sort's heap fallback on a small array.)
+    for (size_t i = 1; i < n; ++i)
+      for (size_t j = i; j > 0 && labels[j].name < labels[j - 1].name; --j) std::swap(labels[j], labels[j - 1]);
     switch (s.kind) {
       case StatsdKind::Counter: snap.add(kStatsdCounter, s.value, labels, n); break;
       case StatsdKind::Gauge: snap.add(kStatsdGauge, s.value, labels, n); break;

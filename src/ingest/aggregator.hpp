@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "core/fixed_string.hpp"
+#include "core/json_writer.hpp"
 #include "core/out_buffer.hpp"
 #include "ingest/quantile.hpp"
 #include "ingest/record.hpp"
@@ -27,6 +28,11 @@ namespace edgestat::ingest {
 // Histogram buckets a config may list (a Prometheus histogram with more is
 // rarely useful and each costs a sample per series).
 inline constexpr size_t kMaxDurationBuckets = 24;
+
+// Writes unix microseconds as a JSON number of seconds with millisecond
+// decimals ("1714566896.123"): readable, and exact where the shortest
+// double would switch to exponent form.
+void json_unix_seconds(JsonWriter& w, int64_t unix_us);
 
 // Parses "0.005,0.01,0.1,1" (seconds, strictly increasing, finite, > 0)
 // into out; false with *why set otherwise.

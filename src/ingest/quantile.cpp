@@ -27,6 +27,7 @@ void QuantileWindow::reset() {
     epoch[s] = -1;
     count[s] = 0;
     sum[s] = 0;
+    min[s] = max[s] = 0;
   }
   std::memset(buckets, 0, sizeof buckets);
 }
@@ -37,8 +38,11 @@ void QuantileWindow::add(double ms, int64_t now_epoch) {
     epoch[s] = now_epoch;
     count[s] = 0;
     sum[s] = 0;
+    min[s] = max[s] = ms;
     std::memset(buckets[s], 0, sizeof buckets[s]);
   }
+  if (ms < min[s]) min[s] = ms;
+  if (ms > max[s]) max[s] = ms;
   ++count[s];
   sum[s] += ms;
   ++buckets[s][LogScale::index(ms)];
@@ -47,9 +51,12 @@ void QuantileWindow::add(double ms, int64_t now_epoch) {
 QuantileWindow::Summary QuantileWindow::query(int64_t now_epoch, const double* qs, size_t n, double* out) const {
   Summary sm;
   bool live[kSlots];
+  double lo = 0, hi = 0;
   for (uint32_t s = 0; s < kSlots; ++s) {
     live[s] = epoch[s] >= 0 && epoch[s] <= now_epoch && epoch[s] > now_epoch - static_cast<int64_t>(kSlots);
     if (live[s]) {
+      if (sm.count == 0 || min[s] < lo) lo = min[s];
+      if (sm.count == 0 || max[s] > hi) hi = max[s];
       sm.count += count[s];
       sm.sum += sum[s];
     }
@@ -68,7 +75,10 @@ QuantileWindow::Summary QuantileWindow::query(int64_t now_epoch, const double* q
   for (uint32_t b = 0; b < LogScale::kBuckets && j < m; ++b) {
     for (uint32_t s = 0; s < kSlots; ++s)
       if (live[s]) cum += buckets[s][b];
-    while (j < m && cum >= rank[j]) out[j++] = LogScale::value(b);
+    while (j < m && cum >= rank[j]) {
+      double v = LogScale::value(b);
+      out[j++] = v < lo ? lo : (v > hi ? hi : v);
+    }
   }
   return sm;
 }

@@ -17,8 +17,11 @@
 // with the 5 minute default). A sub-window is cleared lazily when its slot
 // is reused, so nothing has to tick.
 //
-// Memory: kSlots * kBuckets * 4 bytes of counts plus a count, sum and epoch
-// per slot = 11 660 bytes per series, whatever the traffic.
+// The estimate is then clamped to the window's smallest and largest value,
+// which can only move it closer to the exact quantile.
+//
+// Memory: kSlots * kBuckets * 4 bytes of counts plus epoch, count, sum,
+// min and max per slot = 11 740 bytes per series, whatever the traffic.
 #include <cstddef>
 #include <cstdint>
 
@@ -45,6 +48,9 @@ struct QuantileWindow {
   int64_t epoch[kSlots];  // sub-window number each slot holds; -1: empty
   uint64_t count[kSlots];
   double sum[kSlots];
+  // Smallest and largest value per slot: a reported quantile is clamped to
+  // the window's range, which keeps the bound and makes constant data exact.
+  double min[kSlots], max[kSlots];
   uint32_t buckets[kSlots][LogScale::kBuckets];
 
   void reset();

@@ -30,8 +30,12 @@ enum class StatsdError : uint8_t {
   BadSampleRate,   // not a number in (0, 1]
   BadTags,         // empty tag name, too many tags, or a control byte
   BadField,        // an unknown |field
+  // Not grammar, decided by the receiver:
+  PersonalTag,     // a tag key on the personal-data list (record.hpp)
+  Truncated,       // the datagram was longer than the receive buffer: its cut last line
+  TooLarge,        // the timer's record does not fit [store] record_bytes
 };
-inline constexpr size_t kStatsdErrorCount = 9;
+inline constexpr size_t kStatsdErrorCount = 12;
 std::string_view statsd_error_name(StatsdError e);
 
 // Longest line accepted: names are capped far below, so anything longer is

@@ -4,7 +4,8 @@
 # pipelining, HEAD, OpenMetrics negotiation, collect[]/exclude[].
 BIN=$1 SRC=$2
 source "$SRC/tests/e2e/lib/agent.sh"
-start_agent --web.max-body-bytes=1KiB
+# Every scrape refreshes, so counters read back are the current ones.
+start_agent --web.max-body-bytes=1KiB --collect.scrape-max-age=0s
 
 # --- endpoints
 [ "$(code "$(URL /metrics)")" = 200 ] || fail "/metrics"
@@ -39,7 +40,7 @@ import json, sys
 h = json.load(sys.stdin)
 assert h["status"] in ("healthy", "degraded"), h
 names = [c["name"] for c in h["checks"]]
-assert names == ["collectors", "disk_free", "memory_available", "loop_lag"], names
+assert names == ["collectors", "disk_free", "memory_available", "loop_lag", "store"], names
 for c in h["checks"]: assert set(c) == {"name", "status", "detail"}, c
 ' || fail "/health JSON shape"
 [ "$(curl -s "$(URL /health/live)")" = ok ] || fail "/health/live"

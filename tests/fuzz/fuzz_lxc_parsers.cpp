@@ -82,7 +82,8 @@ void proc_files(std::string_view text) {
   fuzz::for_each_line(text, [](std::string_view line) {
     std::string_view p = parse_unix_abstract_path(line);
     FUZZ_CHECK(inside(p, line));
-    if (!p.empty()) FUZZ_CHECK(p[0] == '@');
+    // The name after the '@' that marks an abstract socket.
+    if (!p.empty()) FUZZ_CHECK(p.data() > line.data() && p.data()[-1] == '@');
   });
 }
 

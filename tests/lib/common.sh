@@ -44,3 +44,18 @@ once_fixture() {
     --path.procfs="$tree/proc" --path.sysfs="$tree/sys" --path.rootfs="$tree/root" \
     --collector.textfile.directory="$tree/textfile"
 }
+
+# promtool's linter also judges naming style. node_exporter's own names
+# (node_memory_MemTotal_bytes, node_entropy_available_bits) break two of
+# its style rules and must stay as they are for the dashboards; any other
+# finding, and any parse error, fails. Returns 1 and keeps the file's other
+# lines when something real is left.
+promtool_clean() {
+  local lint=$1
+  grep -v -E \
+    -e "^node_(memory|vmstat)_[A-Za-z0-9_]+ metric names should be written in 'snake_case' not 'camelCase'$" \
+    -e '^node_entropy_(available|pool_size)_bits use base unit "bytes" instead of "bits"$' \
+    "$lint" > "$lint.real" || true
+  mv "$lint.real" "$lint"
+  [ ! -s "$lint" ]
+}

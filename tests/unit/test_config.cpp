@@ -38,9 +38,10 @@ TEST_CASE("INI reader: sections, comments, quotes, errors with line numbers") {
   CHECK(r.line() == 6);
   CHECK(std::string(r.error()).find("']'") != std::string::npos);
 
-  for (const char* bad : {"k = v\n", "[s]\nnovalue\n", "[s]\n= v\n", "[s]\nk = \"open\n", "[s]\nk\0 = v\n",
-                          "[]\n", "[s p]\n", "[s]\nk y = 1\n"}) {
-    IniReader b(std::string_view(bad, std::char_traits<char>::length(bad) + (bad[6] == '\0' ? 8 : 0)));
+  const std::string bads[] = {"k = v\n",       "[s]\nnovalue\n", "[s]\n= v\n",   "[s]\nk = \"open\n",
+                              std::string("[s]\nk\0 = v\n", 11), "[]\n", "[s p]\n", "[s]\nk y = 1\n"};
+  for (const std::string& bad : bads) {
+    IniReader b(bad);
     IniStatus st;
     while ((st = b.next(&e)) == IniStatus::Entry) {
     }

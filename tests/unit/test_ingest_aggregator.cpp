@@ -12,6 +12,7 @@
 
 #include "core/out_buffer.hpp"
 #include "ingest/aggregator.hpp"
+#include "ingest/history.hpp"
 #include "ingest/quantile.hpp"
 #include "metrics/render.hpp"
 #include "metrics/snapshot.hpp"
@@ -67,7 +68,7 @@ TEST_CASE("ingest_quantile: the scale covers [1 us, 1e7 ms] with 2% relative err
     double r = LogScale::value(LogScale::index(v));
     CHECK(std::fabs(r - v) / v <= LogScale::kAlpha + 1e-9);
   }
-  CHECK(sizeof(QuantileWindow) <= 11700);
+  CHECK(sizeof(QuantileWindow) <= 11800);
 }
 
 TEST_CASE("ingest_quantile: random data within the bound (uniform, lognormal, bimodal, constant, tiny n)") {
@@ -271,4 +272,55 @@ TEST_CASE("ingest_aggregator: HyperLogLog estimate stays within a few standard e
     CHECK(e == doctest::Approx(n).epsilon(0.2));
   }
   CHECK(StatsdAggregator::set_estimate(regs) == 0);
+}
+
+TEST_CASE("ingest_history: specs, matching samples, ring of snapshots, JSON") {
+  HistorySpec spec;
+  const char* why = "";
+  CHECK(parse_history_spec("node_load1", &spec, &why));
+  CHECK(spec.nmatchers == 0);
+  CHECK(parse_history_spec("node_cpu_seconds_total{mode=\"idle\"; cpu=\"0\"}", &spec, &why));
+  CHECK(spec.family == "node_cpu_seconds_total");
+  REQUIRE(spec.nmatchers == 2);
+  CHECK(spec.matchers[1] == "cpu=\"0\"");
+  CHECK_FALSE(parse_history_spec("", &spec, &why));
+  CHECK_FALSE(parse_history_spec("9bad", &spec, &why));
+  CHECK_FALSE(parse_history_spec("a{mode=idle}", &spec, &why));
+  CHECK_FALSE(parse_history_spec("a{mode=\"idle\"", &spec, &why));
+
+  static constexpr FamilyDesc kCpu{"node_cpu_seconds_total", "cpu", MetricType::Counter};
+  static constexpr FamilyDesc kLoad{"node_load1", "load", MetricType::Gauge};
+  Snapshot snap;
+  REQUIRE(snap.init({}));
+  HistorySpec specs[3];
+  REQUIRE(parse_history_spec("node_load1", &specs[0], &why));
+  REQUIRE(parse_history_spec("node_cpu_seconds_total{mode=\"idle\"}", &specs[1], &why));
+  REQUIRE(parse_history_spec("absent_family", &specs[2], &why));
+  History h;
+  REQUIRE(h.init(specs, 3, 2));
+  for (int round = 0; round < 3; ++round) {
+    snap.clear();
+    snap.add(kLoad, 0.5 + round);
+    snap.add(kCpu, 10, {{"cpu", "0"}, {"mode", "idle"}});
+    snap.add(kCpu, 20, {{"cpu", "1"}, {"mode", "idle"}});
+    snap.add(kCpu, 99, {{"cpu", "0"}, {"mode", "idle_not"}});
+    snap.finish();
+    h.record(snap, (1700000000 + round) * int64_t{1000000} + 250000);
+  }
+  REQUIRE(h.size() == 2);  // depth 2: the oldest was overwritten
+  CHECK(h.value(0, 0) == 1.5);
+  CHECK(h.value(1, 0) == 2.5);
+  CHECK(h.value(1, 1) == 30);
+  CHECK(std::isnan(h.value(1, 2)));
+  std::vector<char> buf(4096);
+  OutBuffer out(buf.data(), buf.size());
+  REQUIRE(h.render_json(out, "node_load1", 1));
+  CHECK(out.view() == "{\"depth\":2,\"series\":[{\"series\":\"node_load1\",\"points\":[[1700000002.250,2.5]]}]}");
+  out.clear();
+  CHECK_FALSE(h.render_json(out, "nope", 0));
+  out.clear();
+  REQUIRE(h.render_record(out, "T"));
+  CHECK(out.view() ==
+        "{\"kind\":\"snapshot\",\"timestamp\":\"T\",\"series\":{\"node_load1\":2.5,"
+        "\"node_cpu_seconds_total{mode=\\\"idle\\\"}\":30,\"absent_family\":null}}");
 }

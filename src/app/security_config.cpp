@@ -1,0 +1,36 @@
+#include "app/security_config.hpp"
+
+#include "http/access_policy.hpp"
+#include "http/tls_context.hpp"
+
+namespace edgestat {
+
+void validate_security_config(const Config& c, ConfigErrors& errors) {
+  static http::AccessPolicy scratch;  // ~10 KiB: not on the stack
+  scratch.configure(c, errors);
+
+  const auto& t = c.tls;
+  for (const ConfigString& a : t.listen_address) {
+    FixedString<64> host;
+    uint16_t port = 0;
+    const char* why = "";
+    if (!parse_listen_address(a.view(), &host, &port, &why)) errors.add("[tls] listen_address \"%s\": %s", a.c_str(), why);
+    for (const ConfigString& w : c.web.listen_address)
+      if (w.view() == a.view()) errors.add("[tls] listen_address \"%s\" is also a [web] listen_address", a.c_str());
+  }
+  bool https = !t.listen_address.empty();
+  if (https && (t.cert_file.empty() || t.key_file.empty()))
+    errors.add("[tls] listen_address is set: cert_file and key_file are required");
+  auto auth = static_cast<http::ClientAuth>(t.client_auth);
+  if (auth != http::ClientAuth::None && t.client_ca_file.empty())
+    errors.add("[tls] client_auth = %s needs client_ca_file", auth == http::ClientAuth::Optional ? "optional" : "required");
+  if (auth == http::ClientAuth::None && !t.client_allowed_names.empty())
+    errors.add("[tls] client_allowed_names needs client_auth = optional or required");
+  if (t.min_version == 1 && !http::kTls13Available)
+    errors.add("[tls] min_version = 1.3: this build's mbedTLS has no TLS 1.3 server (Debian's 2.28); use 1.2");
+  for (const ConfigString& name : t.cipher_suites)
+    if (http::cipher_suite_id(name.view()) == 0)
+      errors.add("[tls] cipher_suites \"%s\": not available in this build", name.c_str());
+}
+
+}  // namespace edgestat
