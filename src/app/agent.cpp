@@ -54,11 +54,12 @@ constexpr std::string_view kRestartKeys[] = {
     "ingest.max_series", "ingest.statsd_max_series", "ingest.window", "ingest.duration_buckets",
     "store.enabled", "store.ring_slots", "store.record_bytes", "store.max_batch", "store.flush_interval",
     "store.max_files", "store.max_bytes", "store.max_age", "history.series", "history.depth",
+    "collector.lxc.max_containers",
 };
 
 bool needs_restart(const KeySpec& k) {
   for (std::string_view r : kRestartKeys) {
-    size_t dot = r.find('.');
+    size_t dot = r.rfind('.');  // sections may contain dots: collector.lxc
     if (r.substr(0, dot) == k.section && r.substr(dot + 1) == k.key) return true;
   }
   return false;

@@ -240,7 +240,7 @@ void ConfigLoader::validate() {
     if (!parse_listen_address(a.view(), &host, &port, &why))
       e_.add("[web] listen_address \"%s\": %s", a.c_str(), why);
   }
-  for (const ConfigString* p : {&c_.path.procfs, &c_.path.sysfs, &c_.path.rootfs})
+  for (const ConfigString* p : {&c_.path.procfs, &c_.path.sysfs, &c_.path.rootfs, &c_.path.cgroupfs})
     if (p->empty() || p->view()[0] != '/') e_.add("[path] \"%s\": must be an absolute path", p->c_str());
   if (c_.collect.scrape_max_age_ms > c_.collect.interval_ms)
     e_.add("[collect] scrape_max_age (%llu ms) is longer than interval (%llu ms): scrapes would never refresh",

@@ -144,14 +144,14 @@ TEST_CASE("ingest tokens open ingest paths only; read credentials open everythin
   Req ing({{"Authorization", "Bearer ingest-token-0123456789"}});
   Req rd({{"Authorization", "Bearer read-token-0123456789"}});
   Req none({});
-  CHECK(p.check_request(a, ing.r, "/api/v1/ingest/statsd", 0, hdr, sizeof hdr).status == 0);
-  CHECK(p.check_request(a, ing.r, "/api/v1/records", 0, hdr, sizeof hdr).status == 0);
-  CHECK(p.check_request(a, ing.r, "/api/v1/records/x", 0, hdr, sizeof hdr).status == 401);  // exact, no slash
+  CHECK(p.check_request(a, ing.r, "/api/v1/operations", 0, hdr, sizeof hdr).status == 0);
+  CHECK(p.check_request(a, ing.r, "/api/v1/operations", 0, hdr, sizeof hdr).status == 0);
+  CHECK(p.check_request(a, ing.r, "/api/v1/operations/x", 0, hdr, sizeof hdr).status == 401);  // exact, no slash
   CHECK(p.check_request(a, ing.r, "/metrics", 0, hdr, sizeof hdr).status == 401);
   CHECK(p.check_request(a, ing.r, "/api/v1/snapshot", 0, hdr, sizeof hdr).status == 401);
-  CHECK(p.check_request(a, rd.r, "/api/v1/records", 0, hdr, sizeof hdr).status == 0);
+  CHECK(p.check_request(a, rd.r, "/api/v1/operations", 0, hdr, sizeof hdr).status == 0);
   CHECK(p.check_request(a, rd.r, "/metrics", 0, hdr, sizeof hdr).status == 0);
-  AccessVerdict v = p.check_request(a, none.r, "/api/v1/records", 0, hdr, sizeof hdr);
+  AccessVerdict v = p.check_request(a, none.r, "/api/v1/operations", 0, hdr, sizeof hdr);
   CHECK(v.status == 401);
   CHECK(std::string(v.extra_headers) == "WWW-Authenticate: Bearer realm=\"edgestat\"\r\n");
 }
@@ -164,7 +164,7 @@ TEST_CASE("only ingest tokens set: reading stays open, ingest is protected") {
   char hdr[kAccessHeaderBytes];
   Req none({});
   CHECK(p.check_request(ip("10.0.0.1"), none.r, "/metrics", 0, hdr, sizeof hdr).status == 0);
-  CHECK(p.check_request(ip("10.0.0.1"), none.r, "/api/v1/records", 0, hdr, sizeof hdr).status == 401);
+  CHECK(p.check_request(ip("10.0.0.1"), none.r, "/api/v1/operations", 0, hdr, sizeof hdr).status == 401);
 }
 
 TEST_CASE("config errors name the key and never echo a secret") {
