@@ -15,7 +15,7 @@
 #   build for ARCH (tests only).
 #
 # OpenWrt 25.12 replaces opkg with apk v3: its packages are .apk files made
-# by `apk mkpkg` (versions X.Y.Z-rN, as here), not .ipk; see platform/README.md.
+# by `apk mkpkg` (versions X.Y.Z-rN, as here), not .ipk; see README.md ("Installing edgestat").
 set -eu
 
 usage() {

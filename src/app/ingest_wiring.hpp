@@ -97,7 +97,6 @@ class IngestWiring {
   uint64_t statsd_malformed_[ingest::kStatsdErrorCount] = {};
   uint64_t recorded_ = 0;  // records pushed into the ring
   uint64_t dropped_http_ = 0, dropped_statsd_ = 0, dropped_history_ = 0;
-  uint64_t records_too_large_ = 0;
 };
 
 }  // namespace edgestat

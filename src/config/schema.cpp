@@ -126,7 +126,7 @@ const KeySpec kKeys[] = {
      "Cipher suites (IANA or mbedTLS names), comma-separated; empty: ECDHE with AES-GCM or ChaCha20-Poly1305 only.",
      0, 0, {}, FIELD(tls.cipher_suites)},
     {"tls", "max_connections", KeyKind::Uint, "16",
-     "Open TLS connections (each costs mbedTLS record buffers, see docs/securing.md); at the cap no more are "
+     "Open TLS connections (each costs mbedTLS record buffers, see README, Securing edgestat); at the cap no more are "
      "accepted on HTTPS listeners until one closes (requires restart).", 1, 4096, {}, FIELD(tls.max_connections)},
     {"tls", "handshake_timeout", KeyKind::Duration, "10s",
      "A TLS handshake must complete within this time of accept, else the connection is closed.", 100, 600 * 1000,

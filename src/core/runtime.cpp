@@ -48,7 +48,7 @@ void __throw_out_of_range_fmt(const char* fmt, ...) {
 #if defined(_LIBCPP_VERSION)
 namespace std {
 inline namespace __1 {
-void __libcpp_verbose_abort(const char* fmt, ...) noexcept {
+[[noreturn]] void __libcpp_verbose_abort(const char* fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   std::fputs("edgestat: ", stderr);

@@ -296,7 +296,9 @@ AuthOutcome Authenticator::check_basic(std::string_view b64, std::string_view* u
   for (size_t i = 0; i < nusers_; ++i) {
     uint8_t theirs[kMaxUserNameBytes] = {};
     std::memcpy(theirs, users_[i].name.view().data(), users_[i].name.size());
-    bool eq = ct_equal(padded, theirs, kMaxUserNameBytes) & (users_[i].name.size() == name.size()) & name_fits;
+    // Integer & on purpose: no short-circuit, so every user costs the same.
+    bool eq = (static_cast<unsigned>(ct_equal(padded, theirs, kMaxUserNameBytes)) &
+               static_cast<unsigned>(users_[i].name.size() == name.size()) & static_cast<unsigned>(name_fits)) != 0;
     found = eq ? i : found;
   }
   User* u = found < nusers_ ? &users_[found] : nullptr;

@@ -1,7 +1,7 @@
 # A real Prometheus scraping edgestat over HTTPS with a client certificate
 # (tls_config) and Basic auth (a PBKDF2 hash from `edgestat hash-password`):
 # up == 1 through its query API, and a scrape without the certificate
-# fails. This is the scrape config docs/securing.md shows.
+# fails. This is the scrape config README.md ("Securing edgestat") shows.
 BIN=$1 SRC=$2
 source "$SRC/tests/e2e/lib/agent.sh"
 source "$SRC/tests/e2e/lib/tls.sh"

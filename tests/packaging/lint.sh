@@ -114,7 +114,7 @@ check_true "Dockerfile: says it is untested" grep -q "NOT TESTED" "$d"
 check_true "binary has the health command the HEALTHCHECK uses" grep -q "health" <<< "$("$BIN" --help 2>&1)"
 
 # README: the install paths it promises.
-r=$P/README.md
+r=$P/../README.md  # the install sections live in the top-level README
 for s in "opkg install" "make image PROFILE=" "FILES=files/" "apk" "dpkg -i" "install.sh install"; do
 	check_true "README mentions '$s'" grep -qF "$s" "$r"
 done

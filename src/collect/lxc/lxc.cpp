@@ -2,7 +2,7 @@
 // (cgroup_read.cpp) and here the lxc_* families, cAdvisor/LXD style. Every
 // container series carries name (plus vmid on Proxmox). Counters go
 // through the restart guard so they never step back; a value the layout
-// cannot provide is absent, never zero. docs/lxc-metrics.md lists the
+// cannot provide is absent, never zero. README.md ("LXC container metrics") lists the
 // families with their v1 and v2 sources.
 #include "collect/lxc/lxc.hpp"
 

@@ -1,7 +1,7 @@
 #pragma once
 // The lxc collector: per-container metrics (lxc_*) for LXC and Proxmox
 // containers, read from cgroup v1, hybrid or v2 files without liblxc.
-// See docs/lxc-metrics.md for every family and its source files.
+// See README.md ("LXC container metrics") for every family and its source files.
 #include "collect/collector.hpp"
 
 namespace edgestat {
