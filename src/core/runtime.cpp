@@ -31,16 +31,19 @@ extern "C" void __cxa_pure_virtual() {
 // the C++ runtime library would.
 #include <cstdarg>
 
+[[noreturn]] static void abort_with(const char* fmt, va_list ap) {
+  std::fputs("edgestat: ", stderr);
+  std::vfprintf(stderr, fmt, ap);
+  std::fputs("\n", stderr);
+  std::abort();
+}
+
 #if defined(__GLIBCXX__)
 namespace std {
 void __throw_out_of_range_fmt(const char* fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  std::fputs("edgestat: ", stderr);
-  std::vfprintf(stderr, fmt, ap);
-  std::fputs("\n", stderr);
-  va_end(ap);
-  std::abort();
+  abort_with(fmt, ap);
 }
 }  // namespace std
 #endif
@@ -51,11 +54,7 @@ inline namespace __1 {
 [[noreturn]] void __libcpp_verbose_abort(const char* fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  std::fputs("edgestat: ", stderr);
-  std::vfprintf(stderr, fmt, ap);
-  std::fputs("\n", stderr);
-  va_end(ap);
-  std::abort();
+  abort_with(fmt, ap);
 }
 }  // namespace __1
 }  // namespace std
