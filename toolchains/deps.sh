@@ -7,7 +7,10 @@ set -eu
 
 PACKAGES="build-essential cmake pkg-config git libuv1-dev libmbedtls-dev doctest-dev \
 prometheus prometheus-node-exporter curl python3 clang lxc busybox-static \
-qemu-user-static wrk shellcheck openssl iproute2"
+qemu-user-static wrk shellcheck openssl iproute2 strace dpkg-dev bzip2 xz-utils"
+# Zig for the static builds comes from the npm registry (toolchains/zig.sh);
+# a machine without Node.js gets Debian's npm.
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 
 missing=""
 for p in $PACKAGES; do
