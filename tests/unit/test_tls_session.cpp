@@ -6,6 +6,7 @@
 // close_notify, context loading errors, and the memory one idle session
 // costs.
 #include <doctest/doctest.h>
+#include <cstdlib>  // defines __GLIBC__ on glibc, for the test below
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
