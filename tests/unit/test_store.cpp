@@ -649,8 +649,14 @@ TEST_CASE("test_store: writer keeps records while the directory is missing, then
   CHECK(w.ring().size() == 30);  // nothing popped, nothing lost
   // A stale temp from "before" must be cleaned once the directory shows up.
   REQUIRE(::mkdir(dir, 0755) == 0);
-  CHECK(wait_until(5000, [&] { return w.stats().total_persisted == 30; }));
+  // The stats are separate atomics: wait for the backoff reset that follows
+  // the successful write too, not only for the persisted count.
+  CHECK(wait_until(5000, [&] {
+    RecordWriterStats t = w.stats();
+    return t.total_persisted == 30 && t.current_backoff_ms == 0;
+  }));
   s = w.stats();
+  CHECK(s.total_persisted == 30);
   CHECK(s.current_backoff_ms == 0);
   CHECK(s.last_errno == 0);
   push_records(w, 30, 100);
