@@ -37,12 +37,16 @@ mask_volatile() {
     -e 's/^(edgestat_build_info)\{.*\} 1$/\1{<masked>} 1/'
 }
 
-# Runs `edgestat once` over one fixture tree.
+# Runs `edgestat once` over one fixture tree. It runs inside the tree and
+# names the textfile directory relatively, because node_textfile_mtime_seconds
+# carries the path as its file label and a golden file must not depend on
+# where the checkout lives.
 once_fixture() {
-  local bin=$1 tree=$2
-  TZ=UTC "$bin" once --log.level=error \
+  local bin tree=$2
+  bin=$(realpath "$1") || return 1
+  (cd "$tree" && TZ=UTC "$bin" once --log.level=error \
     --path.procfs="$tree/proc" --path.sysfs="$tree/sys" --path.rootfs="$tree/root" \
-    --collector.textfile.directory="$tree/textfile"
+    --collector.textfile.directory=textfile)
 }
 
 # promtool's linter also judges naming style. node_exporter's own names
