@@ -1,87 +1,13 @@
 #include <doctest/doctest.h>
-#include <stdlib.h>
 
-#include <cstdio>
-#include <filesystem>
 #include <string>
 
-#include "collect/collector.hpp"
 #include "collect/host/conntrack_parse.hpp"
 #include "collect/host/host.hpp"
-#include "collect/registry.hpp"
-#include "config/load.hpp"
-#include "core/out_buffer.hpp"
-#include "metrics/render.hpp"
-#include "metrics/snapshot.hpp"
+#include "collector_harness.hpp"
 
 using namespace edgestat;
-
-namespace {
-
-// A scratch /proc-or-/sys tree under /tmp, removed on scope exit.
-struct TempTree {
-  std::string root;
-  TempTree() {
-    char tmpl[] = "/tmp/edgestat-test-XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    root = tmpl;
-  }
-  ~TempTree() { std::filesystem::remove_all(root); }
-  void write(const std::string& rel, const std::string& content) const {
-    std::filesystem::path p = root + "/" + rel;
-    std::filesystem::create_directories(p.parent_path());
-    FILE* f = std::fopen(p.c_str(), "wb");
-    REQUIRE(f != nullptr);
-    REQUIRE(std::fwrite(content.data(), 1, content.size(), f) == content.size());
-    std::fclose(f);
-  }
-  void mkdir(const std::string& rel) const { std::filesystem::create_directories(root + "/" + rel); }
-};
-
-// Runs one collector against procfs/sysfs roots with the default config and
-// keeps its status and text exposition.
-struct Run {
-  bool ok = false;
-  std::string err, text;
-  Run(CollectFn fn, const std::string& procfs, const std::string& sysfs = "/sys", const char* vmstat_fields = nullptr) {
-    static Config c;  // large (compiled regexes); one at a time
-    c = Config{};
-    ConfigErrors e;
-    ConfigLoader l(c, e, collector_names());
-    l.apply_defaults();
-    l.apply_flag("path.procfs", procfs, true);
-    l.apply_flag("path.sysfs", sysfs, true);
-    if (vmstat_fields) REQUIRE(l.apply_flag("collector.vmstat.fields", vmstat_fields, true));
-    l.validate();
-    REQUIRE(e.empty());
-    Snapshot s;
-    SnapshotLimits lim;
-    lim.max_families = 256;
-    lim.max_samples = 2048;
-    lim.arena_bytes = 256 * 1024;
-    REQUIRE(s.init(lim));
-    s.clear();
-    s.set_collector(0);
-    static char scratch[256 * 1024];
-    CollectContext ctx{c, s, scratch, sizeof scratch};
-    uint32_t mark = s.mark();
-    Status st = fn(ctx);
-    ok = st.is_ok();
-    err = std::string(st.message());
-    if (!ok) s.rollback(mark);
-    s.finish();
-    static char buf[256 * 1024];
-    OutBuffer out(buf, sizeof buf);
-    render_exposition(s, ExpositionFormat::Text004, kAllCollectors, out);
-    REQUIRE_FALSE(out.overflowed());
-    text = std::string(out.view());
-  }
-  bool has(const std::string& s) const { return text.find(s) != std::string::npos; }
-};
-
-std::string fixture(const char* rel) { return std::string(EDGESTAT_SOURCE_DIR) + "/tests/fixtures/" + rel; }
-
-}  // namespace
+using namespace edgestat::test;
 
 namespace {
 // Linux 5.x+ header and column set; two CPUs.
@@ -225,9 +151,9 @@ TEST_CASE("test_conntrack: missing and broken files") {
     t.write("proc/sys/net/netfilter/nf_conntrack_max", "100\n");
     Run r(collect_conntrack, t.root + "/proc");
     CHECK_MESSAGE(r.ok, r.err);
-    CHECK(r.has("node_nf_conntrack_entries 5\n"));
-    CHECK(r.has("node_nf_conntrack_entries_limit 100\n"));
-    CHECK_FALSE(r.has("stat_"));
+    CHECK(r.contains("node_nf_conntrack_entries 5\n"));
+    CHECK(r.contains("node_nf_conntrack_entries_limit 100\n"));
+    CHECK_FALSE(r.contains("stat_"));
   }
   SUBCASE("malformed stat file fails") {
     TempTree t;
@@ -253,7 +179,7 @@ TEST_CASE("test_conntrack: missing and broken files") {
 TEST_CASE("test_conntrack: fixtures") {
   Run ow(collect_conntrack, fixture("openwrt/proc"));
   CHECK_MESSAGE(ow.ok, ow.err);
-  CHECK(ow.has("node_nf_conntrack_entries_limit 16384\n"));
+  CHECK(ow.contains("node_nf_conntrack_entries_limit 16384\n"));
   Run rpi(collect_conntrack, fixture("rpi/proc"));  // the Pi has no nf_conntrack loaded
   CHECK_FALSE(rpi.ok);
 }

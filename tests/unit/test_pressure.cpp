@@ -1,88 +1,14 @@
 #include <doctest/doctest.h>
-#include <stdlib.h>
 
-#include <cstdio>
-#include <filesystem>
 #include <string>
 
-#include "collect/collector.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/pressure_parse.hpp"
-#include "collect/registry.hpp"
-#include "config/load.hpp"
+#include "collector_harness.hpp"
 #include "core/number.hpp"
-#include "core/out_buffer.hpp"
-#include "metrics/render.hpp"
-#include "metrics/snapshot.hpp"
 
 using namespace edgestat;
-
-namespace {
-
-// A scratch /proc-or-/sys tree under /tmp, removed on scope exit.
-struct TempTree {
-  std::string root;
-  TempTree() {
-    char tmpl[] = "/tmp/edgestat-test-XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    root = tmpl;
-  }
-  ~TempTree() { std::filesystem::remove_all(root); }
-  void write(const std::string& rel, const std::string& content) const {
-    std::filesystem::path p = root + "/" + rel;
-    std::filesystem::create_directories(p.parent_path());
-    FILE* f = std::fopen(p.c_str(), "wb");
-    REQUIRE(f != nullptr);
-    REQUIRE(std::fwrite(content.data(), 1, content.size(), f) == content.size());
-    std::fclose(f);
-  }
-  void mkdir(const std::string& rel) const { std::filesystem::create_directories(root + "/" + rel); }
-};
-
-// Runs one collector against procfs/sysfs roots with the default config and
-// keeps its status and text exposition.
-struct Run {
-  bool ok = false;
-  std::string err, text;
-  Run(CollectFn fn, const std::string& procfs, const std::string& sysfs = "/sys", const char* vmstat_fields = nullptr) {
-    static Config c;  // large (compiled regexes); one at a time
-    c = Config{};
-    ConfigErrors e;
-    ConfigLoader l(c, e, collector_names());
-    l.apply_defaults();
-    l.apply_flag("path.procfs", procfs, true);
-    l.apply_flag("path.sysfs", sysfs, true);
-    if (vmstat_fields) REQUIRE(l.apply_flag("collector.vmstat.fields", vmstat_fields, true));
-    l.validate();
-    REQUIRE(e.empty());
-    Snapshot s;
-    SnapshotLimits lim;
-    lim.max_families = 256;
-    lim.max_samples = 2048;
-    lim.arena_bytes = 256 * 1024;
-    REQUIRE(s.init(lim));
-    s.clear();
-    s.set_collector(0);
-    static char scratch[256 * 1024];
-    CollectContext ctx{c, s, scratch, sizeof scratch};
-    uint32_t mark = s.mark();
-    Status st = fn(ctx);
-    ok = st.is_ok();
-    err = std::string(st.message());
-    if (!ok) s.rollback(mark);
-    s.finish();
-    static char buf[256 * 1024];
-    OutBuffer out(buf, sizeof buf);
-    render_exposition(s, ExpositionFormat::Text004, kAllCollectors, out);
-    REQUIRE_FALSE(out.overflowed());
-    text = std::string(out.view());
-  }
-  bool has(const std::string& s) const { return text.find(s) != std::string::npos; }
-};
-
-std::string fixture(const char* rel) { return std::string(EDGESTAT_SOURCE_DIR) + "/tests/fixtures/" + rel; }
-
-}  // namespace
+using namespace edgestat::test;
 
 namespace {
 std::string fmt(double v) {
@@ -202,8 +128,8 @@ TEST_CASE("test_pressure: collector output") {
         "# TYPE node_pressure_memory_waiting_seconds_total counter\n"
         "node_pressure_memory_waiting_seconds_total 1e-06\n");
   // No cpu "full" series and nothing from irq: node_exporter 1.5 has neither.
-  CHECK_FALSE(r.has("cpu_stalled"));
-  CHECK_FALSE(r.has("irq"));
+  CHECK_FALSE(r.contains("cpu_stalled"));
+  CHECK_FALSE(r.contains("irq"));
 }
 
 TEST_CASE("test_pressure: collector errors") {
@@ -261,7 +187,7 @@ TEST_CASE("test_pressure: collector errors") {
 TEST_CASE("test_pressure: fixtures") {
   Run vm(collect_pressure, fixture("vm/proc"));
   CHECK_MESSAGE(vm.ok, vm.err);
-  CHECK(vm.has("node_pressure_memory_stalled_seconds_total "));
+  CHECK(vm.contains("node_pressure_memory_stalled_seconds_total "));
   Run ow(collect_pressure, fixture("openwrt/proc"));
   CHECK_FALSE(ow.ok);  // the router's kernel has no PSI
 }

@@ -3,87 +3,15 @@
 #include <time.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <string>
 
-#include "collect/collector.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/time_parse.hpp"
-#include "collect/registry.hpp"
-#include "config/load.hpp"
+#include "collector_harness.hpp"
 #include "core/number.hpp"
-#include "core/out_buffer.hpp"
-#include "metrics/render.hpp"
-#include "metrics/snapshot.hpp"
 
 using namespace edgestat;
-
-namespace {
-
-// A scratch /proc-or-/sys tree under /tmp, removed on scope exit.
-struct TempTree {
-  std::string root;
-  TempTree() {
-    char tmpl[] = "/tmp/edgestat-test-XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    root = tmpl;
-  }
-  ~TempTree() { std::filesystem::remove_all(root); }
-  void write(const std::string& rel, const std::string& content) const {
-    std::filesystem::path p = root + "/" + rel;
-    std::filesystem::create_directories(p.parent_path());
-    FILE* f = std::fopen(p.c_str(), "wb");
-    REQUIRE(f != nullptr);
-    REQUIRE(std::fwrite(content.data(), 1, content.size(), f) == content.size());
-    std::fclose(f);
-  }
-  void mkdir(const std::string& rel) const { std::filesystem::create_directories(root + "/" + rel); }
-};
-
-// Runs one collector against procfs/sysfs roots with the default config and
-// keeps its status and text exposition.
-struct Run {
-  bool ok = false;
-  std::string err, text;
-  Run(CollectFn fn, const std::string& procfs, const std::string& sysfs = "/sys", const char* vmstat_fields = nullptr) {
-    static Config c;  // large (compiled regexes); one at a time
-    c = Config{};
-    ConfigErrors e;
-    ConfigLoader l(c, e, collector_names());
-    l.apply_defaults();
-    l.apply_flag("path.procfs", procfs, true);
-    l.apply_flag("path.sysfs", sysfs, true);
-    if (vmstat_fields) REQUIRE(l.apply_flag("collector.vmstat.fields", vmstat_fields, true));
-    l.validate();
-    REQUIRE(e.empty());
-    Snapshot s;
-    SnapshotLimits lim;
-    lim.max_families = 256;
-    lim.max_samples = 2048;
-    lim.arena_bytes = 256 * 1024;
-    REQUIRE(s.init(lim));
-    s.clear();
-    s.set_collector(0);
-    static char scratch[256 * 1024];
-    CollectContext ctx{c, s, scratch, sizeof scratch};
-    uint32_t mark = s.mark();
-    Status st = fn(ctx);
-    ok = st.is_ok();
-    err = std::string(st.message());
-    if (!ok) s.rollback(mark);
-    s.finish();
-    static char buf[256 * 1024];
-    OutBuffer out(buf, sizeof buf);
-    render_exposition(s, ExpositionFormat::Text004, kAllCollectors, out);
-    REQUIRE_FALSE(out.overflowed());
-    text = std::string(out.view());
-  }
-  bool has(const std::string& s) const { return text.find(s) != std::string::npos; }
-};
-
-std::string fixture(const char* rel) { return std::string(EDGESTAT_SOURCE_DIR) + "/tests/fixtures/" + rel; }
-
-}  // namespace
+using namespace edgestat::test;
 
 TEST_CASE("test_time: time_seconds matches Go's float64(UnixNano())/1e9") {
   char b[kDoubleChars];
@@ -144,7 +72,7 @@ TEST_CASE("test_time: collector output") {
   REQUIRE_MESSAGE(r.ok, r.err);
   // node_exporter 1.5 for the same tree: device is the index in name order.
   CHECK(
-      r.has("# HELP node_time_clocksource_available_info Available clocksources read from "
+      r.contains("# HELP node_time_clocksource_available_info Available clocksources read from "
             "'/sys/devices/system/clocksource'.\n"
             "# TYPE node_time_clocksource_available_info gauge\n"
             "node_time_clocksource_available_info{clocksource=\"a\",device=\"1\"} 1\n"
@@ -178,7 +106,7 @@ TEST_CASE("test_time: collector output") {
                 "# TYPE node_time_zone_offset_seconds gauge\n"
                 "node_time_zone_offset_seconds{time_zone=\"%s\"} %ld\n",
                 tm.tm_zone, static_cast<long>(tm.tm_gmtoff));
-  CHECK(r.has(want));
+  CHECK(r.contains(want));
 }
 
 TEST_CASE("test_time: clocksource absent, broken, hostile") {
@@ -188,9 +116,9 @@ TEST_CASE("test_time: clocksource absent, broken, hostile") {
     t.mkdir("sys");
     Run r(collect_time, t.root + "/proc", t.root + "/sys");
     REQUIRE_MESSAGE(r.ok, r.err);
-    CHECK(r.has("node_time_seconds "));
-    CHECK(r.has("node_time_zone_offset_seconds{time_zone="));
-    CHECK_FALSE(r.has("clocksource"));
+    CHECK(r.contains("node_time_seconds "));
+    CHECK(r.contains("node_time_zone_offset_seconds{time_zone="));
+    CHECK_FALSE(r.contains("clocksource"));
   }
   SUBCASE("current_clocksource missing fails, like node_exporter") {
     TempTree t;
@@ -227,18 +155,18 @@ TEST_CASE("test_time: clocksource absent, broken, hostile") {
     u.write(cs + "clocksource0/available_clocksource", "t\"s\\c\n");
     Run odd(collect_time, u.root + "/proc", u.root + "/sys");
     REQUIRE_MESSAGE(odd.ok, odd.err);
-    CHECK(odd.has("node_time_clocksource_available_info{clocksource=\"t\\\"s\\\\c\",device=\"0\"} 1\n"));
+    CHECK(odd.contains("node_time_clocksource_available_info{clocksource=\"t\\\"s\\\\c\",device=\"0\"} 1\n"));
   }
 }
 
 TEST_CASE("test_time: fixtures") {
   Run vm(collect_time, fixture("vm/proc"), fixture("vm/sys"));
   REQUIRE_MESSAGE(vm.ok, vm.err);
-  CHECK(vm.has("node_time_clocksource_available_info{clocksource=\"kvm-clock\",device=\"0\"} 1\n"));
-  CHECK(vm.has("node_time_clocksource_current_info{clocksource=\"kvm-clock\",device=\"0\"} 1\n"));
+  CHECK(vm.contains("node_time_clocksource_available_info{clocksource=\"kvm-clock\",device=\"0\"} 1\n"));
+  CHECK(vm.contains("node_time_clocksource_current_info{clocksource=\"kvm-clock\",device=\"0\"} 1\n"));
   Run ow(collect_time, fixture("openwrt/proc"), fixture("openwrt/sys"));
   REQUIRE_MESSAGE(ow.ok, ow.err);
-  CHECK(ow.has("node_time_clocksource_available_info{clocksource=\"GIC\",device=\"0\"} 1\n"));
-  CHECK(ow.has("node_time_clocksource_available_info{clocksource=\"MIPS\",device=\"0\"} 1\n"));
-  CHECK(ow.has("node_time_clocksource_current_info{clocksource=\"GIC\",device=\"0\"} 1\n"));
+  CHECK(ow.contains("node_time_clocksource_available_info{clocksource=\"GIC\",device=\"0\"} 1\n"));
+  CHECK(ow.contains("node_time_clocksource_available_info{clocksource=\"MIPS\",device=\"0\"} 1\n"));
+  CHECK(ow.contains("node_time_clocksource_current_info{clocksource=\"GIC\",device=\"0\"} 1\n"));
 }

@@ -1,90 +1,17 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
-#include <stdlib.h>
 #include <sys/utsname.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <string>
 
-#include "collect/collector.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/uname_parse.hpp"
-#include "collect/registry.hpp"
-#include "config/load.hpp"
-#include "core/out_buffer.hpp"
-#include "metrics/render.hpp"
-#include "metrics/snapshot.hpp"
+#include "collector_harness.hpp"
 
 using namespace edgestat;
-
-namespace {
-
-// A scratch /proc-or-/sys tree under /tmp, removed on scope exit.
-struct TempTree {
-  std::string root;
-  TempTree() {
-    char tmpl[] = "/tmp/edgestat-test-XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    root = tmpl;
-  }
-  ~TempTree() { std::filesystem::remove_all(root); }
-  void write(const std::string& rel, const std::string& content) const {
-    std::filesystem::path p = root + "/" + rel;
-    std::filesystem::create_directories(p.parent_path());
-    FILE* f = std::fopen(p.c_str(), "wb");
-    REQUIRE(f != nullptr);
-    REQUIRE(std::fwrite(content.data(), 1, content.size(), f) == content.size());
-    std::fclose(f);
-  }
-  void mkdir(const std::string& rel) const { std::filesystem::create_directories(root + "/" + rel); }
-};
-
-// Runs one collector against procfs/sysfs roots with the default config and
-// keeps its status and text exposition.
-struct Run {
-  bool ok = false;
-  std::string err, text;
-  Run(CollectFn fn, const std::string& procfs, const std::string& sysfs = "/sys", const char* vmstat_fields = nullptr) {
-    static Config c;  // large (compiled regexes); one at a time
-    c = Config{};
-    ConfigErrors e;
-    ConfigLoader l(c, e, collector_names());
-    l.apply_defaults();
-    l.apply_flag("path.procfs", procfs, true);
-    l.apply_flag("path.sysfs", sysfs, true);
-    if (vmstat_fields) REQUIRE(l.apply_flag("collector.vmstat.fields", vmstat_fields, true));
-    l.validate();
-    REQUIRE(e.empty());
-    Snapshot s;
-    SnapshotLimits lim;
-    lim.max_families = 256;
-    lim.max_samples = 2048;
-    lim.arena_bytes = 256 * 1024;
-    REQUIRE(s.init(lim));
-    s.clear();
-    s.set_collector(0);
-    static char scratch[256 * 1024];
-    CollectContext ctx{c, s, scratch, sizeof scratch};
-    uint32_t mark = s.mark();
-    Status st = fn(ctx);
-    ok = st.is_ok();
-    err = std::string(st.message());
-    if (!ok) s.rollback(mark);
-    s.finish();
-    static char buf[256 * 1024];
-    OutBuffer out(buf, sizeof buf);
-    render_exposition(s, ExpositionFormat::Text004, kAllCollectors, out);
-    REQUIRE_FALSE(out.overflowed());
-    text = std::string(out.view());
-  }
-  bool has(const std::string& s) const { return text.find(s) != std::string::npos; }
-};
-
-std::string fixture(const char* rel) { return std::string(EDGESTAT_SOURCE_DIR) + "/tests/fixtures/" + rel; }
-
-}  // namespace
+using namespace edgestat::test;
 
 namespace {
 void write_uts(const TempTree& t, bool with_arch = true) {
@@ -161,7 +88,7 @@ TEST_CASE("test_uname: hostile values are escaped, oversized refused") {
   t.write("proc/sys/kernel/hostname", "we\"ird\\host\nname\n");
   Run r(collect_uname, t.root + "/proc");
   REQUIRE_MESSAGE(r.ok, r.err);
-  CHECK(r.has("nodename=\"we\\\"ird\\\\host\\nname\""));
+  CHECK(r.contains("nodename=\"we\\\"ird\\\\host\\nname\""));
   t.write("proc/sys/kernel/hostname", std::string(65, 'x') + "\n");
   Run big(collect_uname, t.root + "/proc");
   CHECK_FALSE(big.ok);
@@ -196,7 +123,7 @@ TEST_CASE("test_uname: the live /proc gives exactly uname(2)") {
   std::string want = "node_uname_info{domainname=\"" + esc(u.domainname) + "\",machine=\"" + esc(machine.c_str()) +
                      "\",nodename=\"" + esc(u.nodename) + "\",release=\"" + esc(u.release) + "\",sysname=\"" +
                      esc(u.sysname) + "\",version=\"" + esc(u.version) + "\"} 1\n";
-  CHECK(r.has(want));
+  CHECK(r.contains(want));
   // Whether or not this kernel has kernel/arch (Linux >= 6.1), the result
   // is the same: a missing file on a real procfs falls back to uname(2).
   MESSAGE("kernel/arch present: ", std::filesystem::exists("/proc/sys/kernel/arch"));
@@ -209,7 +136,7 @@ TEST_CASE("test_uname: missing files on a real procfs fall back to uname(2)") {
   REQUIRE(::uname(&u) == 0);
   Run r(collect_uname, "/proc/self");
   REQUIRE_MESSAGE(r.ok, r.err);
-  CHECK(r.has("node_uname_info{domainname=\"" + esc(u.domainname) + "\",machine=\"" + esc(u.machine) +
+  CHECK(r.contains("node_uname_info{domainname=\"" + esc(u.domainname) + "\",machine=\"" + esc(u.machine) +
               "\",nodename=\"" + esc(u.nodename) + "\",release=\"" + esc(u.release) + "\",sysname=\"" +
               esc(u.sysname) + "\",version=\"" + esc(u.version) + "\"} 1\n"));
 }
@@ -217,9 +144,9 @@ TEST_CASE("test_uname: missing files on a real procfs fall back to uname(2)") {
 TEST_CASE("test_uname: fixtures") {
   Run vm(collect_uname, fixture("vm/proc"));
   REQUIRE_MESSAGE(vm.ok, vm.err);
-  CHECK(vm.has("machine=\"x86_64\",nodename=\"vm\""));
-  CHECK(vm.has("domainname=\"(none)\""));
+  CHECK(vm.contains("machine=\"x86_64\",nodename=\"vm\""));
+  CHECK(vm.contains("domainname=\"(none)\""));
   Run ow(collect_uname, fixture("openwrt/proc"));
   REQUIRE_MESSAGE(ow.ok, ow.err);
-  CHECK(ow.has("nodename=\"OpenWrt\""));
+  CHECK(ow.contains("nodename=\"OpenWrt\""));
 }
