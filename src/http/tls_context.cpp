@@ -40,8 +40,11 @@ void set_error(TlsError* why, const char* what, std::string_view file, int code)
   char buf[256];
   TlsError e;
   if (code != 0) tls_strerror(code, &e);
-  std::snprintf(buf, sizeof buf, "%s%s%.*s%s%s", what, file.empty() ? "" : " ", int(file.size()), file.data(),
-                code != 0 ? ": " : "", code != 0 ? e.c_str() : "");
+  int n = std::snprintf(buf, sizeof buf, "%s%s%.*s%s%s", what, file.empty() ? "" : " ", int(file.size()),
+                        file.data(), code != 0 ? ": " : "", code != 0 ? e.c_str() : "");
+  // A long path can push the library's reason past the buffer; say it was cut
+  // rather than end mid-word as if that were the whole message.
+  if (n >= int(sizeof buf)) std::memcpy(buf + sizeof buf - 4, "...", 4);
   why->assign(buf);
 }
 
