@@ -1,7 +1,12 @@
 #include "app/collection.hpp"
 
+#include <cerrno>
+#include <cstring>
+
 #include "collect/registry.hpp"
+#include "collect/statfs_guard.hpp"
 #include "core/clock.hpp"
+#include "core/log.hpp"
 #include "core/reserve.hpp"
 
 namespace edgestat {
@@ -27,6 +32,13 @@ bool Collection::init(const Config& c) {
   scratch_cap_ = c.collect.read_buffer_bytes;
   scratch_ = reserve_array<char>(scratch_cap_);
   mask_ = enabled_collectors(c);
+  // The filesystem collector's statfs worker is a thread, and creating one
+  // allocates: do it now, before the agent says `started`.
+  int fs = find_collector("filesystem");
+  if (fs >= 0 && (mask_ >> fs & 1) && c.filters.filesystem_mount_timeout_ms > 0 && !statfs_worker_start()) {
+    log_warn("cannot start the statfs worker; network and FUSE mounts are statfs'd without a deadline",
+             {{"err", std::strerror(errno)}});
+  }
   return snap_.init(lim) && scratch_;
 }
 

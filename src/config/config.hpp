@@ -107,6 +107,7 @@ struct Config {
 
   struct Filters {
     ConfigRegex filesystem_mount_points_exclude, filesystem_fs_types_exclude;
+    uint64_t filesystem_mount_timeout_ms;  // network/FUSE statfs deadline; 0: none
     ConfigRegex diskstats_device_exclude;
     ConfigRegex netdev_device_include, netdev_device_exclude;
     ConfigRegex netclass_ignored_devices;

@@ -232,6 +232,10 @@ const KeySpec kKeys[] = {
     {"collector.filesystem", "fs_types_exclude", KeyKind::Regex, kFsTypesExclude,
      "Filesystem types to ignore (regex); the root mount / is always reported, see README (OpenWrt).", 0, 0, {},
      FIELD(filters.filesystem_fs_types_exclude)},
+    {"collector.filesystem", "mount_timeout", KeyKind::Duration, "5s",
+     "How long the loop waits for statfs on a network or FUSE mount; one that does not answer in time reports "
+     "device_error 1, and so do the others of its kind until it answers. 0s: statfs without a deadline.",
+     0, 60 * 1000, {}, FIELD(filters.filesystem_mount_timeout_ms)},
     {"collector.diskstats", "device_exclude", KeyKind::Regex, kDiskstatsExclude,
      "Block devices to ignore (regex, node_exporter's default).", 0, 0, {}, FIELD(filters.diskstats_device_exclude)},
     {"collector.netdev", "device_include", KeyKind::Regex, "",

@@ -172,6 +172,14 @@ TEST_CASE("rootfs prefix") {
   CHECK(strip_rootfs("/proc", "/work/fixtures/vm/root") == "/proc");
 }
 
+TEST_CASE("which filesystems get a statfs deadline") {
+  for (const char* t : {"nfs", "nfs4", "cifs", "smb3", "ceph", "9p", "fuse", "fuseblk", "fuse.sshfs", "fuse.rclone"})
+    CHECK_MESSAGE(fstype_may_hang(t), t);
+  for (const char* t : {"ext4", "xfs", "btrfs", "tmpfs", "vfat", "jffs2", "ubifs", "squashfs", "overlay", "f2fs",
+                        "nfsd", "fusectl", "", "NFS"})
+    CHECK_MESSAGE(!fstype_may_hang(t), t);
+}
+
 TEST_CASE("filters and the OpenWrt root rule") {
   Defaults d;
   // OpenWrt: / is an overlay, /rom squashfs, /overlay jffs2.

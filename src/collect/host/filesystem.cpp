@@ -9,12 +9,12 @@
 //   \040 and \011).
 // - The root mount "/" is reported whatever its fstype (the OpenWrt rule,
 //   see filesystem_reported()).
-// - statfs() runs on the loop thread with no timeout. node_exporter runs it
-//   in a goroutine and marks a mount that takes over 5 s as stuck; a
-//   single-threaded agent cannot abandon a blocked syscall, so a dead NFS,
-//   CIFS or FUSE server stalls collection until the kernel gives up (for a
-//   hard NFS mount, possibly forever). Exclude such mounts with
-//   [collector.filesystem] fs_types_exclude or mount_points_exclude.
+// - Network and FUSE mounts are statfs()'d on a worker with a deadline
+//   ([collector.filesystem] mount_timeout, node_exporter's
+//   --collector.filesystem.mount-timeout): a dead NFS or CIFS server costs
+//   the loop one timeout, then its mounts report device_error 1 until the
+//   stuck call returns (statfs_guard.hpp). Local filesystems are statfs()'d
+//   on the loop thread; they answer from memory.
 #ifndef _FILE_OFFSET_BITS
 #define _FILE_OFFSET_BITS 64  // 64-bit block counts on 32-bit glibc (armhf, mips)
 #endif
@@ -25,9 +25,11 @@
 #include <cstring>
 
 #include "collect/fs.hpp"
+#include "collect/statfs_guard.hpp"
 #include "collect/host/filesystem_parse.hpp"
 #include "collect/host/host.hpp"
 #include "config/config.hpp"
+#include "core/log.hpp"
 #include "core/scan.hpp"
 
 namespace edgestat {
@@ -49,6 +51,28 @@ constexpr FamilyDesc kDeviceError{"node_filesystem_device_error",
 char g_mount_point[kMaxMountPoint];
 char g_other_mount_point[kMaxMountPoint];
 char g_stat_path[kMaxPath + kMaxMountPoint + 1];
+
+// True while the statfs worker is stuck on a mount that timed out (logged
+// once when it starts and once when it ends).
+bool g_worker_stuck = false;
+
+// statfs for one mount: with a deadline when its kind can hang.
+StatfsResult stat_mount(const char* path, std::string_view fstype, uint64_t timeout_ms, struct statfs* st) {
+  int err = 0;
+  if (!fstype_may_hang(fstype)) {
+    return ::statfs(path, st) == 0 ? StatfsResult::Ok : StatfsResult::Failed;
+  }
+  StatfsResult r = guarded_statfs(path, timeout_ms, st, &err);
+  if (r == StatfsResult::TimedOut) {
+    g_worker_stuck = true;
+    log_warn("statfs did not return in time; network and FUSE mounts report device_error until it does",
+             {{"path", path}, {"fstype", fstype}, {"timeout_ms", timeout_ms}});
+  } else if (g_worker_stuck && (r == StatfsResult::Ok || r == StatfsResult::Failed)) {
+    g_worker_stuck = false;
+    log_info("statfs answers again; network and FUSE mounts are collected again", {{"path", path}});
+  }
+  return r;
+}
 
 // A reported mount: its key hash and where its line is, to confirm a match.
 struct Seen {
@@ -155,7 +179,7 @@ Status collect_filesystem(CollectContext& ctx) {
 
     const Label labels[] = {{"device", m.source}, {"fstype", m.fstype}, {"mountpoint", mp}};
     struct statfs st;
-    if (::statfs(g_stat_path, &st) != 0) {
+    if (stat_mount(g_stat_path, m.fstype, ctx.config.filters.filesystem_mount_timeout_ms, &st) != StatfsResult::Ok) {
       ctx.out.add(kDeviceError, 1, labels, 3);
       continue;
     }

@@ -82,6 +82,16 @@ bool filesystem_reported(std::string_view mount_point, std::string_view fstype, 
   return true;
 }
 
+bool fstype_may_hang(std::string_view fstype) {
+  static constexpr std::string_view kRemote[] = {"nfs",   "nfs4", "cifs",      "smb3",   "smbfs", "ncpfs", "ceph",
+                                                 "9p",    "afs",  "glusterfs", "lustre", "gfs2",  "ocfs2", "davfs",
+                                                 "fuse",  "fuseblk"};
+  for (std::string_view r : kRemote) {
+    if (fstype == r) return true;
+  }
+  return fstype.starts_with("fuse.");  // fuse.sshfs, fuse.rclone, fuse.glusterfs ...
+}
+
 uint64_t mount_key_hash(std::string_view device, std::string_view mount_point, std::string_view fstype) {
   uint64_t h = 14695981039346656037ull;
   auto mix = [&h](std::string_view s) {

@@ -56,6 +56,12 @@ std::string_view strip_rootfs(std::string_view mount_point, std::string_view roo
 bool filesystem_reported(std::string_view mount_point, std::string_view fstype, const Regex* mount_points_exclude,
                          const Regex* fs_types_exclude);
 
+// Filesystems whose statfs can block for as long as a server or a FUSE
+// daemon does not answer: network (NFS, CIFS/SMB, Ceph, 9p, AFS, ...) and
+// FUSE. The collector runs their statfs with a deadline (statfs_guard.hpp);
+// local filesystems answer from memory and are statfs'd directly.
+bool fstype_may_hang(std::string_view fstype);
+
 // 64-bit FNV-1a over device, mount point and fstype: the series identity
 // the collector deduplicates on (first mount wins). Equal hashes are
 // confirmed by comparing the fields.
