@@ -27,6 +27,26 @@ T* reserve_array(size_t n) {
   return t;
 }
 
+// Room for n T, zeroed and not constructed: the caller placement-news the
+// elements as it needs them, so pages it never reaches are never touched
+// (a table sized for the worst case costs RSS only for what is used).
+template <class T>
+T* reserve_storage(size_t n) {
+  void* p = std::calloc(n ? n : 1, sizeof(T));
+  if (!p) return nullptr;
+  note_reserved(n * sizeof(T));
+  return static_cast<T*>(p);
+}
+
+// Destroys the first constructed elements of reserve_storage(n) and frees it.
+template <class T>
+void release_storage(T* p, size_t constructed, size_t n) {
+  if (!p) return;
+  for (size_t i = 0; i < constructed; ++i) p[i].~T();
+  std::free(p);
+  note_reserved(0 - n * sizeof(T));
+}
+
 template <class T>
 void release_array(T* p, size_t n) {
   if (!p) return;

@@ -11,12 +11,13 @@ trap 'rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/readfiles" "$(dirname "$0")/readfiles.c"
 
 # Every file edgestat opens for reading, every statfs and directory listing.
-strace -f -e trace=openat,statfs,getdents64 -o "$tmp/trace" "$BIN" once --log.level=error > "$tmp/out.prom"
+strace -f -e trace=open,openat,statfs,getdents,getdents64 -o "$tmp/trace" "$BIN" once --log.level=error > "$tmp/out.prom"
 python3 - "$tmp/trace" > "$tmp/list" <<'PY'
 import re, sys
 fd_path = {}
 for line in open(sys.argv[1]):
-    m = re.search(r'openat\(AT_FDCWD, "([^"]+)", ([^)]*)\) = (\d+)', line)
+    # open() is musl's on x86_64 (the static build), openat() glibc's.
+    m = re.search(r'(?:openat\(AT_FDCWD, |open\()"([^"]+)", ([^)]*)\) = (\d+)', line)
     if m:
         path, flags, fd = m.groups()
         if path.startswith(('/etc/ld.so', '/lib', '/usr/lib')):
@@ -25,7 +26,7 @@ for line in open(sys.argv[1]):
         if 'O_DIRECTORY' not in flags:
             print('r ' + path)
         continue
-    m = re.search(r'getdents64\((\d+),.*\) = [1-9]', line)
+    m = re.search(r'getdents(?:64)?\((\d+),.*\) = [1-9]', line)
     if m and m.group(1) in fd_path:
         print('d ' + fd_path[m.group(1)])
         continue

@@ -37,23 +37,28 @@ std::string_view root_prefix(const Config& c) {
 bool exists(const char* p) { return ::access(p, F_OK) == 0; }
 
 Container* find_slot(Discovery& d, std::string_view name) {
-  for (uint32_t i = 0; i < d.cap; ++i)
+  for (uint32_t i = 0; i < d.live; ++i)
     if (d.slots[i].used && d.slots[i].name == name) return &d.slots[i];
   return nullptr;
 }
 
 Container* add_slot(Discovery& d, std::string_view name) {
   if (Container* c = find_slot(d, name)) return c;
-  for (uint32_t i = 0; i < d.cap; ++i) {
-    Container& c = d.slots[i];
-    if (c.used) continue;
-    c = Container{};
-    if (!c.name.assign(name)) return nullptr;
-    c.used = true;
-    return &c;
+  Container* c = nullptr;
+  for (uint32_t i = 0; i < d.live && !c; ++i) {
+    if (!d.slots[i].used) c = &d.slots[i];
   }
-  ++d.untracked;
-  return nullptr;
+  if (c) {
+    *c = Container{};
+  } else if (d.live < d.cap) {
+    c = new (&d.slots[d.live++]) Container();
+  } else {
+    ++d.untracked;
+    return nullptr;
+  }
+  if (!c->name.assign(name)) return nullptr;
+  c->used = true;
+  return c;
 }
 
 void discover_pve(Discovery& d, const Config& c, char* scratch, size_t cap, bool* any_dir) {
@@ -120,7 +125,7 @@ void scan_sockets(Discovery& d, const Config& c, char* scratch, size_t cap) {
   while (!lines.at_end()) {
     std::string_view path = parse_unix_abstract_path(lines.line());
     if (!ends_with(path, "/command")) continue;
-    for (uint32_t i = 0; i < d.cap; ++i) {
+    for (uint32_t i = 0; i < d.live; ++i) {
       Container& ct = d.slots[i];
       if (ct.used && ct.socket == path) ct.socket_seen = true;
     }
@@ -244,7 +249,7 @@ size_t candidates(const Discovery& d, const Container& ct, CgroupRel* out, size_
     other.assign(name);
     other.append(std::string_view(suffix, 2));
     bool owned = false;
-    for (uint32_t i = 0; i < d.cap && !owned; ++i) owned = d.slots[i].used && d.slots[i].name == other.view();
+    for (uint32_t i = 0; i < d.live && !owned; ++i) owned = d.slots[i].used && d.slots[i].name == other.view();
     if (!owned) add({"lxc.payload.", name, std::string_view(suffix, 2)});
   }
   add({"lxc/", name});  // LXC <= 3.0 and Proxmox (lxc/VMID with ns/ inside)
@@ -320,14 +325,15 @@ Discovery& discovery() { return g_discovery; }
 
 bool reserve_slots(Discovery& d, uint32_t cap) {
   if (d.slots) return true;  // sized once; a reload keeps the first size
-  d.slots = reserve_array<Container>(cap);
+  d.slots = reserve_storage<Container>(cap);
   if (!d.slots) return false;
   d.cap = cap;
+  d.live = 0;
   return true;
 }
 
 void release_slots(Discovery& d) {
-  release_array(d.slots, d.cap);
+  release_storage(d.slots, d.live, d.cap);
   d = Discovery{};
 }
 
@@ -362,7 +368,7 @@ Status discover(Discovery& d, const Config& c, char* scratch, size_t cap) {
     return Status::error("cannot reserve %llu container slots", static_cast<unsigned long long>(c.lxc.max_containers));
   d.untracked = 0;
   d.layout = detect_layout(c);
-  for (uint32_t i = 0; i < d.cap; ++i) {
+  for (uint32_t i = 0; i < d.live; ++i) {
     d.slots[i].seen = false;
     d.slots[i].is_pve = false;
     d.slots[i].has_lxc_config = false;
@@ -371,7 +377,7 @@ Status discover(Discovery& d, const Config& c, char* scratch, size_t cap) {
   bool any_dir = false;
   discover_pve(d, c, scratch, cap, &any_dir);
   for (size_t i = 0; i < c.lxc.lxcpath.size(); ++i) discover_lxcpath(d, c, i, scratch, cap, &any_dir);
-  for (uint32_t i = 0; i < d.cap; ++i) {
+  for (uint32_t i = 0; i < d.live; ++i) {
     Container& ct = d.slots[i];
     if (ct.used && !ct.seen) ct.used = false;  // config removed: forget it
     if (!ct.used) continue;
@@ -384,7 +390,7 @@ Status discover(Discovery& d, const Config& c, char* scratch, size_t cap) {
                          c.path.rootfs.c_str())
         .with_errno(ENOENT);
   scan_sockets(d, c, scratch, cap);
-  for (uint32_t i = 0; i < d.cap; ++i) {
+  for (uint32_t i = 0; i < d.live; ++i) {
     Container& ct = d.slots[i];
     if (!ct.used) continue;
     // Without /proc/net/unix every container is probed through its cgroup.

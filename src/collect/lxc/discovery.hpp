@@ -62,6 +62,9 @@ struct Container {
 struct Discovery {
   Container* slots = nullptr;
   uint32_t cap = 0;
+  // Slots [0, live) are constructed (used or free for reuse); the rest of
+  // the table is untouched memory until more containers appear.
+  uint32_t live = 0;
   uint32_t untracked = 0;     // found this scrape without a free slot
   uint64_t guard_misses = 0;  // counters exported unguarded (table full)
   Layout layout = Layout::None;

@@ -241,7 +241,7 @@ void emit_stopped_spec(const Container& ct, Emitter& e) {
 Status collect_lxc(CollectContext& ctx) {
   Discovery& d = discovery();
   if (Status st = discover(d, ctx.config, ctx.scratch, ctx.scratch_cap); !st) return st;
-  for (uint32_t i = 0; i < d.cap; ++i) {
+  for (uint32_t i = 0; i < d.live; ++i) {
     Container& ct = d.slots[i];
     if (!ct.used || (!ct.running && !ctx.config.lxc.report_stopped)) continue;
     Emitter e(ctx, d, ct);
