@@ -19,11 +19,26 @@ T* reserve_array(size_t n) {
   if (!p) return nullptr;
   note_reserved(n * sizeof(T));
   T* t = static_cast<T*>(p);
-  // calloc's memory is already what value-initialising a trivial type
-  // writes; skipping the loop leaves untouched pages unmapped, so a buffer
-  // counts in RSS only as far as it is used (render buffers, snapshot).
-  if constexpr (!std::is_trivially_default_constructible_v<T>)
-    for (size_t i = 0; i < n; ++i) new (t + i) T();
+  // Pages nobody writes stay unmapped, so a buffer counts in RSS only as
+  // far as it is used (render buffers, snapshot, connection and series
+  // tables sized for the worst case). calloc's zeroes already are a trivial
+  // type's value. They also are the value of a type whose constructor only
+  // sets members to zero, false and nullptr (default member initialisers),
+  // if the type is trivially copyable and destructible (implicit-lifetime:
+  // calloc creates such objects): the first element is constructed and, if
+  // it is still all zero bytes, the others are left as calloc gave them.
+  if constexpr (!std::is_trivially_default_constructible_v<T>) {
+    new (t) T();
+    bool zero = true;
+    if constexpr (std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>) {
+      const unsigned char* b = reinterpret_cast<const unsigned char*>(t);
+      for (size_t i = 0; i < sizeof(T) && zero; ++i) zero = b[i] == 0;
+    } else {
+      zero = false;
+    }
+    if (!zero)
+      for (size_t i = 1; i < n; ++i) new (t + i) T();
+  }
   return t;
 }
 

@@ -243,7 +243,7 @@ struct Server::Impl {
       return;
     }
     if (srv->stopping_) return;
-    if (!srv->free_ || (li->tls && srv->tls_nfree_ == 0)) {
+    if ((!srv->free_ && srv->fresh_ == srv->opt_.max_connections) || (li->tls && srv->tls_nfree_ == 0)) {
       // At the cap: not calling uv_accept leaves the connection in the
       // kernel and stops libuv polling this listener until a slot frees.
       li->pending = true;
@@ -255,7 +255,14 @@ struct Server::Impl {
   static void accept_into(Listener* li) {
     Server* srv = li->server;
     Connection* c = srv->free_;
-    srv->free_ = c->next_free;
+    if (c) {
+      srv->free_ = c->next_free;
+    } else {
+      c = new (&srv->conns_[srv->fresh_]) Connection();
+      c->server = srv;
+      c->buf = srv->bufs_ + srv->fresh_ * srv->buf_cap_;
+      ++srv->fresh_;
+    }
     ++srv->open_;
     c->state = ConnState::Open;
     c->len = c->last_len = 0;
@@ -322,7 +329,7 @@ struct Server::Impl {
   static uint32_t client_connections(Server* srv, const Connection* c) {
     IpAddr k = client_key(c->peer);
     uint32_t n = 0;
-    for (uint32_t i = 0; i < srv->opt_.max_connections; ++i) {
+    for (uint32_t i = 0; i < srv->fresh_; ++i) {
       const Connection& o = srv->conns_[i];
       if (&o == c || o.state == ConnState::Free || o.state == ConnState::Closing) continue;
       if (client_key(o.peer) == k) ++n;
@@ -506,7 +513,7 @@ struct Server::Impl {
   static void stop_timer_cb(uv_timer_t* t) {
     Server* srv = static_cast<Server*>(t->data);
     log_warn("shutdown deadline passed, closing connections", {{"open", srv->open_}});
-    for (uint32_t i = 0; i < srv->opt_.max_connections; ++i) close(&srv->conns_[i]);
+    for (uint32_t i = 0; i < srv->fresh_; ++i) close(&srv->conns_[i]);
   }
 
   // Parses and answers buffered requests while the connection is Open.
@@ -784,7 +791,7 @@ Server::~Server() {
   release_array(tls_pool_, opt_.max_tls_connections);
   release_array(tls_free_, opt_.max_tls_connections);
   if (tls_ctx_) tls_ctx_->unref();
-  release_array(conns_, opt_.max_connections);
+  release_storage(conns_, fresh_, opt_.max_connections);
   release_array(bufs_, opt_.max_connections * buf_cap_);
   release_array(listeners_, kMaxListeners);
 }
@@ -795,7 +802,7 @@ bool Server::init(uv_loop_t* loop, const ServerOptions& o, Router* router, BodyP
   router_ = router;
   pool_ = pool;
   buf_cap_ = kMaxHeadBytes + static_cast<size_t>(o.max_body_bytes);
-  conns_ = reserve_array<Connection>(o.max_connections);
+  conns_ = reserve_storage<Connection>(o.max_connections);  // constructed on first use
   bufs_ = reserve_array<char>(o.max_connections * buf_cap_);
   listeners_ = reserve_array<Listener>(kMaxListeners);
   if (!conns_ || !bufs_ || !listeners_) return false;
@@ -804,13 +811,6 @@ bool Server::init(uv_loop_t* loop, const ServerOptions& o, Router* router, BodyP
     tls_free_ = reserve_array<TlsSession*>(o.max_tls_connections);
     if (!tls_pool_ || !tls_free_) return false;
     for (uint32_t i = o.max_tls_connections; i-- > 0;) tls_free_[tls_nfree_++] = &tls_pool_[i];
-  }
-  for (uint32_t i = o.max_connections; i-- > 0;) {
-    Connection& c = conns_[i];
-    c.server = this;
-    c.buf = bufs_ + i * buf_cap_;
-    c.next_free = free_;
-    free_ = &c;
   }
   return true;
 }
@@ -928,7 +928,7 @@ void Server::shutdown(uint64_t deadline_ms, void (*done)(void*), void* ctx) {
     li.open = false;
     uv_close(reinterpret_cast<uv_handle_t*>(&li.tcp), Impl::listener_close_cb);
   }
-  for (uint32_t i = 0; i < opt_.max_connections; ++i) {
+  for (uint32_t i = 0; i < fresh_; ++i) {
     Connection& c = conns_[i];
     // Idle and half-received requests go now; a response being written
     // finishes and then closes (write_done sees stopping_).

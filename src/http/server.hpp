@@ -138,7 +138,10 @@ class Server {
   Connection* conns_ = nullptr;
   char* bufs_ = nullptr;
   size_t buf_cap_ = 0;
-  Connection* free_ = nullptr;
+  Connection* free_ = nullptr;  // closed connections, ready for reuse
+  // conns_[fresh_, max_connections) have never been used: their pages stay
+  // untouched until the connection count reaches them.
+  uint32_t fresh_ = 0;
   uint32_t open_ = 0;
   uint32_t in_flight_[kHandlerCount] = {};
   Listener* listeners_ = nullptr;

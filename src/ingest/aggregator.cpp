@@ -122,7 +122,6 @@ bool OperationAggregator::init(const AggregatorConfig& cfg) {
   index_ = reserve_array<uint32_t>(ts);
   if (!series_ || !windows_ || !index_) return false;
   index_mask_ = ts - 1;
-  for (uint32_t i = 0; i < cfg.max_series; ++i) windows_[i].reset();
   return true;
 }
 
@@ -151,6 +150,9 @@ bool OperationAggregator::observe(std::string_view type, std::string_view name, 
       return false;
     }
     s.hash = h;
+    // Reset when a series is born, not at init: the window table is the
+    // largest one (11 KiB a series) and stays untouched memory until used.
+    windows_[count_].reset();
     index_[static_cast<uint32_t>(-1 - at)] = static_cast<uint32_t>(count_ + 1);
     at = static_cast<int>(count_++);
   }
