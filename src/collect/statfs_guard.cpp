@@ -2,13 +2,13 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <time.h>
 
 #include <cstring>
 
 #include "collect/fs.hpp"
 #include "collect/host/filesystem_parse.hpp"
+#include "core/thread.hpp"
 
 namespace edgestat {
 namespace {
@@ -83,25 +83,14 @@ bool statfs_worker_start() {
   pthread_cond_init(&w.done, &ca);
   pthread_condattr_destroy(&ca);
   pthread_cond_init(&w.wake, nullptr);
-  // Signals stay with the loop thread (the mask is inherited at create).
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, kWorkerStackBytes);
   // Detached: a worker stuck in the kernel must not hold up exit.
-  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   pthread_t t;
-  int rc = pthread_create(&t, &attr, worker_main, nullptr);
-  pthread_attr_destroy(&attr);
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  int rc = start_thread(&t, worker_main, nullptr, kWorkerStackBytes, true, "edgestat-statfs");
   if (rc != 0) {
     w.start_failed = true;
     errno = rc;
     return false;
   }
-  pthread_setname_np(t, "edgestat-statfs");
   w.started = true;
   return true;
 }

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/reserve.hpp"
+#include "core/thread.hpp"
 #include "store/batch_format.hpp"
 
 namespace edgestat::store {
@@ -124,22 +124,11 @@ Status RecordWriter::start() {
   if (started_) return Status::error("records writer: already started");
   stop_.store(false, std::memory_order_relaxed);
   running_.store(true, std::memory_order_relaxed);
-  // Signals go to the loop thread: the writer runs with all of them blocked
-  // (the new thread inherits the mask in force at pthread_create).
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, kStackBytes);
-  int rc = pthread_create(&thread_, &attr, &RecordWriter::thread_main, this);
-  pthread_attr_destroy(&attr);
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  int rc = start_thread(&thread_, &RecordWriter::thread_main, this, kStackBytes, false, "edgestat-writer");
   if (rc != 0) {
     running_.store(false, std::memory_order_relaxed);
     return Status::error("records writer: pthread_create: %s", std::strerror(rc));
   }
-  pthread_setname_np(thread_, "edgestat-writer");
   started_ = true;
   return Status::ok();
 }
