@@ -38,5 +38,6 @@ case "$(field Flags)" in *soft-float*) [[ $target == arm* ]] && fail "$target: s
 LC_ALL=C readelf -l "$bin" | grep -q INTERP && fail "$target: has a program interpreter (dynamically linked)"
 LC_ALL=C readelf -d "$bin" 2>/dev/null | grep -q NEEDED && fail "$target: needs shared libraries"
 LC_ALL=C readelf -S "$bin" | grep -q -E '\.symtab|\.debug_' && fail "$target: not stripped"
-extra=$(printf '%s, ' "${want[@]:3}")
+extra=""
+[ ${#want[@]} -gt 3 ] && extra=$(printf '%s, ' "${want[@]:3}")
 echo "$target: $(field Class) $(field Machine), ${want[1]} endian, ${extra}static, stripped, $(wc -c < "$bin") bytes"
