@@ -2,6 +2,7 @@
 // Every long-lived buffer is taken through reserve() at start-up so the
 // agent can say in its `started` line how much memory its config reserves,
 // and so nothing else in the code calls malloc.
+#include <algorithm>
 #include <cstddef>
 #include <cstdlib>
 #include <new>
@@ -29,12 +30,10 @@ T* reserve_array(size_t n) {
   // it is still all zero bytes, the others are left as calloc gave them.
   if constexpr (!std::is_trivially_default_constructible_v<T>) {
     new (t) T();
-    bool zero = true;
+    bool zero = false;
     if constexpr (std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>) {
       const unsigned char* b = reinterpret_cast<const unsigned char*>(t);
-      for (size_t i = 0; i < sizeof(T) && zero; ++i) zero = b[i] == 0;
-    } else {
-      zero = false;
+      zero = std::all_of(b, b + sizeof(T), [](unsigned char x) { return x == 0; });
     }
     if (!zero)
       for (size_t i = 1; i < n; ++i) new (t + i) T();

@@ -25,9 +25,9 @@
 #include <cstring>
 
 #include "collect/fs.hpp"
-#include "collect/statfs_guard.hpp"
 #include "collect/host/filesystem_parse.hpp"
 #include "collect/host/host.hpp"
+#include "collect/statfs_guard.hpp"
 #include "config/config.hpp"
 #include "core/log.hpp"
 #include "core/scan.hpp"
@@ -58,10 +58,8 @@ bool g_worker_stuck = false;
 
 // statfs for one mount: with a deadline when its kind can hang.
 StatfsResult stat_mount(const char* path, std::string_view fstype, uint64_t timeout_ms, struct statfs* st) {
+  if (!fstype_may_hang(fstype)) return ::statfs(path, st) == 0 ? StatfsResult::Ok : StatfsResult::Failed;
   int err = 0;
-  if (!fstype_may_hang(fstype)) {
-    return ::statfs(path, st) == 0 ? StatfsResult::Ok : StatfsResult::Failed;
-  }
   StatfsResult r = guarded_statfs(path, timeout_ms, st, &err);
   if (r == StatfsResult::TimedOut) {
     g_worker_stuck = true;
