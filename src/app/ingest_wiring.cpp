@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "config/load.hpp"
@@ -93,6 +94,31 @@ int64_t now_us() { return realtime_ns() / 1000; }
 // A record's timestamp; every one is store::kRfc3339Len bytes.
 std::string_view format_ts(int64_t us, char* buf) { return {buf, store::format_rfc3339_us(us, buf)}; }
 
+// A non-blocking datagram socket of family with the receive buffer asked
+// for, bound to addr; -1 on failure, logged as "the StatsD <kind> socket"
+// with where (the address or path) named.
+int bind_dgram(int family, const sockaddr* addr, socklen_t len, uint64_t rcvbuf, const char* kind, LogField where) {
+  char msg[48];
+  int fd = ::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    std::snprintf(msg, sizeof msg, "cannot create the StatsD %s socket", kind);
+    log_error(msg, {{"error", std::strerror(errno)}});
+    return -1;
+  }
+  int v = static_cast<int>(rcvbuf);
+  // SO_RCVBUFFORCE passes net.core.rmem_max as root; otherwise the kernel
+  // clamps SO_RCVBUF to it.
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof v) != 0)
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v);
+  if (::bind(fd, addr, len) != 0) {
+    std::snprintf(msg, sizeof msg, "cannot bind the StatsD %s socket", kind);
+    log_error(msg, {where, {"error", std::strerror(errno)}});
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 // Binds a non-blocking datagram socket; -1 (logged) on failure.
 int bind_udp(std::string_view address, uint64_t rcvbuf) {
   FixedString<64> host;
@@ -121,22 +147,7 @@ int bind_udp(std::string_view address, uint64_t rcvbuf) {
     else inet_pton(AF_INET, host.c_str(), &a->sin_addr);
     len = sizeof *a;
   }
-  int fd = ::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    log_error("cannot create the StatsD UDP socket", {{"error", std::strerror(errno)}});
-    return -1;
-  }
-  int v = static_cast<int>(rcvbuf);
-  // SO_RCVBUFFORCE passes net.core.rmem_max as root; otherwise the kernel
-  // clamps SO_RCVBUF to it.
-  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof v) != 0)
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
-    log_error("cannot bind the StatsD UDP socket", {{"address", address}, {"error", std::strerror(errno)}});
-    ::close(fd);
-    return -1;
-  }
-  return fd;
+  return bind_dgram(family, reinterpret_cast<sockaddr*>(&ss), len, rcvbuf, "UDP", {"address", address});
 }
 
 int bind_unix(const char* path, uint64_t rcvbuf) {
@@ -157,19 +168,8 @@ int bind_unix(const char* path, uint64_t rcvbuf) {
     }
     ::unlink(path);
   }
-  int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    log_error("cannot create the StatsD unix socket", {{"error", std::strerror(errno)}});
-    return -1;
-  }
-  int v = static_cast<int>(rcvbuf);
-  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof v) != 0)
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    log_error("cannot bind the StatsD unix socket", {{"path", path}, {"error", std::strerror(errno)}});
-    ::close(fd);
-    return -1;
-  }
+  int fd = bind_dgram(AF_UNIX, reinterpret_cast<sockaddr*>(&a), sizeof a, rcvbuf, "unix", {"path", path});
+  if (fd < 0) return -1;
   // Local applications of any user may report, as they can over loopback UDP.
   ::chmod(path, 0666);
   return fd;
