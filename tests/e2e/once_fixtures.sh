@@ -12,17 +12,8 @@ trap 'rm -rf "$tmp"' EXIT
 rc=0
 for name in vm rpi openwrt; do
   tree="$SRC/tests/fixtures/$name"
-  golden="$tree/golden.prom"
   once_fixture "$BIN" "$tree" > "$tmp/$name.prom" || fail "$name: edgestat once failed"
-  mask_volatile < "$tmp/$name.prom" > "$tmp/$name.masked"
-  if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
-    cp "$tmp/$name.masked" "$golden"
-    echo "updated $golden"
-  elif ! diff -u "$golden" "$tmp/$name.masked" > "$tmp/$name.diff"; then
-    echo "FAIL: $name differs from $golden:"
-    head -60 "$tmp/$name.diff"
-    rc=1
-  fi
+  check_golden "$name" "$tmp/$name.prom" "$tree/golden.prom" || rc=1
   promtool check metrics < "$tmp/$name.prom" > "$tmp/$name.lint" 2>&1 || true
   if ! promtool_clean "$tmp/$name.lint"; then
     echo "FAIL: $name: promtool check metrics:"

@@ -13,19 +13,10 @@ trap 'rm -rf "$tmp"' EXIT
 rc=0
 for name in lxc-v1 lxc-v2 proxmox; do
   tree="$SRC/tests/fixtures/$name"
-  golden="$tree/golden.prom"
   TZ=UTC "$BIN" once --log.level=error --collector.disable-defaults --collector.lxc \
     --path.procfs="$tree/proc" --path.sysfs="$tree/sys" --path.rootfs="$tree/root" \
     --path.cgroupfs="$tree/cgroup" > "$tmp/$name.prom" || fail "$name: edgestat once failed"
-  mask_volatile < "$tmp/$name.prom" > "$tmp/$name.masked"
-  if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
-    cp "$tmp/$name.masked" "$golden"
-    echo "updated $golden"
-  elif ! diff -u "$golden" "$tmp/$name.masked" > "$tmp/$name.diff"; then
-    echo "FAIL: $name differs from $golden:"
-    head -60 "$tmp/$name.diff"
-    rc=1
-  fi
+  check_golden "$name" "$tmp/$name.prom" "$tree/golden.prom" || rc=1
   if ! promtool check metrics < "$tmp/$name.prom" > "$tmp/$name.lint" 2>&1; then
     echo "FAIL: $name: promtool check metrics:"
     cat "$tmp/$name.lint"

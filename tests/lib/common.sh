@@ -49,6 +49,22 @@ once_fixture() {
     --collector.textfile.directory=textfile)
 }
 
+# Masks PROM's volatile values into PROM.masked and diffs that with GOLDEN
+# (or, with UPDATE_GOLDEN=1, writes it there). Returns 1, after printing the
+# start of the diff, when they differ.
+check_golden() {
+  local name=$1 prom=$2 golden=$3
+  mask_volatile < "$prom" > "$prom.masked"
+  if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+    cp "$prom.masked" "$golden"
+    echo "updated $golden"
+  elif ! diff -u "$golden" "$prom.masked" > "$prom.diff"; then
+    echo "FAIL: $name differs from $golden:"
+    head -60 "$prom.diff"
+    return 1
+  fi
+}
+
 # promtool's linter also judges naming style. node_exporter's own names
 # (node_memory_MemTotal_bytes, node_entropy_available_bits) break two of
 # its style rules and must stay as they are for the dashboards; any other
