@@ -20,24 +20,12 @@
 #include <cstring>
 #include <ctime>
 
+#include "../lib/relax.hpp"
 #include "core/spsc_ring.hpp"
 
 using edgestat::SpscRing;
 
 namespace {
-
-void relax(uint32_t* spins) {
-  if (++*spins < 64) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__) || defined(__arm__)
-    asm volatile("yield");
-#endif
-  } else {
-    sched_yield();
-    *spins = 0;
-  }
-}
 
 double now_s() {
   timespec ts;

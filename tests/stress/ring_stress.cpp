@@ -19,6 +19,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "../lib/relax.hpp"
 #include "core/spsc_ring.hpp"
 
 using edgestat::SpscRing;
@@ -33,22 +34,6 @@ struct Shared {
   uint64_t records = 0;
   uint64_t full_spins = 0;  // producer only
 };
-
-// Spin politely: a few pause instructions, then give the CPU away. Pure
-// spinning collapses when the two threads share a CPU (a loaded VM, TSan),
-// each burning its whole time slice waiting for the other.
-void relax(uint32_t* spins) {
-  if (++*spins < 64) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__) || defined(__arm__)
-    asm volatile("yield");
-#endif
-  } else {
-    sched_yield();
-    *spins = 0;
-  }
-}
 
 uint32_t length_for(uint64_t seq) { return 8 + static_cast<uint32_t>(seq % (kMaxExtra + 1)); }
 
