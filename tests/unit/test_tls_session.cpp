@@ -149,6 +149,18 @@ int handshake(Client& c, TlsSession& s, int* client_rc = nullptr) {
   return srv;
 }
 
+// Starts s on ctx; the test stops here if it cannot.
+void begin(TlsSession& s, TlsContext* ctx) {
+  int err = 0;
+  REQUIRE(s.begin(ctx, &err));
+}
+
+// The server refused the peer with an error, rather than waiting for more.
+void check_refused(int rc) {
+  CHECK(rc < 0);
+  CHECK(rc != TlsSession::kWant);
+}
+
 }  // namespace
 
 TEST_SUITE("http.tls") {
@@ -206,8 +218,7 @@ TEST_CASE("handshake and request/response over loop-fed buffers") {
   TlsContext* ctx = load(ClientAuth::None);
   REQUIRE(ctx);
   TlsSession s;
-  int err = 0;
-  REQUIRE(s.begin(ctx, &err));
+  begin(s, ctx);
   ctx->unref();  // the session holds its own reference
   Client c;
   REQUIRE(handshake(c, s) == 0);
@@ -284,8 +295,7 @@ TEST_CASE("garbage instead of a ClientHello is an error, not a hang") {
   TlsContext* ctx = load(ClientAuth::None);
   REQUIRE(ctx);
   TlsSession s;
-  int err = 0;
-  REQUIRE(s.begin(ctx, &err));
+  begin(s, ctx);
   ctx->unref();
   const char junk[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
   size_t room = 0;
@@ -293,8 +303,7 @@ TEST_CASE("garbage instead of a ClientHello is an error, not a hang") {
   std::memcpy(p, junk, sizeof junk - 1);
   s.in_commit(sizeof junk - 1);
   int rc = s.handshake();
-  CHECK(rc < 0);
-  CHECK(rc != TlsSession::kWant);
+  check_refused(rc);
 }
 
 TEST_CASE("client certificates: required") {
@@ -302,29 +311,24 @@ TEST_CASE("client certificates: required") {
   REQUIRE(ctx);
   SUBCASE("from the trusted CA: accepted") {
     TlsSession s;
-    int err = 0;
-    REQUIRE(s.begin(ctx, &err));
+    begin(s, ctx);
     Client c("client");
     CHECK(handshake(c, s) == 0);
     CHECK(s.client_acceptable());
   }
   SUBCASE("none: refused") {
     TlsSession s;
-    int err = 0;
-    REQUIRE(s.begin(ctx, &err));
+    begin(s, ctx);
     Client c;
     int rc = handshake(c, s);
-    CHECK(rc < 0);
-    CHECK(rc != TlsSession::kWant);
+    check_refused(rc);
   }
   SUBCASE("from another CA: refused") {
     TlsSession s;
-    int err = 0;
-    REQUIRE(s.begin(ctx, &err));
+    begin(s, ctx);
     Client c("other-client");
     int rc = handshake(c, s);
-    CHECK(rc < 0);
-    CHECK(rc != TlsSession::kWant);
+    check_refused(rc);
   }
   ctx->unref();
 }
@@ -334,24 +338,21 @@ TEST_CASE("client certificates: optional") {
   REQUIRE(ctx);
   SUBCASE("none is fine") {
     TlsSession s;
-    int err = 0;
-    REQUIRE(s.begin(ctx, &err));
+    begin(s, ctx);
     Client c;
     CHECK(handshake(c, s) == 0);
     CHECK(s.client_acceptable());
   }
   SUBCASE("the trusted CA's is fine") {
     TlsSession s;
-    int err = 0;
-    REQUIRE(s.begin(ctx, &err));
+    begin(s, ctx);
     Client c("client");
     CHECK(handshake(c, s) == 0);
     CHECK(s.client_acceptable());
   }
   SUBCASE("another CA's is not") {
     TlsSession s;
-    int err = 0;
-    REQUIRE(s.begin(ctx, &err));
+    begin(s, ctx);
     Client c("other-client");
     int rc = handshake(c, s);
     // mbedTLS finishes an OPTIONAL handshake; the verdict is ours.
@@ -369,8 +370,7 @@ TEST_CASE("client certificates: allowed names (CN or DNS SAN)") {
     TlsContext* ctx = load(ClientAuth::Required, names);
     REQUIRE(ctx);
     TlsSession s;
-    int err = 0;
-    REQUIRE(s.begin(ctx, &err));
+    begin(s, ctx);
     Client c("client");
     CHECK(handshake(c, s) == 0);
     ctx->unref();
@@ -378,12 +378,10 @@ TEST_CASE("client certificates: allowed names (CN or DNS SAN)") {
   TlsContext* ctx = load(ClientAuth::Required, &other);
   REQUIRE(ctx);
   TlsSession s;
-  int err = 0;
-  REQUIRE(s.begin(ctx, &err));
+  begin(s, ctx);
   Client c("client");
   int rc = handshake(c, s);
-  CHECK(rc < 0);
-  CHECK(rc != TlsSession::kWant);
+  check_refused(rc);
   ctx->unref();
 }
 
@@ -391,8 +389,7 @@ TEST_CASE("a reload-style context swap leaves running sessions on their context"
   TlsContext* a = load(ClientAuth::None);
   REQUIRE(a);
   TlsSession s;
-  int err = 0;
-  REQUIRE(s.begin(a, &err));
+  begin(s, a);
   a->unref();  // "reloaded": the server dropped its reference
   Client c;
   CHECK(handshake(c, s) == 0);  // the session's reference kept it alive
@@ -410,8 +407,7 @@ TEST_CASE("memory: what one idle TLS connection costs after its handshake") {
     TlsContext* ctx = load(auth);
     REQUIRE(ctx);
     TlsSession s;
-    int err = 0;
-    REQUIRE(s.begin(ctx, &err));
+    begin(s, ctx);
     Client c(auth == ClientAuth::Required ? "client" : nullptr);
     REQUIRE(handshake(c, s) == 0);
     size_t held = mallinfo2().uordblks;
