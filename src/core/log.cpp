@@ -66,7 +66,7 @@ std::string_view log_level_name(LogLevel level) {
   return "info";
 }
 
-void log_write(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields) {
+void log_write(LogLevel level, std::string_view msg, std::span<const LogField> fields) {
   if (!log_enabled(level)) return;
   char buf[kMaxLogLine + 1];
   OutBuffer out(buf, kMaxLogLine);

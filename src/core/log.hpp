@@ -5,6 +5,7 @@
 // loop and writer threads can log without locks or allocation.
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string_view>
 #include <type_traits>
 
@@ -31,7 +32,12 @@ struct LogField {
 
 void log_configure(LogLevel level, LogFormat format, int fd = 2);
 bool log_enabled(LogLevel level);
-void log_write(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields);
+void log_write(LogLevel level, std::string_view msg, std::span<const LogField> fields);
+// The usual form: log_info("msg", {{"key", value}, ...}). The span form
+// serves a line whose fields vary (a prefix of an array).
+inline void log_write(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields) {
+  log_write(level, msg, std::span<const LogField>(fields.begin(), fields.size()));
+}
 
 std::string_view log_level_name(LogLevel level);
 

@@ -219,26 +219,18 @@ void log_access(const AccessRecord& r) {
   // The method and path are the client's bytes; the log writer escapes
   // them for JSON. Long paths are cut so one line stays one write.
   std::string_view path = r.path.substr(0, 256);
-  if (r.user.empty()) {
-    log_info("access", {{"id", std::string_view(id, 16)},
-                        {"peer", std::string_view(peer, pn)},
-                        {"method", r.method.substr(0, 16)},
-                        {"path", path},
-                        {"status", r.status},
-                        {"bytes", r.bytes},
-                        {"duration_s", r.duration_s},
-                        {"scheme", r.https ? "https" : "http"}});
-  } else {
-    log_info("access", {{"id", std::string_view(id, 16)},
-                        {"peer", std::string_view(peer, pn)},
-                        {"method", r.method.substr(0, 16)},
-                        {"path", path},
-                        {"status", r.status},
-                        {"bytes", r.bytes},
-                        {"duration_s", r.duration_s},
-                        {"scheme", r.https ? "https" : "http"},
-                        {"user", r.user.substr(0, 64)}});
-  }
+  const LogField fields[] = {{"id", std::string_view(id, 16)},
+                             {"peer", std::string_view(peer, pn)},
+                             {"method", r.method.substr(0, 16)},
+                             {"path", path},
+                             {"status", r.status},
+                             {"bytes", r.bytes},
+                             {"duration_s", r.duration_s},
+                             {"scheme", r.https ? "https" : "http"},
+                             {"user", r.user.substr(0, 64)}};
+  // The user field only when someone authenticated.
+  size_t n = r.user.empty() ? std::size(fields) - 1 : std::size(fields);
+  log_write(LogLevel::Info, "access", std::span<const LogField>(fields, n));
 }
 
 }  // namespace edgestat::http
