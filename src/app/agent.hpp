@@ -1,28 +1,39 @@
 #pragma once
 // The daemon: one libuv loop owning every piece of state. The Agent embeds
-// its handles (poll and lag timers, signal watchers) and the objects that
-// embed theirs (the HTTP server's connection pool), so after the `started`
-// line nothing on the HTTP path or in collection allocates.
+// its handles (poll and lag timers, signal watchers) and the parts that
+// embed theirs (the HTTP server's connection pool, the StatsD sockets), so
+// after the `started` line nothing on the HTTP path or in collection
+// allocates. It only wires: each endpoint and each pipeline lives in its
+// own file (host_handlers, health_handler, ingest_api, statsd_listener...).
 //
 // Freshness: a poll timer refreshes the snapshot every collect.interval; a
 // scrape finding it older than collect.scrape_max_age refreshes it first,
 // synchronously in the loop, so however many scrapers wait only the first
-// collects. Each rendering is cached in the BodyPool under (generation,
-// format): concurrent scrapes of one snapshot render once.
+// collects, and postpones the timer to 1.5 intervals later: one collection
+// per interval whatever triggers it, and none from the timer while a
+// scraper comes regularly. Each rendering is cached (render_cache.hpp):
+// concurrent scrapes of one snapshot render once.
 //
 // Signals: SIGTERM/SIGINT stop gracefully (listeners closed, in-flight
 // responses finish within agent.shutdown_timeout, uv_run returns, exit 0).
 // SIGHUP reloads the config with the start-up loader (file, environment,
 // the original flags); a bad config is logged error by error and the old
-// one stays; keys that size memory or bind sockets log "requires restart"
-// and keep their running values; the rest apply at once.
+// one stays; keys that need a restart (config/reload.hpp) log "requires
+// restart" and keep their running values; the rest apply at once.
 #include <uv.h>
 
 #include <cstdint>
 
 #include "app/cli.hpp"
 #include "app/collection.hpp"
-#include "app/ingest_wiring.hpp"
+#include "app/health_handler.hpp"
+#include "app/host_handlers.hpp"
+#include "app/ingest_api.hpp"
+#include "app/ingest_pipeline.hpp"
+#include "app/pid_lock.hpp"
+#include "app/render_cache.hpp"
+#include "app/self_metrics.hpp"
+#include "app/statsd_listener.hpp"
 #include "config/config.hpp"
 #include "http/access_policy.hpp"
 #include "http/body_pool.hpp"
@@ -47,12 +58,16 @@ class Agent {
   friend struct Impl;
 
  private:
+  // Refreshes the snapshot when it is older than collect.scrape_max_age.
+  static void ensure_fresh(void* self);
+
   const CliArgs& args_;
   int argc_;
   char** argv_;
   char** envp_;
   Config& cfg_;
 
+  PidLock lock_;
   uv_loop_t loop_;
   uv_timer_t poll_timer_;
   uv_timer_t lag_timer_;
@@ -63,16 +78,18 @@ class Agent {
   http::TlsContext* tls_ctx_ = nullptr;  // the serving certificate (null: no HTTPS)
   http::Server server_;
   Collection collection_;
-  IngestWiring ingest_;
-
-  int lock_fd_ = -1;
-  uint64_t generation_ = 0;     // bumped by every refresh and reload
-  int64_t refreshed_ns_ = 0;    // monotonic time of the last refresh
-  uint64_t lag_last_ns_ = 0;    // uv_hrtime of the last lag probe
+  RenderCache cache_;
+  IngestPipeline ingest_;
+  IngestApi ingest_api_{ingest_, pool_};
+  StatsdListener statsd_{ingest_};
   double lag_s_ = 0;
+  HealthHandler health_{cfg_, collection_, lag_s_};
+  HostHandlers host_{cfg_, collection_, cache_, server_, ensure_fresh, this};
+
+  uint64_t collections_[kCollectTriggers] = {};
+  int64_t refreshed_ns_ = 0;  // monotonic time of the last refresh
+  uint64_t lag_last_ns_ = 0;  // uv_hrtime of the last lag probe
   double start_time_s_ = 0;
-  uint64_t stale_total_ = 0;
-  uint64_t overflow_total_ = 0;
   bool stopping_ = false;
 };
 

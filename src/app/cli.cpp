@@ -157,6 +157,7 @@ void print_help(int fd) {
       out.put(k.default_value);
       out.put(')');
     }
+    if (k.apply == Apply::Restart) out.put(" Requires a restart.");
     out.put('\n');
   }
   ssize_t r = ::write(fd, out.view().data(), out.size());

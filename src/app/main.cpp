@@ -6,9 +6,9 @@
 #include <cstdlib>
 
 #include "app/agent.hpp"
-#include "app/hash_password.hpp"
 #include "app/cli.hpp"
 #include "app/collection.hpp"
+#include "app/hash_password.hpp"
 #include "collect/registry.hpp"
 #include "config/defaults_file.hpp"
 #include "core/log.hpp"
@@ -63,7 +63,7 @@ int cmd_version() {
 int cmd_print_defaults() {
   static char buf[65536];
   OutBuffer out(buf, sizeof buf);
-  CollectorDefault cds[kMaxCollectorIds];
+  CollectorDefault cds[kMaxCollectors];
   size_t n = 0;
   for (const CollectorDesc& c : collectors()) cds[n++] = {c.name, c.default_enabled};
   write_default_config(out, std::span<const CollectorDefault>(cds, n));

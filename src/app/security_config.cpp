@@ -1,5 +1,6 @@
 #include "app/security_config.hpp"
 
+#include "core/listen_address.hpp"
 #include "http/access_policy.hpp"
 #include "http/tls_context.hpp"
 

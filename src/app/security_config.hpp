@@ -5,7 +5,7 @@
 // the key named. Files (certificates, keys) are read at start and reload,
 // not here.
 #include "config/config.hpp"
-#include "config/load.hpp"
+#include "config/errors.hpp"
 
 namespace edgestat {
 

@@ -2,10 +2,10 @@
 
 #include <unistd.h>
 
-#include "collect/fs.hpp"
 #include "core/clock.hpp"
 #include "core/number.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 // Defined only in the edgestat_alloccount test binary (core/alloc_count.cpp):
 // the number of allocation calls since the process started.
@@ -21,6 +21,9 @@ constexpr FamilyDesc kDuration{"edgestat_http_request_duration_seconds",
                                "Time from a parsed request head to its response written, by handler.",
                                MetricType::Histogram};
 constexpr FamilyDesc kConnections{"edgestat_http_connections", "HTTP connections open now.", MetricType::Gauge};
+constexpr FamilyDesc kCollections{"edgestat_collections_total",
+                                  "Collections of every collector, by trigger (timer, scrape, reload).",
+                                  MetricType::Counter};
 constexpr FamilyDesc kCollectDuration{"edgestat_collect_duration_seconds",
                                       "Duration of the last collection of every collector.", MetricType::Gauge};
 constexpr FamilyDesc kLoopLag{"edgestat_loop_lag_seconds",
@@ -139,10 +142,10 @@ double process_start_time_seconds() {
 
 void add_self_metrics(Snapshot& snap, const SelfInputs& in) {
   snap.set_collector(kSelfCollectorId);
-  if (in.http) {
+  if (in.http && in.router) {
     const http::HttpStats& h = *in.http;
-    for (size_t hi = 0; hi < http::kHandlerCount; ++hi) {
-      std::string_view handler = http::handler_name(static_cast<http::HandlerId>(hi));
+    for (size_t hi = 0; hi < in.router->label_count(); ++hi) {
+      std::string_view handler = in.router->label_name(hi);
       for (size_t si = 0; si < http::kStatusCount; ++si) {
         if (h.requests[hi][si] == 0) continue;
         char code[8];
@@ -164,6 +167,13 @@ void add_self_metrics(Snapshot& snap, const SelfInputs& in) {
   }
   snap.add(kConnections, in.connections);
   snap.add(kCollectDuration, in.collect_duration_s);
+  if (in.collections) {
+    static constexpr std::string_view kTriggers[kCollectTriggers] = {"timer", "scrape", "reload"};
+    for (size_t i = 0; i < kCollectTriggers; ++i) {
+      Label l{"trigger", kTriggers[i]};
+      snap.add(kCollections, static_cast<double>(in.collections[i]), &l, 1);
+    }
+  }
   snap.add(kLoopLag, in.loop_lag_s);
   snap.add(kStale, static_cast<double>(in.stale_bodies_total));
   snap.add(kOverflow, static_cast<double>(in.render_overflow_total));

@@ -7,14 +7,23 @@
 #include <string_view>
 
 #include "http/http_stats.hpp"
+#include "http/router.hpp"
 #include "metrics/snapshot.hpp"
 
 namespace edgestat {
 
+// What made the agent collect: its interval timer, a scrape that found the
+// snapshot older than scrape_max_age, or a config reload.
+enum class CollectTrigger : uint8_t { Timer, Scrape, Reload };
+inline constexpr size_t kCollectTriggers = 3;
+
 struct SelfInputs {
   const http::HttpStats* http = nullptr;
+  const http::Router* router = nullptr;  // names the route labels http counts by
   uint32_t connections = 0;
   double collect_duration_s = 0;
+  // Collections so far, by what triggered them (CollectTrigger order).
+  const uint64_t* collections = nullptr;
   double loop_lag_s = 0;
   double start_time_s = 0;           // process_start_time_seconds
   uint64_t stale_bodies_total = 0;   // scrapes served an older body: every render buffer pinned

@@ -34,7 +34,8 @@ constexpr CollectorDesc kCollectors[] = {
     {"vmstat", true, collect_vmstat},
 };
 constexpr size_t kCount = sizeof kCollectors / sizeof kCollectors[0];
-static_assert(kCount < kSelfCollectorId, "collector ids must stay below the self id");
+static_assert(kCount <= kMaxCollectors, "collector ids must stay below the self id");
+static_assert(kCount <= kMaxCollectorSwitches, "every collector needs a [collector] switch");
 
 constexpr std::array<std::string_view, kCount> make_names() {
   std::array<std::string_view, kCount> a{};

@@ -9,6 +9,10 @@
 
 namespace edgestat {
 
+// Collector ids stay below the self id, the snapshot's tag for the agent's
+// own samples.
+inline constexpr size_t kMaxCollectors = kSelfCollectorId;
+
 std::span<const CollectorDesc> collectors();
 std::span<const std::string_view> collector_names();
 int find_collector(std::string_view name);

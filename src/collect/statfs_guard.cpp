@@ -6,9 +6,9 @@
 
 #include <cstring>
 
-#include "collect/fs.hpp"
 #include "collect/host/filesystem_parse.hpp"
 #include "core/thread.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

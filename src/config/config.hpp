@@ -10,13 +10,15 @@
 #include "core/fixed_vector.hpp"
 #include "core/log.hpp"
 #include "core/regex.hpp"
-#include "metrics/snapshot.hpp"
 
 namespace edgestat {
 
 // Paths and addresses fit in 255 bytes; longer values are refused with the
 // key named, never cut.
 using ConfigString = FixedString<255>;
+// [collector] NAME switches, indexed by collector id; the registry checks
+// that every collector has one.
+inline constexpr size_t kMaxCollectorSwitches = 64;
 // Lists (listen addresses, textfile directories) hold a handful of entries.
 inline constexpr size_t kMaxListEntries = 8;
 using ConfigList = FixedVector<ConfigString, kMaxListEntries>;
@@ -125,7 +127,7 @@ struct Config {
   } lxc;
 
   // [ingest]: StatsD listeners and the aggregation of operation records
-  // (ingest/aggregator.hpp, app/ingest_wiring.hpp).
+  // (ingest/aggregator.hpp, app/ingest_pipeline.hpp).
   struct Ingest {
     ConfigString statsd_listen_address;  // UDP host:port; empty: off
     ConfigString statsd_socket;          // unix datagram socket path; empty: off
@@ -153,7 +155,7 @@ struct Config {
 
   // Per-collector switch from [collector] NAME = bool, --collector.NAME,
   // --no-collector.NAME: -1 means not set (the collector's default applies).
-  std::array<int8_t, kMaxCollectorIds> collector_switch;
+  std::array<int8_t, kMaxCollectorSwitches> collector_switch;
   bool collector_disable_defaults;
 
   // Where the config came from, for logs: a file path or "embedded defaults".

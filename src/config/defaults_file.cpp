@@ -14,6 +14,7 @@ void write_key(OutBuffer& out, const KeySpec& k) {
     for (char c : v) out.put(c == '|' ? std::string_view(", ") : std::string_view(&c, 1));
     out.put('.');
   }
+  if (k.apply == Apply::Restart) out.put(" Requires a restart.");
   out.put("\n#");
   out.put(k.key);
   out.put(" = ");

@@ -8,21 +8,11 @@
 #include <string_view>
 
 #include "config/config.hpp"
+#include "config/errors.hpp"
 #include "core/fixed_string.hpp"
 #include "core/fixed_vector.hpp"
 
 namespace edgestat {
-
-struct ConfigErrors {
-  // Enough to show every mistake in a hand-edited file at once; more are
-  // counted, not listed.
-  static constexpr size_t kMaxListed = 32;
-  FixedVector<FixedString<400>, kMaxListed> items;
-  size_t unlisted = 0;
-
-  [[gnu::format(printf, 2, 3)]] void add(const char* fmt, ...);
-  bool empty() const { return items.empty() && unlisted == 0; }
-};
 
 class ConfigLoader {
  public:
@@ -61,10 +51,5 @@ class ConfigLoader {
   uint64_t flag_seen_[4] = {};
   uint64_t collector_seen_file_ = 0;
 };
-
-// Parses a listen address ":9100", "0.0.0.0:9100", "[::1]:9100" into its
-// host (empty = every interface) and port. Pure; used by validation and the
-// HTTP server.
-bool parse_listen_address(std::string_view s, FixedString<64>* host, uint16_t* port, const char** why);
 
 }  // namespace edgestat

@@ -13,6 +13,11 @@ namespace edgestat {
 
 enum class KeyKind : uint8_t { Bool, Uint, Duration, Bytes, String, List, Enum, Regex };
 
+// When a new value takes effect on SIGHUP. Restart keys size memory reserved
+// at start, bind sockets or name the lock: a reload logs the change and
+// keeps the running value (config/reload.hpp).
+enum class Apply : uint8_t { Live, Restart };
+
 struct KeySpec {
   std::string_view section;
   std::string_view key;
@@ -23,6 +28,7 @@ struct KeySpec {
   uint64_t max = UINT64_MAX;
   std::string_view enum_values = {};  // "a|b|c" for KeyKind::Enum
   void* (*field)(Config&) = nullptr;
+  Apply apply = Apply::Live;
 };
 
 std::span<const KeySpec> config_keys();

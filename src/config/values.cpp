@@ -1,20 +1,10 @@
 #include "config/values.hpp"
 
+#include "core/ascii.hpp"
 #include "core/number.hpp"
 
 namespace edgestat {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 bool mul_add(uint64_t a, uint64_t m, uint64_t add, uint64_t* out) {
   if (m != 0 && a > (UINT64_MAX - add) / m) return false;

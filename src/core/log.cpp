@@ -2,8 +2,7 @@
 
 #include <unistd.h>
 
-#include <ctime>
-
+#include "core/civil_time.hpp"
 #include "core/clock.hpp"
 #include "core/json_writer.hpp"
 
@@ -19,16 +18,12 @@ int g_fd = 2;
 
 void put_timestamp(OutBuffer& out) {
   int64_t ns = realtime_ns();
-  time_t secs = static_cast<time_t>(ns / 1000000000);
-  struct tm tm;
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  out.put(std::string_view(buf, n));
-  int ms = static_cast<int>((ns / 1000000) % 1000);
-  char frac[5] = {'.', static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
-                  static_cast<char>('0' + ms % 10), 'Z'};
-  out.put(std::string_view(frac, 5));
+  char buf[kIsoSecondsLen + 5];  // seconds, ".mmm", "Z"
+  char* p = put_iso_seconds(buf, civil_from_unix(ns / 1000000000));
+  *p++ = '.';
+  p = put_digits(p, static_cast<int>(ns / 1000000 % 1000), 3);
+  *p++ = 'Z';
+  out.put(std::string_view(buf, static_cast<size_t>(p - buf)));
 }
 
 // Text values are quoted when they contain blanks or quotes; control bytes

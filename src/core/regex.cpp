@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/ascii.hpp"
+
 // Compilation is two passes over fixed arrays: a recursive-descent parser
 // builds a syntax tree (so counted repetition can emit its operand several
 // times), then the tree is emitted as Pike VM instructions: byte-consuming
@@ -37,10 +39,8 @@ constexpr uint16_t kNoPatch = 0xFFFF;    // end of a patch list
 constexpr int kNothing = -2;             // parse result of (?i): no node
 constexpr size_t kNoOffset = static_cast<size_t>(-1);
 
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-bool is_word(unsigned char c) { return is_digit(c) || is_alpha(c) || c == '_'; }
-unsigned char lower(unsigned char c) { return is_alpha(c) ? c | 0x20 : c; }
+bool is_word(unsigned char c) { return is_alnum(static_cast<char>(c)) || c == '_'; }
+unsigned char lower(unsigned char c) { return static_cast<unsigned char>(to_lower(static_cast<char>(c))); }
 int hex_value(unsigned char c) {
   if (is_digit(c)) return c - '0';
   c = lower(c);

@@ -69,7 +69,9 @@ HealthCheck check_memory(const MemoryInput& m, const HealthThresholds& t);
 HealthCheck check_loop_lag(double lag_seconds, const HealthThresholds& t);
 
 struct HealthReport {
-  static constexpr size_t kMaxChecks = 8;
+  // The agent's four checks plus what other parts register (store, TLS,
+  // one per export target, the autoscaler).
+  static constexpr size_t kMaxChecks = 16;
   HealthCheck checks[kMaxChecks];
   size_t count = 0;
   HealthStatus overall = HealthStatus::Healthy;

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/ascii.hpp"
 #include "core/number.hpp"
 #include "core/scan.hpp"
 #include "http/request_parser.hpp"

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/ascii.hpp"
 #include "core/log.hpp"
 #include "core/out_buffer.hpp"
 #include "core/scan.hpp"

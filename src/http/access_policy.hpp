@@ -20,7 +20,7 @@
 #include <string_view>
 
 #include "config/config.hpp"
-#include "config/load.hpp"
+#include "config/errors.hpp"
 #include "http/access_auth.hpp"
 #include "http/access_cidr.hpp"
 #include "http/access_rate.hpp"

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/hash.hpp"
 #include "core/reserve.hpp"
 #include "http/access_auth.hpp"
 
@@ -29,15 +30,8 @@ bool RateLimiter::init(uint32_t clients, double rate_per_s, double burst) {
 }
 
 uint32_t RateLimiter::hash(const IpAddr& k) const {
-  // FNV-1a, seeded, then a final avalanche (murmur3's fmix32).
-  uint32_t h = 2166136261u ^ seed_;
-  for (uint8_t b : k.b) h = (h ^ b) * 16777619u;
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  h ^= h >> 16;
-  return h & (nbuckets_ - 1);
+  // FNV-1a, seeded, then a final avalanche.
+  return mix32(fnv1a32_bytes(k.b, sizeof k.b, kFnv32Offset ^ seed_)) & (nbuckets_ - 1);
 }
 
 void RateLimiter::lru_unlink(uint32_t i) {

@@ -11,8 +11,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "config/load.hpp"
 #include "core/clock.hpp"
+#include "core/listen_address.hpp"
 #include "core/number.hpp"
 #include "core/out_buffer.hpp"
 #include "core/scan.hpp"

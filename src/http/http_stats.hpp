@@ -1,7 +1,8 @@
 #pragma once
 // Request accounting for edgestat_http_requests_total{handler,code} and
 // edgestat_http_request_duration_seconds{handler}: fixed tables indexed by
-// handler and by position in the closed list of statuses the server sends.
+// route label (router.hpp) and by position in the closed list of statuses
+// the server sends.
 #include <cstddef>
 #include <cstdint>
 
@@ -28,15 +29,15 @@ inline size_t status_index(int status) {
 }
 
 struct HttpStats {
-  uint64_t requests[kHandlerCount][kStatusCount] = {};
+  uint64_t requests[kMaxRouteLabels][kStatusCount] = {};
   // Non-cumulative per bucket; the +Inf bucket is count.
-  uint64_t buckets[kHandlerCount][kBucketCount] = {};
-  uint64_t count[kHandlerCount] = {};
-  double sum[kHandlerCount] = {};
+  uint64_t buckets[kMaxRouteLabels][kBucketCount] = {};
+  uint64_t count[kMaxRouteLabels] = {};
+  double sum[kMaxRouteLabels] = {};
 
-  void count_status(HandlerId h, int status) { ++requests[static_cast<size_t>(h)][status_index(status)]; }
-  void observe(HandlerId h, double seconds) {
-    size_t i = static_cast<size_t>(h);
+  void count_status(uint8_t label, int status) { ++requests[label][status_index(status)]; }
+  void observe(uint8_t label, double seconds) {
+    size_t i = label;
     for (size_t b = 0; b < kBucketCount; ++b) {
       if (seconds <= kDurationBuckets[b]) {
         ++buckets[i][b];

@@ -1,5 +1,7 @@
 #include "http/negotiate.hpp"
 
+#include "core/ascii.hpp"
+
 namespace edgestat::http {
 namespace {
 

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "core/ascii.hpp"
+
 namespace edgestat::http {
 namespace {
 
@@ -40,7 +42,6 @@ bool has_class(char c, uint8_t cls) {
   return (kClasses[static_cast<unsigned char>(c)] & cls) != 0;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Read position over buf[0, window). Every step checks p against end before
 // dereferencing, so running out of input is always Incomplete, never a read
@@ -239,10 +240,6 @@ bool next_list_element(std::string_view& rest, std::string_view& element) {
   return false;
 }
 
-char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 }  // namespace
 
 int parse_request(const char* buf, size_t len, size_t last_len, Request& req,
@@ -317,14 +314,6 @@ std::string_view parse_error_name(ParseError err) {
       return "bad_version";
   }
   return "unknown";
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
 }
 
 std::optional<std::string_view> find_header(const Request& req,

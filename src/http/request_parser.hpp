@@ -106,9 +106,6 @@ int status_for(ParseError err);
 // Short stable name for logs and metrics labels, e.g. "bad_request".
 std::string_view parse_error_name(ParseError err);
 
-// ASCII case-insensitive equality (header names, tokens).
-bool iequals(std::string_view a, std::string_view b);
-
 // Value of the first header named `name` (case-insensitive).
 std::optional<std::string_view> find_header(const Request& req,
                                             std::string_view name);

@@ -1,6 +1,6 @@
 #include "http/response.hpp"
 
-#include <ctime>
+#include "core/civil_time.hpp"
 
 namespace edgestat::http {
 
@@ -31,29 +31,22 @@ std::string_view reason_phrase(int status) {
 void format_http_date(int64_t unix_seconds, char* out) {
   static constexpr char kDays[] = "SunMonTueWedThuFriSat";
   static constexpr char kMonths[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  time_t t = static_cast<time_t>(unix_seconds);
-  struct tm tm;
-  gmtime_r(&t, &tm);  // pure arithmetic for UTC: no time zone file, no allocation
-  auto two = [](char* p, int v) {
-    p[0] = static_cast<char>('0' + v / 10 % 10);
-    p[1] = static_cast<char>('0' + v % 10);
-  };
+  CivilTime c = civil_from_unix(unix_seconds);
   char* p = out;
-  for (int i = 0; i < 3; ++i) *p++ = kDays[tm.tm_wday * 3 + i];
+  for (int i = 0; i < 3; ++i) *p++ = kDays[c.weekday * 3 + i];
   *p++ = ',';
   *p++ = ' ';
-  two(p, tm.tm_mday), p += 2;
+  p = put_digits(p, c.day, 2);
   *p++ = ' ';
-  for (int i = 0; i < 3; ++i) *p++ = kMonths[tm.tm_mon * 3 + i];
+  for (int i = 0; i < 3; ++i) *p++ = kMonths[(c.month - 1) * 3 + i];
   *p++ = ' ';
-  int year = tm.tm_year + 1900;
-  two(p, year / 100), two(p + 2, year % 100), p += 4;
+  p = put_digits(p, c.year % 10000, 4);
   *p++ = ' ';
-  two(p, tm.tm_hour), p += 2;
+  p = put_digits(p, c.hour, 2);
   *p++ = ':';
-  two(p, tm.tm_min), p += 2;
+  p = put_digits(p, c.minute, 2);
   *p++ = ':';
-  two(p, tm.tm_sec), p += 2;
+  p = put_digits(p, c.second, 2);
   *p++ = ' ';
   *p++ = 'G', *p++ = 'M', *p++ = 'T';
 }

@@ -7,20 +7,6 @@
 
 namespace edgestat::http {
 
-std::string_view handler_name(HandlerId id) {
-  switch (id) {
-    case HandlerId::Metrics: return "metrics";
-    case HandlerId::Health: return "health";
-    case HandlerId::Live: return "live";
-    case HandlerId::Snapshot: return "snapshot";
-    case HandlerId::Index: return "index";
-    case HandlerId::Ingest: return "ingest";
-    case HandlerId::Api: return "api";
-    case HandlerId::Other: return "other";
-  }
-  return "other";
-}
-
 uint8_t method_bit(std::string_view m) {
   if (m == "GET") return kMethodGet;
   if (m == "HEAD") return kMethodHead;
@@ -44,23 +30,33 @@ size_t format_allow(uint8_t methods, char* out, size_t cap) {
   return b.overflowed() ? 0 : b.size();
 }
 
-bool Router::add(std::string_view path, uint8_t methods, HandlerId id, HandlerFn fn, void* ctx, bool takes_body) {
-  if (count_ == kMaxRoutes) return false;
+Router::Router() {
+  labels_[0] = "other";
+  nlabels_ = 1;
+}
+
+int Router::add(std::string_view path, uint8_t methods, std::string_view label, HandlerFn fn, void* ctx,
+                bool takes_body) {
+  if (count_ == kMaxRoutes) return -1;
+  size_t li = 0;
+  while (li < nlabels_ && labels_[li] != label) ++li;
+  if (li == nlabels_) {
+    if (nlabels_ == kMaxRouteLabels) return -1;
+    labels_[nlabels_++] = label;
+  }
   Route& r = routes_[count_];
-  if (!r.path.assign(path)) return false;
+  if (!r.path.assign(path)) return -1;
   r.methods = methods;
-  r.id = id;
+  r.label = static_cast<uint8_t>(li);
   r.fn = fn;
   r.ctx = ctx;
   r.takes_body = takes_body;
-  ++count_;
-  return true;
+  return static_cast<int>(count_++);
 }
 
-bool Router::set_path(HandlerId id, std::string_view path) {
-  for (size_t i = 0; i < count_; ++i)
-    if (routes_[i].id == id) return routes_[i].path.assign(path);
-  return false;
+bool Router::set_path(int route, std::string_view path) {
+  if (route < 0 || static_cast<size_t>(route) >= count_) return false;
+  return routes_[route].path.assign(path);
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {

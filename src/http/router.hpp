@@ -14,11 +14,13 @@
 
 namespace edgestat::http {
 
-// Ingest: POST /api/v1/operations; Api: the JSON read endpoints
-// (/api/v1/operations, /api/v1/stats, /api/v1/history).
-enum class HandlerId : uint8_t { Metrics, Health, Live, Snapshot, Index, Ingest, Api, Other };
-inline constexpr size_t kHandlerCount = 8;
-std::string_view handler_name(HandlerId id);
+// Every route carries a label, the `handler` it is counted under in
+// edgestat_http_requests_total; routes may share one ("api"). Labels are
+// numbered as they are first added, and label 0 is "other": requests that
+// match no route or are refused before routing. The app names its labels;
+// the server only counts by number.
+inline constexpr size_t kMaxRouteLabels = 16;
+inline constexpr uint8_t kOtherLabel = 0;
 
 enum MethodBit : uint8_t { kMethodGet = 1, kMethodHead = 2, kMethodPost = 4 };
 // The bit for a method token (case-sensitive, RFC 9110 §9.1), 0 for others.
@@ -38,8 +40,11 @@ struct Reply {
   bool close = false;              // close the connection after this response
 };
 
+struct Route;
+
 struct Exchange {
   const Request* req = nullptr;
+  const Route* route = nullptr;  // the matched route (its label counts in-flight requests)
   std::string_view path, query;
   bool head = false;      // HEAD: the server sends the head only, Content-Length as for GET
   std::string_view body;  // the request body, for takes_body routes
@@ -53,7 +58,7 @@ using HandlerFn = void (*)(void* ctx, Exchange& ex);
 struct Route {
   FixedString<255> path;
   uint8_t methods = 0;
-  HandlerId id = HandlerId::Other;
+  uint8_t label = kOtherLabel;
   HandlerFn fn = nullptr;
   void* ctx = nullptr;
   bool takes_body = false;
@@ -61,13 +66,21 @@ struct Route {
 
 class Router {
  public:
-  // Every endpoint edgestat will have fits with room to spare.
-  static constexpr size_t kMaxRoutes = 16;
+  // Every endpoint edgestat has fits with room to spare.
+  static constexpr size_t kMaxRoutes = 32;
 
-  // False when the table is full or the path is too long.
-  bool add(std::string_view path, uint8_t methods, HandlerId id, HandlerFn fn, void* ctx, bool takes_body = false);
+  Router();
+
+  // The new route's id, or -1 when the table (or the label list) is full
+  // or the path is too long. label must outlive the router (a literal).
+  int add(std::string_view path, uint8_t methods, std::string_view label, HandlerFn fn, void* ctx,
+          bool takes_body = false);
   // Re-points a route (the telemetry path after a reload).
-  bool set_path(HandlerId id, std::string_view path);
+  bool set_path(int route, std::string_view path);
+  const Route& route(int id) const { return routes_[id]; }
+
+  size_t label_count() const { return nlabels_; }
+  std::string_view label_name(size_t i) const { return labels_[i]; }
 
   struct Match {
     const Route* route = nullptr;  // set for 0 and 405
@@ -78,6 +91,8 @@ class Router {
  private:
   Route routes_[kMaxRoutes];
   size_t count_ = 0;
+  std::string_view labels_[kMaxRouteLabels];
+  size_t nlabels_ = 0;
 };
 
 }  // namespace edgestat::http

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <ctime>
 
-#include "config/load.hpp"
+#include "core/listen_address.hpp"
 #include "core/log.hpp"
 #include "core/reserve.hpp"
 #include "http/access_policy.hpp"
@@ -43,7 +43,7 @@ struct Connection {
   bool write_pending = false;
   bool linger = false;  // an error answer: drain input after it before closing
   uint8_t closes_pending = 0;
-  HandlerId handler = HandlerId::Other;
+  uint8_t label = kOtherLabel;  // the route label of the response being written
   int body_slot = BodyPool::kNone;
   uint64_t t0 = 0;  // uv_hrtime() when the request was dispatched
   uv_buf_t out[2];
@@ -168,7 +168,7 @@ struct Server::Impl {
     }
     // A request head that did not arrive in time: counted like nginx's 408,
     // nothing is sent (the client is either gone or an attacker).
-    if (c->state == ConnState::Open && c->head_started) c->server->stats_.count_status(HandlerId::Other, 408);
+    if (c->state == ConnState::Open && c->head_started) c->server->stats_.count_status(kOtherLabel, 408);
     close(c);
   }
 
@@ -572,7 +572,7 @@ struct Server::Impl {
       }
       c->last_len = 0;
       if (n < 0) {
-        send_error(c, HandlerId::Other, status_for(err));
+        send_error(c, kOtherLabel, status_for(err));
         return;
       }
       if (!dispatch(c, req, static_cast<size_t>(n))) {
@@ -586,7 +586,7 @@ struct Server::Impl {
     }
   }
 
-  static void send_error(Connection* c, HandlerId h, int status) {
+  static void send_error(Connection* c, uint8_t label, int status) {
     note_request(c, {}, {});
     Reply r;
     r.status = status;
@@ -595,7 +595,7 @@ struct Server::Impl {
     r.close = true;
     c->t0 = uv_hrtime();
     c->linger = true;
-    send(c, h, r, false, false, c->len);
+    send(c, label, r, false, false, c->len);
   }
 
   // False when the request's body is still arriving (nothing sent yet).
@@ -604,12 +604,12 @@ struct Server::Impl {
     c->t0 = uv_hrtime();
     TargetParts t = split_target(req.target);
     Router::Match m = srv->router_->match(req.method, t.path);
-    HandlerId hid = m.route ? m.route->id : HandlerId::Other;
+    uint8_t label = m.route ? m.route->label : kOtherLabel;
     BodyInfo bi = body_info(req, srv->opt_.max_body_bytes);
     switch (bi.kind) {
-      case BodyKind::Chunked: return send_error(c, hid, 411), true;
-      case BodyKind::Invalid: return send_error(c, hid, 400), true;
-      case BodyKind::TooLarge: return send_error(c, hid, 413), true;
+      case BodyKind::Chunked: return send_error(c, label, 411), true;
+      case BodyKind::Invalid: return send_error(c, label, 400), true;
+      case BodyKind::TooLarge: return send_error(c, label, 413), true;
       default: break;
     }
     bool head_only = req.method == "HEAD";
@@ -628,12 +628,13 @@ struct Server::Impl {
         r.extra_headers = v.extra_headers;
         r.close = v.status == 400;  // a bad Host: the client is confused or hostile
         c->discard = body_len;      // any body is dropped as it arrives
-        send(c, hid, r, head_only, keep, head_len);
+        send(c, label, r, head_only, keep, head_len);
         return true;
       }
     }
     Exchange ex;
     ex.req = &req;
+    ex.route = m.route;
     ex.path = t.path;
     ex.query = t.query;
     ex.head = head_only;
@@ -662,7 +663,7 @@ struct Server::Impl {
     // The body of a route that takes none is dropped as it arrives, after
     // the answer (it was within max_body_bytes).
     if (!(m.route && m.route->takes_body)) c->discard = body_len;
-    send(c, hid, ex.reply, head_only, keep, consumed);
+    send(c, label, ex.reply, head_only, keep, consumed);
     return true;
   }
 
@@ -678,7 +679,7 @@ struct Server::Impl {
 
   // Writes a response; consumed bytes of the read buffer (the request) are
   // dropped once the head is built, since the request's views die with them.
-  static void send(Connection* c, HandlerId hid, const Reply& r, bool head_only, bool keep, size_t consumed) {
+  static void send(Connection* c, uint8_t label, const Reply& r, bool head_only, bool keep, size_t consumed) {
     Server* srv = c->server;
     if (r.close) keep = false;
     int64_t now = static_cast<int64_t>(time(nullptr));
@@ -718,15 +719,15 @@ struct Server::Impl {
     } else {
       c->body_slot = r.body_slot;
     }
-    srv->stats_.count_status(hid, status);
+    srv->stats_.count_status(label, status);
     if (consumed > c->len) consumed = c->len;
     std::memmove(c->buf, c->buf + consumed, c->len - consumed);
     c->len -= consumed;
-    c->handler = hid;
+    c->label = label;
     c->keep_alive = keep;
     c->state = ConnState::Writing;
     c->write_pending = true;
-    ++srv->in_flight_[static_cast<size_t>(hid)];
+    ++srv->in_flight_[label];
     c->out[0] = uv_buf_init(c->head, static_cast<unsigned>(out.size()));
     unsigned nbufs = 1;
     if (!head_only && !body.empty()) c->out[nbufs++] = uv_buf_init(const_cast<char*>(body.data()), static_cast<unsigned>(body.size()));
@@ -754,13 +755,13 @@ struct Server::Impl {
   static void write_done(Connection* c, int status) {
     Server* srv = c->server;
     c->write_pending = false;
-    --srv->in_flight_[static_cast<size_t>(c->handler)];
+    --srv->in_flight_[c->label];
     if (c->body_slot != BodyPool::kNone) {
       srv->pool_->unpin(c->body_slot);
       c->body_slot = BodyPool::kNone;
     }
     double seconds = static_cast<double>(uv_hrtime() - c->t0) / 1e9;
-    srv->stats_.observe(c->handler, seconds);
+    srv->stats_.observe(c->label, seconds);
     if (srv->access_ && srv->access_->log_enabled()) {
       AccessRecord a;
       a.id = c->req_id;

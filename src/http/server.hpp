@@ -123,8 +123,9 @@ class Server {
 
   const HttpStats& stats() const { return stats_; }
   uint32_t open_connections() const { return open_; }
-  // Responses of this handler being written now (web.max_requests).
-  uint32_t in_flight(HandlerId h) const { return in_flight_[static_cast<size_t>(h)]; }
+  // Responses being written now under a route label (router.hpp), for
+  // [web] max_requests.
+  uint32_t in_flight(uint8_t label) const { return in_flight_[label]; }
 
   // Internal, for the libuv callbacks in server.cpp.
   struct Impl;
@@ -143,7 +144,7 @@ class Server {
   // untouched until the connection count reaches them.
   uint32_t fresh_ = 0;
   uint32_t open_ = 0;
-  uint32_t in_flight_[kHandlerCount] = {};
+  uint32_t in_flight_[kMaxRouteLabels] = {};
   Listener* listeners_ = nullptr;
   size_t nlisteners_ = 0;
   size_t listeners_open_ = 0;

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <new>
 
+#include "core/ascii.hpp"
+#include "core/civil_time.hpp"
 #include "http/request_parser.hpp"
 
 namespace edgestat::http {
@@ -115,15 +117,10 @@ bool tls_global_init(TlsError* why) {
 mbedtls_ctr_drbg_context* tls_drbg() { return &g_drbg; }
 
 int64_t x509_time_to_unix(const mbedtls_x509_time& t) {
-  // Howard Hinnant's days_from_civil.
-  int64_t y = t.year, m = t.mon, d = t.day;
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  int64_t days = era * 146097 + doe - 719468;
-  return days * 86400 + t.hour * 3600 + t.min * 60 + t.sec;
+  CivilTime c;
+  c.year = t.year, c.month = t.mon, c.day = t.day;
+  c.hour = t.hour, c.minute = t.min, c.second = t.sec;
+  return unix_from_civil(c);
 }
 
 int cipher_suite_id(std::string_view name) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/hash.hpp"
 #include "core/json_writer.hpp"
 #include "core/number.hpp"
 #include "core/reserve.hpp"
@@ -34,24 +35,10 @@ constexpr FamilyDesc kStatsdSet{"edgestat_statsd_set_unique",
                                 "StatsD sets (s): distinct members seen since start (HyperLogLog, +-6.5%).",
                                 MetricType::Gauge};
 
-uint32_t fnv1a(std::string_view a, std::string_view b, uint32_t h = 2166136261u) {
-  for (char c : a) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  h = (h ^ 0xffu) * 16777619u;  // separator that no UTF-8 text contains
-  for (char c : b) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  return h;
-}
+uint32_t fnv1a(std::string_view a, std::string_view b) { return fnv1a32_next(fnv1a32(a), b); }
 
-uint64_t hash64(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  // splitmix64's finalizer spreads FNV's weak low bits over the word.
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ull;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebull;
-  h ^= h >> 31;
-  return h;
-}
+// HyperLogLog reads the top bits: the finalizer spreads FNV's over the word.
+uint64_t hash64(std::string_view s) { return mix64(fnv1a64(s)); }
 
 uint32_t table_size(uint32_t max_series) {
   uint32_t n = 8;

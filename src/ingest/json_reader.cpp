@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/ascii.hpp"
 #include "core/number.hpp"
 #include "core/utf8.hpp"
 
@@ -28,8 +29,6 @@ int32_t hex4(const char* p) {
   }
   return v;
 }
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 size_t put_utf8(uint32_t cp, char* o) {
   if (cp < 0x80) {

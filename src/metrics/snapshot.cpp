@@ -3,17 +3,12 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/hash.hpp"
 #include "core/reserve.hpp"
 #include "core/utf8.hpp"
 
 namespace edgestat {
 namespace {
-
-uint32_t hash_name(std::string_view s) {
-  uint32_t h = 2166136261u;  // FNV-1a: short keys, no need for more
-  for (unsigned char c : s) h = (h ^ c) * 16777619u;
-  return h;
-}
 
 uint32_t pow2_at_least(uint32_t n) {
   uint32_t p = 1;
@@ -120,7 +115,7 @@ char* Snapshot::arena_alloc(size_t n) {
 }
 
 int Snapshot::find(std::string_view name) const {
-  for (uint32_t h = hash_name(name) & index_mask_;; h = (h + 1) & index_mask_) {
+  for (uint32_t h = fnv1a32(name) & index_mask_;; h = (h + 1) & index_mask_) {
     uint32_t slot = index_[h];
     if (slot == 0) return -1;
     if (families_[slot - 1].name == name) return static_cast<int>(slot - 1);
@@ -134,8 +129,24 @@ bool Snapshot::family_type(std::string_view name, MetricType* t) const {
   return true;
 }
 
+const Family* Snapshot::find_family(std::string_view name) const {
+  int i = find(name);
+  return i < 0 ? nullptr : &families_[i];
+}
+
+bool Snapshot::value(std::string_view family, std::string_view labels, double* v) const {
+  const Family* f = find_family(family);
+  if (!f) return false;
+  for (const Sample& s : samples(*f)) {
+    if (s.kind != SampleKind::Plain || this->labels(s) != labels) continue;
+    *v = s.value;
+    return true;
+  }
+  return false;
+}
+
 int Snapshot::intern(std::string_view name, std::string_view help, MetricType t, bool copy) {
-  uint32_t h = hash_name(name) & index_mask_;
+  uint32_t h = fnv1a32(name) & index_mask_;
   for (;; h = (h + 1) & index_mask_) {
     uint32_t slot = index_[h];
     if (slot == 0) break;

@@ -20,9 +20,10 @@ struct SnapshotLimits {
   uint32_t arena_bytes = 512 * 1024;
 };
 
-// Collector ids index a 64-bit mask for collect[]/exclude[] filtering.
-inline constexpr uint8_t kMaxCollectorIds = 64;
-// The agent's own families (edgestat_*, process_*) are never filtered out.
+// Each sample carries the id of the collector that produced it, a bit in
+// the 64-bit mask renderers filter on (collect[]/exclude[]). The agent's own
+// families (edgestat_*, process_*) carry the last id and are never filtered
+// out; collectors number below it (collect/registry.hpp).
 inline constexpr uint8_t kSelfCollectorId = 63;
 inline constexpr uint64_t kAllCollectors = ~uint64_t{0};
 
@@ -82,6 +83,12 @@ class Snapshot {
   std::span<const Sample> samples(const Family& f) const { return {samples_ + f.begin, f.end - f.begin}; }
   std::string_view labels(const Sample& s) const { return {arena_ + s.labels_off, s.labels_len}; }
   size_t sample_count() const { return nsamples_; }
+  // Lookups for the agent's own consumers (/health, the status page), valid
+  // after finish(): a family by name, and the value of its plain sample
+  // whose rendered labels are exactly `labels` (`cpu="0",mode="idle"`, or
+  // empty). Null / false when absent.
+  const Family* find_family(std::string_view name) const;
+  bool value(std::string_view family, std::string_view labels, double* v) const;
 
   // Samples refused in this collection for lack of room or a type conflict.
   uint64_t refused() const { return refused_; }

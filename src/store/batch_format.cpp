@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/civil_time.hpp"
 #include "core/number.hpp"
 
 namespace edgestat::store {
@@ -10,50 +11,18 @@ namespace {
 constexpr int64_t kUsPerSec = 1000000;
 constexpr int64_t kSecPerDay = 86400;
 
-struct Civil {
-  int year, month, day, hour, minute, second, micros;
+struct Civil : CivilTime {
+  int micros = 0;
 };
 
-// Howard Hinnant's days_from_civil / civil_from_days: exact proleptic
-// Gregorian arithmetic with no tables and no libc time zone state.
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
+// Clamped to the years a batch name can spell (1970-9999).
 Civil to_civil(int64_t unix_us) {
   if (unix_us < 0) unix_us = 0;
   if (unix_us > kMaxUnixUs) unix_us = kMaxUnixUs;
-  int64_t secs = unix_us / kUsPerSec;
-  Civil c{};
+  Civil c;
+  static_cast<CivilTime&>(c) = civil_from_unix(unix_us / kUsPerSec);
   c.micros = static_cast<int>(unix_us % kUsPerSec);
-  int64_t z = secs / kSecPerDay;
-  int64_t sod = secs % kSecPerDay;
-  c.hour = static_cast<int>(sod / 3600);
-  c.minute = static_cast<int>(sod / 60 % 60);
-  c.second = static_cast<int>(sod % 60);
-  z += 719468;
-  const int64_t era = z / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  c.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  c.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  c.year = static_cast<int>(static_cast<int64_t>(yoe) + era * 400 + (c.month <= 2));
   return c;
-}
-
-char* put_digits(char* p, int v, int width) {
-  for (int i = width - 1; i >= 0; --i) {
-    p[i] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  }
-  return p + width;
 }
 
 bool get_digits(const char* p, int width, int* v) {
@@ -129,18 +98,7 @@ bool is_temp_name(std::string_view name) {
 
 size_t format_rfc3339_us(int64_t unix_us, char* out) {
   Civil c = to_civil(unix_us);
-  char* p = out;
-  p = put_digits(p, c.year, 4);
-  *p++ = '-';
-  p = put_digits(p, c.month, 2);
-  *p++ = '-';
-  p = put_digits(p, c.day, 2);
-  *p++ = 'T';
-  p = put_digits(p, c.hour, 2);
-  *p++ = ':';
-  p = put_digits(p, c.minute, 2);
-  *p++ = ':';
-  p = put_digits(p, c.second, 2);
+  char* p = put_iso_seconds(out, c);
   *p++ = '.';
   p = put_digits(p, c.micros, 6);
   *p++ = 'Z';

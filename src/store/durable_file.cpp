@@ -6,8 +6,8 @@
 
 #include <cerrno>
 
-#include "collect/fs.hpp"
 #include "store/batch_format.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat::store {
 

@@ -47,11 +47,11 @@ int64_t realtime_us() { return realtime_ns() / 1000; }
 
 std::string_view write_error_reason_name(WriteErrorReason r) {
   switch (r) {
-    case WriteErrorReason::NoSpace: return "enospc";
-    case WriteErrorReason::ReadOnly: return "erofs";
-    case WriteErrorReason::NoDirectory: return "enoent";
-    case WriteErrorReason::Permission: return "eacces";
-    case WriteErrorReason::Io: return "eio";
+    case WriteErrorReason::NoSpace: return "no_space";
+    case WriteErrorReason::ReadOnly: return "read_only";
+    case WriteErrorReason::NoDirectory: return "no_directory";
+    case WriteErrorReason::Permission: return "permission";
+    case WriteErrorReason::Io: return "io";
     case WriteErrorReason::Other: return "other";
   }
   return "other";

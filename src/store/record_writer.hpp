@@ -27,18 +27,20 @@
 #include <cstdint>
 #include <string_view>
 
-#include "collect/fs.hpp"
 #include "core/spsc_ring.hpp"
 #include "core/status.hpp"
 #include "store/durable_file.hpp"
 #include "store/retention.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat::store {
 
 // Why a write failed, as the `reason` label of write_errors.
 enum class WriteErrorReason : uint8_t { NoSpace, ReadOnly, NoDirectory, Permission, Io, Other };
 inline constexpr size_t kWriteErrorReasons = 6;
-std::string_view write_error_reason_name(WriteErrorReason r);  // "enospc", "erofs", ...
+// The `reason` label of edgestat_store_write_errors_total: "no_space",
+// "read_only", "no_directory", "permission", "io", "other".
+std::string_view write_error_reason_name(WriteErrorReason r);
 WriteErrorReason classify_errno(int err);
 
 struct RecordWriterConfig {
@@ -116,6 +118,7 @@ class RecordWriter {
   // a write(2) at most once per writer sleep.
   void notify_if_needed();
   SpscRing& ring() { return ring_; }
+  const SpscRing& ring() const { return ring_; }
 
   // ---- any thread ----
   RecordWriterStats stats() const;

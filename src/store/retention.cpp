@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "collect/fs.hpp"
 #include "store/batch_format.hpp"
 #include "store/durable_file.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat::store {
 namespace {

@@ -5,7 +5,7 @@
 // flushed the last one. Standalone; prints one line per directory and batch.
 //
 //   g++ -std=c++20 -O2 -fno-exceptions -fno-rtti -Isrc tests/bench/store_bench.cpp
-//       src/store/*.cpp src/collect/fs.cpp src/core/{reserve,number,log,json_writer,utf8}.cpp
+//       src/store/*.cpp src/sys/fs.cpp src/core/{reserve,number,log,json_writer,utf8}.cpp
 //       -o store_bench -lpthread
 //   ./store_bench [records=1000000] [dir...]      (default dirs: /dev/shm /var/tmp)
 //

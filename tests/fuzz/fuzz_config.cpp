@@ -20,6 +20,7 @@
 #include "collect/registry.hpp"
 #include "config/ini.hpp"
 #include "config/load.hpp"
+#include "core/listen_address.hpp"
 #include "fuzz_check.hpp"
 
 using namespace edgestat;

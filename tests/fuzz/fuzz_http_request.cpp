@@ -31,6 +31,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/ascii.hpp"
 #include "http/negotiate.hpp"
 #include "http/query.hpp"
 #include "http/request_parser.hpp"
@@ -231,7 +232,7 @@ void check_request_helpers(const http::Request& req) {
   size_t accepts = 0;
   std::string_view accept;
   for (size_t i = 0; i < req.num_headers; ++i) {
-    if (http::iequals(req.headers[i].name, "accept")) {
+    if (iequals(req.headers[i].name, "accept")) {
       ++accepts;
       accept = req.headers[i].value;
     }

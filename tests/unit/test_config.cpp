@@ -7,6 +7,7 @@
 #include "config/load.hpp"
 #include "config/schema.hpp"
 #include "config/values.hpp"
+#include "core/listen_address.hpp"
 
 using namespace edgestat;
 

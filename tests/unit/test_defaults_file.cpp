@@ -3,11 +3,11 @@
 #include <cstdio>
 #include <string>
 
-#include "collect/fs.hpp"
 #include "collect/registry.hpp"
 #include "config/defaults_file.hpp"
 #include "config/load.hpp"
 #include "config/schema.hpp"
+#include "sys/fs.hpp"
 
 using namespace edgestat;
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "collect/lxc/cgroup_parse.hpp"
+#include "core/hash.hpp"
 
 using namespace edgestat;
 using namespace edgestat::lxc;

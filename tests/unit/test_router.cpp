@@ -19,41 +19,66 @@ TEST_SUITE("http.router") {
 
 TEST_CASE("exact paths, 404 for anything else, 405 for other methods") {
   Router r;
-  REQUIRE(r.add("/metrics", kMethodGet | kMethodHead, HandlerId::Metrics, fn, nullptr));
-  REQUIRE(r.add("/", kMethodGet | kMethodHead, HandlerId::Index, fn, nullptr));
+  int metrics = r.add("/metrics", kMethodGet | kMethodHead, "metrics", fn, nullptr);
+  int index = r.add("/", kMethodGet | kMethodHead, "index", fn, nullptr);
+  REQUIRE(metrics >= 0);
+  REQUIRE(index >= 0);
   auto m = r.match("GET", "/metrics");
   REQUIRE(m.route);
   CHECK(m.status == 0);
-  CHECK(m.route->id == HandlerId::Metrics);
+  CHECK(m.route == &r.route(metrics));
   CHECK(r.match("HEAD", "/metrics").status == 0);
   m = r.match("POST", "/metrics");
   CHECK(m.status == 405);
   REQUIRE(m.route);
-  CHECK(m.route->id == HandlerId::Metrics);
+  CHECK(m.route == &r.route(metrics));
   CHECK(r.match("get", "/metrics").status == 405);  // methods are case-sensitive
   CHECK(r.match("GET", "/metrics/").status == 404);
   CHECK(r.match("GET", "/Metrics").status == 404);
   CHECK(r.match("GET", "/%6Detrics").status == 404);
   CHECK(r.match("GET", "").status == 404);
-  CHECK(r.match("GET", "/").route->id == HandlerId::Index);
+  CHECK(r.match("GET", "/").route == &r.route(index));
   CHECK_FALSE(r.match("GET", "/nope").route);
 }
 
 TEST_CASE("set_path re-points a route; the table has a fixed capacity") {
   Router r;
-  REQUIRE(r.add("/metrics", kMethodGet, HandlerId::Metrics, fn, nullptr));
-  REQUIRE(r.set_path(HandlerId::Metrics, "/m"));
+  int metrics = r.add("/metrics", kMethodGet, "metrics", fn, nullptr);
+  REQUIRE(metrics == 0);
+  REQUIRE(r.set_path(metrics, "/m"));
   CHECK(r.match("GET", "/metrics").status == 404);
   CHECK(r.match("GET", "/m").status == 0);
-  CHECK_FALSE(r.set_path(HandlerId::Health, "/h"));
-  for (size_t i = 1; i < Router::kMaxRoutes; ++i) CHECK(r.add("/x", kMethodGet, HandlerId::Other, fn, nullptr));
-  CHECK_FALSE(r.add("/y", kMethodGet, HandlerId::Other, fn, nullptr));
-  CHECK_FALSE(Router().add(std::string(300, 'a'), kMethodGet, HandlerId::Other, fn, nullptr));
+  CHECK_FALSE(r.set_path(1, "/h"));   // no such route
+  CHECK_FALSE(r.set_path(-1, "/h"));
+  for (size_t i = 1; i < Router::kMaxRoutes; ++i) CHECK(r.add("/x", kMethodGet, "x", fn, nullptr) == int(i));
+  CHECK(r.add("/y", kMethodGet, "x", fn, nullptr) == -1);
+  CHECK(Router().add(std::string(300, 'a'), kMethodGet, "x", fn, nullptr) == -1);
+}
+
+TEST_CASE("route labels: 0 is other, shared labels share a number, the list is bounded") {
+  Router r;
+  REQUIRE(r.label_count() == 1);
+  CHECK(r.label_name(kOtherLabel) == "other");
+  int a = r.add("/api/v1/stats", kMethodGet, "api", fn, nullptr);
+  int b = r.add("/api/v1/history", kMethodGet, "api", fn, nullptr);
+  int h = r.add("/health", kMethodGet, "health", fn, nullptr);
+  CHECK(r.route(a).label == 1);
+  CHECK(r.route(b).label == 1);
+  CHECK(r.route(h).label == 2);
+  CHECK(r.label_count() == 3);
+  CHECK(r.label_name(1) == "api");
+  // Labels run out before routes do: the route is refused, never mislabelled.
+  static const std::string names[kMaxRouteLabels] = {"l0", "l1", "l2", "l3", "l4", "l5", "l6", "l7",
+                                                     "l8", "l9", "l10", "l11", "l12", "l13", "l14", "l15"};
+  size_t i = 0;
+  while (r.label_count() < kMaxRouteLabels) REQUIRE(r.add("/l", kMethodGet, names[i++], fn, nullptr) >= 0);
+  CHECK(r.add("/l", kMethodGet, names[i], fn, nullptr) == -1);
+  CHECK(r.add("/l", kMethodGet, "api", fn, nullptr) >= 0);  // an existing label still works
 }
 
 TEST_CASE("POST routes are one add() away") {
   Router r;
-  REQUIRE(r.add("/api/v1/records", kMethodPost, HandlerId::Other, fn, nullptr, true));
+  REQUIRE(r.add("/api/v1/records", kMethodPost, "ingest", fn, nullptr, true) >= 0);
   auto m = r.match("POST", "/api/v1/records");
   REQUIRE(m.status == 0);
   CHECK(m.route->takes_body);
@@ -74,15 +99,6 @@ TEST_CASE("method bits and Allow lines") {
   CHECK(std::string(buf, format_allow(kMethodGet | kMethodHead, buf, sizeof buf)) == "Allow: GET, HEAD\r\n");
   CHECK(std::string(buf, format_allow(kMethodPost, buf, sizeof buf)) == "Allow: POST\r\n");
   CHECK(format_allow(kMethodGet | kMethodHead, buf, 8) == 0);  // does not fit: nothing, never a cut line
-}
-
-TEST_CASE("handler names are the metric label values") {
-  CHECK(handler_name(HandlerId::Metrics) == "metrics");
-  CHECK(handler_name(HandlerId::Health) == "health");
-  CHECK(handler_name(HandlerId::Live) == "live");
-  CHECK(handler_name(HandlerId::Snapshot) == "snapshot");
-  CHECK(handler_name(HandlerId::Index) == "index");
-  CHECK(handler_name(HandlerId::Other) == "other");
 }
 
 }  // TEST_SUITE

@@ -13,12 +13,12 @@
 #include <cstring>
 #include <string_view>
 
-#include "collect/fs.hpp"
 #include "core/clock.hpp"
 #include "store/batch_format.hpp"
 #include "store/durable_file.hpp"
 #include "store/record_writer.hpp"
 #include "store/retention.hpp"
+#include "sys/fs.hpp"
 
 using namespace edgestat;
 using namespace edgestat::store;

@@ -19,10 +19,10 @@
 // exists but cannot be read or parsed still fails the collector.
 #include <unistd.h>
 
-#include "collect/fs.hpp"
 #include "collect/host/conntrack_parse.hpp"
 #include "collect/host/host.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

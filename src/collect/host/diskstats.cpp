@@ -5,12 +5,12 @@
 // node_disk_ata_* from udev's database, as node_exporter 1.5 does.
 #include <cstdio>
 
-#include "collect/fs.hpp"
 #include "collect/host/diskstats_parse.hpp"
 #include "collect/host/host.hpp"
 #include "config/config.hpp"
 #include "core/number.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

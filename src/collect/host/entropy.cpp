@@ -2,9 +2,9 @@
 // node_entropy_pool_size_bits from <procfs>/sys/kernel/random/
 // {entropy_avail,poolsize}. Both files are required, as in node_exporter.
 // (Since Linux 5.18 both read 256 always; the series stay for dashboards.)
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

@@ -2,10 +2,10 @@
 // node_filefd_maximum from <procfs>/sys/fs/file-nr ("allocated unused
 // maximum"). node_exporter splits the line on tabs only, as the kernel
 // writes it; parse_file_nr also accepts spaces.
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/simple_parse.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

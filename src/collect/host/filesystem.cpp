@@ -24,13 +24,13 @@
 #include <cerrno>
 #include <cstring>
 
-#include "collect/fs.hpp"
 #include "collect/host/filesystem_parse.hpp"
 #include "collect/host/host.hpp"
 #include "collect/statfs_guard.hpp"
 #include "config/config.hpp"
 #include "core/log.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

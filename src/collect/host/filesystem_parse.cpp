@@ -1,5 +1,6 @@
 #include "collect/host/filesystem_parse.hpp"
 
+#include "core/hash.hpp"
 #include "core/scan.hpp"
 
 namespace edgestat {
@@ -93,19 +94,8 @@ bool fstype_may_hang(std::string_view fstype) {
 }
 
 uint64_t mount_key_hash(std::string_view device, std::string_view mount_point, std::string_view fstype) {
-  uint64_t h = 14695981039346656037ull;
-  auto mix = [&h](std::string_view s) {
-    for (char c : s) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff;  // field separator; equal hashes are confirmed field by field
-    h *= 1099511628211ull;
-  };
-  mix(device);
-  mix(mount_point);
-  mix(fstype);
-  return h;
+  // Equal hashes are confirmed field by field.
+  return fnv1a64_next(fnv1a64_next(fnv1a64(device), mount_point), fstype);
 }
 
 }  // namespace edgestat

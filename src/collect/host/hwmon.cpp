@@ -17,11 +17,11 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/hwmon_parse.hpp"
 #include "config/config.hpp"
 #include "core/number.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

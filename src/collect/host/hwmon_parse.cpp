@@ -4,11 +4,10 @@
 #include <initializer_list>
 
 #include "collect/host/textfile_parse.hpp"
+#include "core/ascii.hpp"
 
 namespace edgestat {
 namespace {
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // strconv.Atoi on a run of ASCII digits: fails above a 64-bit int.
 bool atoi_digits(std::string_view d, int64_t* v) {

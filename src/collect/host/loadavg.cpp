@@ -1,8 +1,8 @@
 // node_exporter's loadavg collector: node_load1/5/15 from /proc/loadavg.
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/simple_parse.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

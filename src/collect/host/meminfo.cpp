@@ -1,10 +1,10 @@
 // node_exporter's meminfo collector: every /proc/meminfo line as
 // node_memory_<Key>_bytes (or unitless for HugePages_* counts).
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/meminfo_parse.hpp"
 #include "config/config.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 

@@ -2,11 +2,11 @@
 // {device} from /proc/net/dev, with node_exporter's legacy names (errs,
 // drop, colls; frame and multicast on receive, colls and carrier on
 // transmit) and its device include/exclude filters.
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/netdev_parse.hpp"
 #include "config/config.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

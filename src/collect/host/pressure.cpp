@@ -14,10 +14,10 @@
 // node_exporter reports "no data", which is also success 0.
 #include <unistd.h>
 
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/pressure_parse.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

@@ -1,9 +1,9 @@
 // node_exporter's stat collector: interrupts, context switches, forks,
 // boot time and process states from /proc/stat.
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/proc_stat_parse.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

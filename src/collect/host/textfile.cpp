@@ -18,12 +18,13 @@
 #include <cstdio>
 #include <cstring>
 
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/textfile_parse.hpp"
 #include "config/config.hpp"
+#include "core/hash.hpp"
 #include "core/log.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {
@@ -90,11 +91,6 @@ struct TextfileState {
 // about 250 KiB, and only the pages a file actually fills become resident.
 TextfileState g_tf;
 
-uint64_t hash_str(std::string_view s, uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
 class Run {
  public:
   explicit Run(CollectContext& ctx) : ctx_(ctx), s_(g_tf) {}
@@ -139,7 +135,7 @@ class Run {
 
   void fail(std::string_view what, std::string_view path, std::string_view why) {
     errored_ = true;
-    uint64_t h = hash_str(why, hash_str(path));
+    uint64_t h = fnv1a64_next(fnv1a64(path), why);
     bool known = false;
     for (uint32_t i = 0; i < s_.nprev_failed && !known; ++i) known = s_.prev_failed[i] == h;
     if (s_.nfailed < sizeof s_.failed / sizeof s_.failed[0]) s_.failed[s_.nfailed++] = h;
@@ -206,7 +202,7 @@ class Run {
   }
 
   FamilyFiles* family_files(std::string_view name, bool insert) {
-    uint64_t h = hash_str(name);
+    uint64_t h = fnv1a64(name);
     for (uint32_t i = 0; i < s_.nfams; ++i)
       if (s_.fams[i].hash == h) return &s_.fams[i];
     if (!insert || s_.nfams == kMaxTextfileFamilyNames) return nullptr;
@@ -326,7 +322,7 @@ class Run {
     // refused by client_golang's Gather; node_exporter still counts the
     // file as read.
     FamilyFiles* ff = family_files(fam.name, false);
-    uint64_t hh = hash_str(help);
+    uint64_t hh = fnv1a64(help);
     if (ff && ff->added && ff->help_hash != hh) {
       log_debug("textfile metric family dropped: HELP differs from an earlier file", {{"metric", fam.name}});
       return true;
@@ -344,10 +340,10 @@ class Run {
     for (uint32_t si = 0; si < p.nseries; ++si) {
       const TextfileSeries& s = p.series[si];
       if (s.family != k || s.dropped) continue;
-      uint64_t h = hash_str(fam.name);
+      uint64_t h = fnv1a64(fam.name);
       for (size_t j = 0; j < n; ++j) {
         lab[j] = Label{names[j], p.series_label(s, names[j])};
-        h = hash_str(lab[j].value, hash_str(lab[j].name, (h ^ 0xFF) * 1099511628211ull) ^ 0xFE);
+        h = fnv1a64_next(fnv1a64_next(h, lab[j].name), lab[j].value);
       }
       bool full = false;
       if (!insert_series(h, &full)) {

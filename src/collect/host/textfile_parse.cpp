@@ -5,23 +5,15 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/ascii.hpp"
+#include "core/hash.hpp"
 #include "core/utf8.hpp"
 
 namespace edgestat {
 namespace {
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha_(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  return true;
-}
+bool is_alpha_(char c) { return is_alpha(c) || c == '_'; }
 
 // expfmt's isCount/isSum/isBucket: the suffix and at least one byte more.
 bool has_suffix(std::string_view name, std::string_view suf) {
@@ -29,15 +21,8 @@ bool has_suffix(std::string_view name, std::string_view suf) {
 }
 
 uint64_t fnv64(std::string_view a, std::string_view b) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : a) h = (h ^ c) * 1099511628211ull;
-  h = (h ^ 0xFF) * 1099511628211ull;  // separator no label name contains
-  for (unsigned char c : b) h = (h ^ c) * 1099511628211ull;
-  // Finalise so that the order-independent sum below mixes well.
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  return h;
+  // Finalised so that the order-independent sum below mixes well.
+  return mix64(fnv1a64_next(fnv1a64(a), b));
 }
 
 // Go's uint64(float64) for counts is implementation-defined outside

@@ -3,10 +3,10 @@
 // node_cooling_device_{cur,max}_state{name,type} from cooling_device*.
 #include <cerrno>
 
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/thermal_zone_parse.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

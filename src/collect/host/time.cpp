@@ -17,10 +17,10 @@
 #include <cstdio>
 #include <cstring>
 
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/time_parse.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

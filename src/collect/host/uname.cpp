@@ -24,10 +24,10 @@
 #include <cerrno>
 #include <cstring>
 
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/uname_parse.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

@@ -6,11 +6,11 @@
 // Like node_exporter, every line's value is parsed before the filter is
 // applied, so a malformed line anywhere fails the collector (node_exporter
 // returns the ParseFloat error, or panics on a line without a value).
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/vmstat_parse.hpp"
 #include "config/config.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

@@ -1,5 +1,6 @@
 #include "collect/lxc/cgroup_parse.hpp"
 
+#include "core/hash.hpp"
 #include "core/number.hpp"
 #include "core/scan.hpp"
 
@@ -256,15 +257,6 @@ std::string_view parse_unix_abstract_path(std::string_view line) {
   std::string_view rest = trim(sc.rest());
   if (rest.size() < 2 || rest[0] != '@') return {};
   return rest.substr(1);
-}
-
-uint64_t fnv1a64(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ull;
-  }
-  return h;
 }
 
 bool lxc_command_socket_name(std::string_view lxcpath, std::string_view name, FixedString<128>* out) {

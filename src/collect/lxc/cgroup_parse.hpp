@@ -90,7 +90,4 @@ std::string_view parse_unix_abstract_path(std::string_view line);
 // (lxc_make_abstract_socket_name). False when the result does not fit.
 bool lxc_command_socket_name(std::string_view lxcpath, std::string_view name, FixedString<128>* out);
 
-// FNV-1a 64-bit, as LXC's fnv_64a_buf.
-uint64_t fnv1a64(std::string_view s);
-
 }  // namespace edgestat::lxc

@@ -1,8 +1,8 @@
 #include "collect/lxc/cgroup_read.hpp"
 
-#include "collect/fs.hpp"
 #include "collect/host/pressure_parse.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat::lxc {
 

@@ -5,10 +5,10 @@
 
 #include <cerrno>
 
-#include "collect/fs.hpp"
 #include "config/config.hpp"
 #include "core/reserve.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat::lxc {
 namespace {

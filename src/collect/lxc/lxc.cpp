@@ -8,12 +8,13 @@
 
 #include <unistd.h>
 
-#include "collect/fs.hpp"
 #include "collect/host/netdev_parse.hpp"
 #include "collect/lxc/cgroup_read.hpp"
 #include "collect/lxc/discovery.hpp"
 #include "config/config.hpp"
+#include "core/hash.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

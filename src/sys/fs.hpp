@@ -1,8 +1,9 @@
 #pragma once
-// File and directory reading for collectors: whole files into caller-owned
-// fixed buffers, directory entries through getdents64 into a fixed buffer
-// (opendir would malloc a DIR on every scrape). This is the only I/O the
-// collectors do; everything they parse is a (pointer, length) view.
+// File and directory reading for every room (collectors, config, store):
+// whole files into caller-owned fixed buffers, directory entries through
+// getdents64 into a fixed buffer (opendir would malloc a DIR on every
+// scrape). Collectors do no other I/O; everything they parse is a
+// (pointer, length) view.
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>

@@ -1,4 +1,4 @@
-#include "collect/fs.hpp"
+#include "sys/fs.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>

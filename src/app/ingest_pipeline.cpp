@@ -1,0 +1,202 @@
+#include "app/ingest_pipeline.hpp"
+
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "core/number.hpp"
+#include "core/reserve.hpp"
+#include "store/batch_format.hpp"
+
+namespace edgestat {
+
+using ingest::OperationRecord;
+using ingest::StatsdError;
+using ingest::StatsdLine;
+using ingest::StatsdType;
+
+std::string_view refuse_reason_name(RefuseReason r) {
+  switch (r) {
+    case RefuseReason::Syntax: return "syntax";
+    case RefuseReason::Validation: return "validation";
+    case RefuseReason::TooLarge: return "too_large";
+    case RefuseReason::RingFull: return "ring_full";
+  }
+  return "syntax";
+}
+
+IngestPipeline::~IngestPipeline() {
+  release_array(scratch_, 1);
+  release_array(rec_buf_, rec_cap_);
+}
+
+bool IngestPipeline::init(const Config& c) {
+  cfg_ = &c;
+  ingest::AggregatorConfig ac;
+  ac.max_series = static_cast<uint32_t>(c.ingest.max_series);
+  ac.window_ms = static_cast<int64_t>(c.ingest.window_ms);
+  const char* why = "";
+  if (!ingest::parse_duration_buckets(c.ingest.duration_buckets.view(), ac.buckets_s, &ac.nbuckets, &why)) {
+    log_error("[ingest] duration_buckets is invalid", {{"value", c.ingest.duration_buckets.view()}, {"error", why}});
+    return false;
+  }
+  ingest::HistorySpec specs[ingest::kMaxHistorySeries];
+  size_t nspecs = 0;
+  for (const ConfigString& s : c.history.series) {
+    if (!ingest::parse_history_spec(s.view(), &specs[nspecs], &why)) {
+      log_error("[history] series is invalid", {{"series", s.view()}, {"error", why}});
+      return false;
+    }
+    ++nspecs;
+  }
+  if (!ops_.init(ac) || !statsd_.init(static_cast<uint32_t>(c.ingest.statsd_max_series)) ||
+      !history_.init(specs, nspecs, static_cast<uint32_t>(c.history.depth))) {
+    log_error("cannot reserve memory for [ingest] and [history]");
+    return false;
+  }
+  scratch_ = reserve_array<OperationRecord>(1);
+  if (!scratch_) return false;
+
+  store_on_ = c.store.enabled;
+  if (store_on_) {
+    store::RecordWriterConfig wc;
+    wc.directory = c.agent.data_dir.c_str();
+    wc.ring_slots = static_cast<uint32_t>(c.store.ring_slots);
+    wc.slot_bytes = static_cast<uint32_t>(c.store.record_bytes);
+    wc.max_batch = static_cast<uint32_t>(c.store.max_batch);
+    wc.flush_interval_ms = static_cast<uint32_t>(c.store.flush_interval_ms);
+    wc.retention.max_files = c.store.max_files;
+    wc.retention.max_bytes = c.store.max_bytes;
+    wc.retention.max_age_us = static_cast<int64_t>(c.store.max_age_ms) * 1000;
+    Status st = writer_.init(wc);
+    if (!st) {
+      log_error("cannot set up the records store", {{"error", st.message()}});
+      return false;
+    }
+    rec_cap_ = writer_.max_record_bytes();
+  } else {
+    rec_cap_ = static_cast<size_t>(c.store.record_bytes);
+  }
+  rec_buf_ = reserve_array<char>(rec_cap_);
+  return rec_buf_ != nullptr;
+}
+
+bool IngestPipeline::start() {
+  if (!store_on_) return true;
+  Status st = writer_.start();
+  if (!st) {
+    log_error("cannot start the records writer", {{"error", st.message()}});
+    return false;
+  }
+  started_ = true;
+  return true;
+}
+
+void IngestPipeline::stop(int64_t deadline_ns) {
+  if (!started_) return;
+  started_ = false;
+  uint32_t waiting = writer_.ring().size();
+  uint64_t left = writer_.stop(deadline_ns);
+  store::RecordWriterStats s = writer_.stats();
+  log_info("records writer stopped", {{"flushed_at_stop", waiting - left},
+                                      {"unwritten", left},
+                                      {"persisted", s.total_persisted},
+                                      {"batches", s.batches_written}});
+}
+
+bool IngestPipeline::fits(const OperationRecord& r, std::string_view ts) {
+  OutBuffer out(rec_buf_, rec_cap_);
+  return ingest::serialize_record(r, ts, out);
+}
+
+// Serializes r into the ring when the store is on; false when it does not
+// fit a slot (nothing pushed). A full ring counts into *dropped.
+bool IngestPipeline::push_record(const OperationRecord& r, std::string_view ts, uint64_t* dropped) {
+  if (!store_on_) return true;
+  OutBuffer out(rec_buf_, rec_cap_);
+  if (!ingest::serialize_record(r, ts, out)) return false;
+  if (writer_.push(out.view())) ++n_.recorded;
+  else ++*dropped;
+  return true;
+}
+
+void IngestPipeline::accept_http(OperationRecord& r, int64_t now_us, std::string_view ts) {
+  r.timestamp_us = now_us;
+  ops_.observe(r.type.view(), r.name.view(), r.duration_ms, r.success, now_us);
+  ++n_.http_records;
+  // Room and size were checked before this pass and only the writer frees
+  // slots meanwhile, so the push succeeds; a failure would still be counted.
+  push_record(r, ts, &n_.dropped_http);
+}
+
+void IngestPipeline::refuse_http(RefuseReason why, uint64_t dropped_records) {
+  ++n_.http_refused[static_cast<size_t>(why)];
+  n_.dropped_http += dropped_records;
+}
+
+uint32_t IngestPipeline::ring_capacity() { return store_on_ ? writer_.ring().capacity() : 0; }
+uint32_t IngestPipeline::ring_room() {
+  return store_on_ ? writer_.ring().capacity() - writer_.ring().size() : 0;
+}
+
+void IngestPipeline::timer_line(const StatsdLine& l, int64_t now_us, std::string_view ts) {
+  auto count = [this](StatsdError e) { ++n_.statsd_malformed[static_cast<size_t>(e)]; };
+  OperationRecord& r = *scratch_;
+  r.clear();
+  for (uint32_t i = 0; i < l.ntags; ++i) {
+    if (ingest::is_personal_key(l.tags[i].key)) return count(StatsdError::PersonalTag);
+    if (!r.add_meta(l.tags[i].key, l.tags[i].value, true)) return count(StatsdError::BadTags);
+  }
+  if (l.sample_rate != 1) {
+    char num[kDoubleChars];
+    r.add_meta("sample_rate", std::string_view(num, format_double(l.sample_rate, num)), false);
+  }
+  r.type.assign("statsd");
+  r.name.assign(l.name);
+  r.duration_ms = l.value;
+  r.timestamp_us = now_us;
+  if (!push_record(r, ts, &n_.dropped_statsd)) return count(StatsdError::TooLarge);
+  ++n_.statsd_records;
+  ops_.observe("statsd", l.name, l.value, true, now_us);
+}
+
+void IngestPipeline::statsd_datagram(std::string_view d, bool truncated, int64_t now_us, std::string_view ts) {
+  ++n_.statsd_datagrams;
+  if (truncated) {
+    // The kernel cut the datagram: its last line is incomplete.
+    ++n_.statsd_malformed[static_cast<size_t>(StatsdError::Truncated)];
+    size_t nl = d.rfind('\n');
+    if (nl == std::string_view::npos) return;
+    d = d.substr(0, nl);
+  }
+  std::string_view line;
+  while (ingest::next_statsd_line(&d, &line)) {
+    StatsdLine l;
+    StatsdError e = ingest::parse_statsd_line(line, &l);
+    if (e != StatsdError::None) {
+      ++n_.statsd_malformed[static_cast<size_t>(e)];
+      continue;
+    }
+    ++n_.statsd_lines;
+    if (l.type == StatsdType::Timer || l.type == StatsdType::Histogram || l.type == StatsdType::Distribution)
+      timer_line(l, now_us, ts);
+    else
+      statsd_.apply(l);
+  }
+}
+
+void IngestPipeline::on_refresh(const Snapshot& snap) {
+  if (history_.series_count() == 0) return;
+  int64_t now = realtime_ns() / 1000;
+  history_.record(snap, now);
+  if (!store_on_ || !cfg_->history.persist) return;
+  char ts[store::kRfc3339Len];
+  OutBuffer out(rec_buf_, rec_cap_);
+  if (history_.render_record(out, std::string_view(ts, store::format_rfc3339_us(now, ts))) &&
+      writer_.push(out.view())) {
+    ++n_.recorded;
+    writer_.notify_if_needed();
+  } else {
+    ++n_.dropped_history;
+  }
+}
+
+}  // namespace edgestat

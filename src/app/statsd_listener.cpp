@@ -1,0 +1,188 @@
+#include "app/statsd_listener.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "core/clock.hpp"
+#include "core/listen_address.hpp"
+#include "core/log.hpp"
+#include "core/reserve.hpp"
+#include "store/batch_format.hpp"
+
+namespace edgestat {
+namespace {
+
+// A non-blocking datagram socket of family with the receive buffer asked
+// for, bound to addr; -1 on failure, logged as "the StatsD <kind> socket"
+// with where (the address or path) named.
+int bind_dgram(int family, const sockaddr* addr, socklen_t len, uint64_t rcvbuf, const char* kind, LogField where) {
+  char msg[48];
+  int fd = ::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    std::snprintf(msg, sizeof msg, "cannot create the StatsD %s socket", kind);
+    log_error(msg, {{"error", std::strerror(errno)}});
+    return -1;
+  }
+  int v = static_cast<int>(rcvbuf);
+  // SO_RCVBUFFORCE passes net.core.rmem_max as root; otherwise the kernel
+  // clamps SO_RCVBUF to it.
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof v) != 0)
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v);
+  if (::bind(fd, addr, len) != 0) {
+    std::snprintf(msg, sizeof msg, "cannot bind the StatsD %s socket", kind);
+    log_error(msg, {where, {"error", std::strerror(errno)}});
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+int bind_udp(std::string_view address, uint64_t rcvbuf) {
+  FixedString<64> host;
+  uint16_t port = 0;
+  const char* why = "";
+  if (!parse_listen_address(address, &host, &port, &why)) {
+    log_error("[ingest] statsd_listen_address is invalid", {{"address", address}, {"error", why}});
+    return -1;
+  }
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  int family = AF_INET;
+  if (host.view().find(':') != std::string_view::npos) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(port);
+    inet_pton(AF_INET6, host.c_str(), &a->sin6_addr);
+    family = AF_INET6;
+    len = sizeof *a;
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(port);
+    if (host.empty()) a->sin_addr.s_addr = htonl(INADDR_ANY);
+    else if (host == "localhost") a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    else inet_pton(AF_INET, host.c_str(), &a->sin_addr);
+    len = sizeof *a;
+  }
+  return bind_dgram(family, reinterpret_cast<sockaddr*>(&ss), len, rcvbuf, "UDP", {"address", address});
+}
+
+int bind_unix(const char* path, uint64_t rcvbuf) {
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  size_t n = std::strlen(path);
+  if (n == 0 || n >= sizeof a.sun_path) {
+    log_error("[ingest] statsd_socket path is too long", {{"path", path}});
+    return -1;
+  }
+  std::memcpy(a.sun_path, path, n);
+  // A socket left by a previous run is replaced; anything else is not ours.
+  struct stat st;
+  if (::lstat(path, &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      log_error("[ingest] statsd_socket exists and is not a socket", {{"path", path}});
+      return -1;
+    }
+    ::unlink(path);
+  }
+  int fd = bind_dgram(AF_UNIX, reinterpret_cast<sockaddr*>(&a), sizeof a, rcvbuf, "unix", {"path", path});
+  if (fd < 0) return -1;
+  // Local applications of any user may report, as they can over loopback UDP.
+  ::chmod(path, 0666);
+  return fd;
+}
+
+}  // namespace
+
+StatsdListener::~StatsdListener() {
+  if (bufs_) release_array(bufs_, kRecvBatch * kMaxDatagram);
+  for (Socket* s : {&udp_, &unix_})
+    if (s->fd >= 0 && !s->open) ::close(s->fd);
+}
+
+bool StatsdListener::open_socket(uv_loop_t* loop, Socket& s, int fd) {
+  s.fd = fd;
+  s.owner = this;
+  if (uv_poll_init_socket(loop, &s.poll, fd) != 0) return false;
+  s.poll.data = &s;
+  s.open = true;
+  return uv_poll_start(&s.poll, UV_READABLE, readable_cb) == 0;
+}
+
+bool StatsdListener::init(const Config& c, uv_loop_t* loop) {
+  bool udp = !c.ingest.statsd_listen_address.empty(), uds = !c.ingest.statsd_socket.empty();
+  if (!udp && !uds) return true;
+  bufs_ = reserve_array<char>(kRecvBatch * kMaxDatagram);
+  if (!bufs_) return false;
+  if (udp) {
+    int fd = bind_udp(c.ingest.statsd_listen_address.view(), c.ingest.statsd_receive_buffer_bytes);
+    if (fd < 0 || !open_socket(loop, udp_, fd)) return false;
+  }
+  if (uds) {
+    int fd = bind_unix(c.ingest.statsd_socket.c_str(), c.ingest.statsd_receive_buffer_bytes);
+    if (fd < 0 || !open_socket(loop, unix_, fd)) return false;
+    unix_path_.assign(c.ingest.statsd_socket.view());
+  }
+  return true;
+}
+
+void StatsdListener::log_listening(const Config& c) const {
+  if (udp_.open || unix_.open)
+    log_info("statsd listening", {{"udp", c.ingest.statsd_listen_address.view()}, {"unix", unix_path_.view()}});
+}
+
+void StatsdListener::readable_cb(uv_poll_t* p, int status, int) {
+  auto* s = static_cast<Socket*>(p->data);
+  StatsdListener* l = s->owner;
+  if (status < 0) return;
+  mmsghdr msgs[kRecvBatch];
+  iovec iov[kRecvBatch];
+  for (unsigned i = 0; i < kRecvBatch; ++i) {
+    iov[i].iov_base = l->bufs_ + i * kMaxDatagram;
+    iov[i].iov_len = kMaxDatagram;
+    std::memset(&msgs[i], 0, sizeof msgs[i]);
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  // One timestamp per burst: records of one burst share it.
+  int64_t now = realtime_ns() / 1000;
+  char tsbuf[store::kRfc3339Len];
+  std::string_view ts(tsbuf, store::format_rfc3339_us(now, tsbuf));
+  for (int round = 0; round < kRecvRounds; ++round) {
+    int n = ::recvmmsg(s->fd, msgs, kRecvBatch, MSG_DONTWAIT, nullptr);
+    if (n <= 0) break;
+    for (int i = 0; i < n; ++i) {
+      bool trunc = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+      l->p_.statsd_datagram(std::string_view(l->bufs_ + i * kMaxDatagram, msgs[i].msg_len), trunc, now, ts);
+      msgs[i].msg_hdr.msg_flags = 0;
+    }
+    if (static_cast<unsigned>(n) < kRecvBatch) break;
+  }
+  l->p_.notify_writer();
+}
+
+void StatsdListener::closed_cb(uv_handle_t* h) {
+  auto* s = static_cast<Socket*>(h->data);
+  if (s->fd >= 0) ::close(s->fd);
+  s->fd = -1;
+}
+
+void StatsdListener::close() {
+  for (Socket* s : {&udp_, &unix_}) {
+    if (!s->open) continue;
+    s->open = false;
+    uv_poll_stop(&s->poll);
+    uv_close(reinterpret_cast<uv_handle_t*>(&s->poll), closed_cb);
+  }
+  if (!unix_path_.empty()) ::unlink(unix_path_.c_str());
+}
+
+}  // namespace edgestat

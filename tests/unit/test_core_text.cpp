@@ -1,0 +1,83 @@
+// core/ascii.hpp, core/hash.hpp, core/civil_time.hpp: the shared helpers
+// every room uses, checked against published reference values.
+#include <doctest/doctest.h>
+
+#include <ctime>
+#include <string>
+
+#include "core/ascii.hpp"
+#include "core/civil_time.hpp"
+#include "core/hash.hpp"
+
+using namespace edgestat;
+
+TEST_CASE("ascii classes and case folding ignore bytes above 0x7F") {
+  CHECK(is_digit('0'));
+  CHECK(is_digit('9'));
+  CHECK_FALSE(is_digit('/'));
+  CHECK_FALSE(is_digit(':'));
+  CHECK(is_alpha('Z'));
+  CHECK_FALSE(is_alpha('['));
+  CHECK_FALSE(is_alpha(static_cast<char>(0xC1)));  // 0xC1 | 0x20 would be 'a'-like in a sloppy check
+  CHECK(to_lower('Q') == 'q');
+  CHECK(to_lower('[') == '[');
+  CHECK(iequals("Content-Length", "content-LENGTH"));
+  CHECK_FALSE(iequals("a", "ab"));
+  CHECK_FALSE(iequals("[", "{"));  // 0x5b vs 0x7b: not letters
+  CHECK_FALSE(iequals("\xc3\xa9", "\xc3\x89"));  // é vs É: not ASCII, compared as bytes
+}
+
+TEST_CASE("FNV-1a matches the reference test vectors") {
+  // From the FNV reference implementation's test suite (Landon Curt Noll).
+  CHECK(fnv1a32("") == 0x811c9dc5u);
+  CHECK(fnv1a32("a") == 0xe40c292cu);
+  CHECK(fnv1a32("foobar") == 0xbf9cf968u);
+  CHECK(fnv1a64("") == 0xcbf29ce484222325ull);
+  CHECK(fnv1a64("a") == 0xaf63dc4c8601ec8cull);
+  CHECK(fnv1a64("foobar") == 0x85944171f73967e8ull);
+  // Continuing a hash equals hashing the concatenation.
+  CHECK(fnv1a64("bar", fnv1a64("foo")) == fnv1a64("foobar"));
+  // The separator keeps composite keys apart.
+  CHECK(fnv1a64_next(fnv1a64("a"), "bc") != fnv1a64_next(fnv1a64("ab"), "c"));
+  CHECK(fnv1a32_next(fnv1a32("a"), "bc") != fnv1a32_next(fnv1a32("ab"), "c"));
+  // The finalizers are bijections that move low bits up.
+  CHECK(mix64(1) != mix64(2));
+  CHECK((mix64(1) >> 32) != 0);
+  CHECK((mix32(1) >> 16) != 0);
+}
+
+TEST_CASE("civil time agrees with gmtime for every day of several centuries") {
+  // The oracle is the C library's gmtime_r, over 1900..2200 in 1-day steps
+  // plus odd seconds, covering leap years, 1900 and 2100 (not leap), 2000.
+  for (int64_t t = -2208988800LL; t < 7258118400LL; t += 86400 + 3607) {
+    time_t tt = static_cast<time_t>(t);
+    struct tm tm;
+    REQUIRE(gmtime_r(&tt, &tm));
+    CivilTime c = civil_from_unix(t);
+    CHECK(c.year == tm.tm_year + 1900);
+    CHECK(c.month == tm.tm_mon + 1);
+    CHECK(c.day == tm.tm_mday);
+    CHECK(c.hour == tm.tm_hour);
+    CHECK(c.minute == tm.tm_min);
+    CHECK(c.second == tm.tm_sec);
+    CHECK(c.weekday == tm.tm_wday);
+    CHECK(unix_from_civil(c) == t);
+  }
+}
+
+TEST_CASE("civil time formats ISO seconds and zero-padded digits") {
+  char buf[kIsoSecondsLen + 1] = {};
+  char* end = put_iso_seconds(buf, civil_from_unix(951782400));  // 2000-02-29 00:00:00
+  CHECK(end - buf == kIsoSecondsLen);
+  CHECK(std::string(buf, end) == "2000-02-29T00:00:00");
+  end = put_iso_seconds(buf, civil_from_unix(0));
+  CHECK(std::string(buf, end) == "1970-01-01T00:00:00");
+  CHECK(civil_from_unix(0).weekday == 4);   // Thursday
+  CHECK(civil_from_unix(-1).weekday == 3);  // 1969-12-31, Wednesday
+  CHECK(civil_from_unix(-1).year == 1969);
+  CHECK(civil_from_unix(-1).second == 59);
+  CHECK(days_from_civil(1970, 1, 1) == 0);
+  CHECK(days_from_civil(2000, 3, 1) == 11017);
+  char d[4];
+  CHECK(std::string(d, put_digits(d, 7, 3)) == "007");
+}

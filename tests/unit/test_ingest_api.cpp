@@ -1,0 +1,138 @@
+// app/ingest_pipeline, app/ingest_api, app/statsd_listener: records in,
+// aggregates and counters out, with the store off (the writer thread and
+// its files are test_store's) and on, where the ring's room decides.
+#include <doctest/doctest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+
+#include "app/ingest_api.hpp"
+#include "app/render_cache.hpp"
+#include "app/statsd_listener.hpp"
+#include "app_harness.hpp"
+#include "collector_harness.hpp"
+
+using namespace edgestat;
+
+namespace {
+
+Config g_cfg;
+
+struct Api {
+  IngestPipeline pipeline;
+  http::BodyPool pool;
+  IngestApi api{pipeline, pool};
+  Api() {
+    REQUIRE(pool.init(2, 65536));
+    REQUIRE(pipeline.init(g_cfg));
+  }
+  test::TestExchange post(std::string_view body) {
+    test::TestExchange t("POST", {}, body);
+    IngestApi::handle_operations(&api, t.ex);
+    return t;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("POST /api/v1/operations: 202 for good records, JSON errors that name the field") {
+  test::load_test_config(g_cfg, {{"store.enabled", "false"}, {"store.record-bytes", "512"}});
+  Api a;
+  auto ok = a.post(R"([{"operation_type":"db","operation_name":"select","duration_ms":12.5,"success":true},
+                        {"operation_type":"db","operation_name":"select","duration_ms":7,"success":false}])");
+  CHECK(ok.ex.reply.status == 202);
+  CHECK(ok.body() == "{\"accepted\":2}\n");
+  CHECK(a.pipeline.counters().http_records == 2);
+
+  auto bad = a.post("[{\"operation_type\":");
+  CHECK(bad.ex.reply.status == 400);
+  CHECK(bad.ex.reply.content_type == kJsonType);
+  CHECK(bad.body().find("\"error\":\"invalid JSON\"") != std::string::npos);
+  CHECK(a.pipeline.counters().http_refused[static_cast<size_t>(RefuseReason::Syntax)] == 1);
+
+  std::string big = R"({"operation_type":"db","operation_name":"n","duration_ms":1,"error_message":")" +
+                    std::string(600, 'e') + R"("})";
+  auto large = a.post(big);
+  CHECK(large.ex.reply.status == 422);
+  CHECK(large.body().find("record_bytes") != std::string::npos);
+  CHECK(a.pipeline.counters().http_records == 2);  // all or nothing
+
+  test::TestExchange get;
+  IngestApi::handle_operations(&a.api, get.ex);
+  CHECK(get.ex.reply.status == 200);
+  CHECK(get.body().find("\"select\"") != std::string::npos);
+  test::TestExchange stats;
+  IngestApi::handle_stats(&a.api, stats.ex);
+  CHECK(stats.body().find("\"http_records_accepted\":2") != std::string::npos);
+  CHECK(stats.body().find("\"store_enabled\":false") != std::string::npos);
+  test::TestExchange hist("GET", "series=nope");
+  IngestApi::handle_history(&a.api, hist.ex);
+  CHECK(hist.ex.reply.status == 404);
+}
+
+TEST_CASE("with the store on, a body larger than the ring is 413 and a full ring 503, both untouched") {
+  test::TempTree t;
+  test::load_test_config(g_cfg, {{"agent.data-dir", t.root}, {"store.ring-slots", "2"}});
+  Api a;  // the writer thread is not started: nothing drains the ring
+  std::string rec = R"({"operation_type":"t","operation_name":"n","duration_ms":1})";
+  auto three = a.post("[" + rec + "," + rec + "," + rec + "]");
+  CHECK(three.ex.reply.status == 413);
+  CHECK(a.post("[" + rec + "," + rec + "]").ex.reply.status == 202);
+  auto full = a.post(rec);
+  CHECK(full.ex.reply.status == 503);
+  CHECK(full.ex.reply.extra_headers == "Retry-After: 1\r\n");
+  CHECK(a.pipeline.counters().dropped_http == 1);
+  CHECK(a.pipeline.counters().recorded == 2);
+}
+
+TEST_CASE("StatsD datagrams: every type, malformed lines counted, a cut datagram loses its last line") {
+  test::load_test_config(g_cfg, {{"store.enabled", "false"}});
+  IngestPipeline p;
+  REQUIRE(p.init(g_cfg));
+  p.statsd_datagram("hits:1|c\ntemp:20|g\nlat:5|ms|#route:home\nnope\nusers:ann|s", false, 1000, "ts");
+  CHECK(p.counters().statsd_datagrams == 1);
+  CHECK(p.counters().statsd_lines == 4);
+  CHECK(p.counters().statsd_records == 1);
+  uint64_t malformed = 0;
+  for (uint64_t m : p.counters().statsd_malformed) malformed += m;
+  CHECK(malformed == 1);
+  p.statsd_datagram("a:1|c\nb:2|c", true, 1000, "ts");  // cut by the kernel
+  CHECK(p.counters().statsd_lines == 5);
+  CHECK(p.counters().statsd_malformed[static_cast<size_t>(ingest::StatsdError::Truncated)] == 1);
+}
+
+TEST_CASE("the StatsD listener reads real UDP datagrams on the loop") {
+  // A free loopback port: bind to 0, read it back, close (the listener binds it next).
+  int probe = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(probe, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0);
+  socklen_t len = sizeof sa;
+  REQUIRE(::getsockname(probe, reinterpret_cast<sockaddr*>(&sa), &len) == 0);
+  ::close(probe);
+  std::string addr = "127.0.0.1:" + std::to_string(ntohs(sa.sin_port));
+  test::load_test_config(g_cfg, {{"store.enabled", "false"}, {"ingest.statsd-listen-address", addr}});
+  IngestPipeline p;
+  REQUIRE(p.init(g_cfg));
+  uv_loop_t loop;
+  REQUIRE(uv_loop_init(&loop) == 0);
+  {
+    StatsdListener l(p);
+    REQUIRE(l.init(g_cfg, &loop));
+    int s = ::socket(AF_INET, SOCK_DGRAM, 0);
+    for (const char* d : {"x:1|c", "y:2|g\nz:3|ms"})
+      REQUIRE(::sendto(s, d, std::strlen(d), 0, reinterpret_cast<sockaddr*>(&sa), sizeof sa) > 0);
+    ::close(s);
+    for (int i = 0; i < 100 && p.counters().statsd_lines < 3; ++i) uv_run(&loop, UV_RUN_NOWAIT), usleep(1000);
+    CHECK(p.counters().statsd_datagrams == 2);
+    CHECK(p.counters().statsd_lines == 3);
+    l.close();
+    uv_run(&loop, UV_RUN_DEFAULT);  // the close callbacks
+  }
+  CHECK(uv_loop_close(&loop) == 0);
+}
