@@ -19,8 +19,6 @@
 namespace edgestat {
 namespace {
 
-// How often the loop-lag probe runs; lag is how late it fires.
-constexpr uint64_t kLagProbeMs = 500;
 // Restart keys named one by one in the reload log; more are counted.
 constexpr size_t kMaxKeptListed = 16;
 
@@ -106,14 +104,22 @@ struct Agent::Impl {
     a->refreshed_ns_ = monotonic_ns();
   }
 
-  static void poll_cb(uv_timer_t* t) { refresh(of(reinterpret_cast<uv_handle_t*>(t)), CollectTrigger::Timer); }
+  // (Re)arms the interval timer to fire after first_ms, then every interval.
+  static void arm_poll(Agent* a, uint64_t first_ms) {
+    uint64_t interval = a->cfg_.collect.interval_ms;
+    a->poll_due_ns_ = uv_hrtime() + first_ms * 1000000;
+    uv_timer_start(&a->poll_timer_, poll_cb, first_ms, interval);
+  }
 
-  static void lag_cb(uv_timer_t* t) {
+  // Loop lag is how late the interval timer fires: a callback that held the
+  // loop delays it. The timer the agent needs anyway measures it, so the
+  // idle loop wakes only to collect (no probe timer of its own).
+  static void poll_cb(uv_timer_t* t) {
     Agent* a = of(reinterpret_cast<uv_handle_t*>(t));
     uint64_t now = uv_hrtime();
-    uint64_t expected = a->lag_last_ns_ + kLagProbeMs * 1000000;
-    a->lag_s_ = now > expected ? static_cast<double>(now - expected) / 1e9 : 0;
-    a->lag_last_ns_ = now;
+    a->lag_s_ = now > a->poll_due_ns_ ? static_cast<double>(now - a->poll_due_ns_) / 1e9 : 0;
+    a->poll_due_ns_ = now + a->cfg_.collect.interval_ms * 1000000;
+    refresh(a, CollectTrigger::Timer);
   }
 
   static HealthCheck store_check(const void* ctx) { return static_cast<const IngestPipeline*>(ctx)->health(); }
@@ -168,8 +174,7 @@ struct Agent::Impl {
     a->collection_.reconfigure(c);
     a->host_.set_telemetry_path(a->router_);
     a->server_.set_timeouts(c.web.header_timeout_ms, c.web.idle_timeout_ms);
-    if (c.collect.interval_ms != old_interval)
-      uv_timer_start(&a->poll_timer_, poll_cb, c.collect.interval_ms, c.collect.interval_ms);
+    if (c.collect.interval_ms != old_interval) arm_poll(a, c.collect.interval_ms);
     refresh(a, CollectTrigger::Reload);  // new collectors and filters show at once
     log_info("config reloaded", {{"source", c.source.view()}});
   }
@@ -178,9 +183,8 @@ struct Agent::Impl {
 
   static void server_done(void* ctx) {
     Agent* a = static_cast<Agent*>(ctx);
-    for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&a->poll_timer_), reinterpret_cast<uv_handle_t*>(&a->lag_timer_),
-                           reinterpret_cast<uv_handle_t*>(&a->sigterm_), reinterpret_cast<uv_handle_t*>(&a->sigint_),
-                           reinterpret_cast<uv_handle_t*>(&a->sighup_)})
+    for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&a->poll_timer_), reinterpret_cast<uv_handle_t*>(&a->sigterm_),
+                           reinterpret_cast<uv_handle_t*>(&a->sigint_), reinterpret_cast<uv_handle_t*>(&a->sighup_)})
       if (!uv_is_closing(h)) uv_close(h, closed_cb);
   }
 
@@ -196,7 +200,6 @@ struct Agent::Impl {
     log_info("stopping", {{"signal", signum == SIGTERM ? "SIGTERM" : "SIGINT"},
                           {"connections", a->server_.open_connections()}});
     uv_timer_stop(&a->poll_timer_);
-    uv_timer_stop(&a->lag_timer_);
     a->server_.shutdown(a->cfg_.agent.shutdown_timeout_ms, server_done, a);
   }
 
@@ -244,8 +247,7 @@ struct Agent::Impl {
 
   static void start_handles(Agent* a) {
     uv_timer_init(&a->loop_, &a->poll_timer_);
-    uv_timer_init(&a->loop_, &a->lag_timer_);
-    a->poll_timer_.data = a->lag_timer_.data = a;
+    a->poll_timer_.data = a;
     for (uv_signal_t* s : {&a->sigterm_, &a->sigint_, &a->sighup_}) {
       uv_signal_init(&a->loop_, s);
       s->data = a;
@@ -267,7 +269,7 @@ void Agent::ensure_fresh(void* self) {
   // scrape_interval up to 1.5x ours) keeps it from ever firing, and when
   // scrapes stop the timer takes over within 1.5 intervals.
   uint64_t interval = a->cfg_.collect.interval_ms;
-  uv_timer_start(&a->poll_timer_, Impl::poll_cb, interval + interval / 2, interval);
+  Impl::arm_poll(a, interval + interval / 2);
 }
 
 int Agent::run() {
@@ -287,9 +289,7 @@ int Agent::run() {
 
   start_time_s_ = process_start_time_seconds();
   I::refresh(this, CollectTrigger::Timer);  // the first, at start
-  uv_timer_start(&poll_timer_, I::poll_cb, cfg_.collect.interval_ms, cfg_.collect.interval_ms);
-  lag_last_ns_ = uv_hrtime();
-  uv_timer_start(&lag_timer_, I::lag_cb, kLagProbeMs, kLagProbeMs);
+  I::arm_poll(this, cfg_.collect.interval_ms);
 
   statsd_.log_listening(cfg_);
   if (!ingest_.start()) return 1;

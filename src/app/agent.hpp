@@ -1,6 +1,6 @@
 #pragma once
 // The daemon: one libuv loop owning every piece of state. The Agent embeds
-// its handles (poll and lag timers, signal watchers) and the parts that
+// its handles (the interval timer, signal watchers) and the parts that
 // embed theirs (the HTTP server's connection pool, the StatsD sockets), so
 // after the `started` line nothing on the HTTP path or in collection
 // allocates. It only wires: each endpoint and each pipeline lives in its
@@ -70,7 +70,6 @@ class Agent {
   PidLock lock_;
   uv_loop_t loop_;
   uv_timer_t poll_timer_;
-  uv_timer_t lag_timer_;
   uv_signal_t sigterm_, sigint_, sighup_;
   http::Router router_;
   http::BodyPool pool_;
@@ -88,7 +87,7 @@ class Agent {
 
   uint64_t collections_[kCollectTriggers] = {};
   int64_t refreshed_ns_ = 0;  // monotonic time of the last refresh
-  uint64_t lag_last_ns_ = 0;  // uv_hrtime of the last lag probe
+  uint64_t poll_due_ns_ = 0;  // uv_hrtime when the interval timer should fire
   double start_time_s_ = 0;
   bool stopping_ = false;
 };

@@ -27,7 +27,8 @@ constexpr FamilyDesc kCollections{"edgestat_collections_total",
 constexpr FamilyDesc kCollectDuration{"edgestat_collect_duration_seconds",
                                       "Duration of the last collection of every collector.", MetricType::Gauge};
 constexpr FamilyDesc kLoopLag{"edgestat_loop_lag_seconds",
-                              "How late the event loop ran its last periodic probe.", MetricType::Gauge};
+                              "How late the collection timer last fired: how long a callback held the loop.",
+                              MetricType::Gauge};
 constexpr FamilyDesc kSelfRss{"edgestat_process_resident_memory_bytes", "Resident memory of the agent in bytes.",
                               MetricType::Gauge};
 constexpr FamilyDesc kStale{"edgestat_http_stale_bodies_total",

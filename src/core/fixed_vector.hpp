@@ -1,6 +1,9 @@
 #pragma once
 // A vector with its capacity in the type (the Embedded Template Library's
 // idea): elements live inline, push_back past capacity fails and says so.
+// Indexing past size() is a bug: debug builds (no NDEBUG: the sanitizer
+// and fuzz builds) stop at the assert, release builds do not check.
+#include <cassert>
 #include <cstddef>
 #include <new>
 #include <utility>
@@ -47,13 +50,22 @@ class FixedVector {
     while (size_ > 0) pop_back();
   }
 
-  T& operator[](size_t i) { return *slot(i); }
-  const T& operator[](size_t i) const { return *slot(i); }
+  T& operator[](size_t i) {
+    assert(i < size_);
+    return *slot(i);
+  }
+  const T& operator[](size_t i) const {
+    assert(i < size_);
+    return *slot(i);
+  }
   T* begin() { return slot(0); }
   T* end() { return slot(size_); }
   const T* begin() const { return slot(0); }
   const T* end() const { return slot(size_); }
-  T& back() { return *slot(size_ - 1); }
+  T& back() {
+    assert(size_ > 0);
+    return *slot(size_ - 1);
+  }
 
  private:
   T* slot(size_t i) { return reinterpret_cast<T*>(storage_) + i; }

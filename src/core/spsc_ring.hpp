@@ -14,7 +14,13 @@
 // Slots are reserved once by init(); push and pop never allocate. A push
 // that does not fit (ring full, payload too big) is refused whole and the
 // caller counts the drop.
+//
+// The stated preconditions (pop only what was peeked, reset indices only
+// on an empty ring) are asserted in debug builds
+// (the sanitizer and fuzz builds keep asserts), where a violation would
+// otherwise corrupt records silently.
 #include <atomic>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -113,6 +119,7 @@ class SpscRing {
   // Releases the k oldest records; k must not exceed what peek() has shown.
   void pop_n(uint32_t k) {
     const uint32_t tail = tail_.load(std::memory_order_relaxed);
+    assert(head_cache_ - tail >= k && "pop_n past what peek() has shown");
     tail_.store(tail + k, std::memory_order_release);
   }
 
@@ -132,6 +139,7 @@ class SpscRing {
   // Test hook: start both indices at `start` (e.g. just below UINT32_MAX) so
   // tests cross the wrap. Only on an empty ring with neither side running.
   void test_set_indices(uint32_t start) {
+    assert(empty() && "test_set_indices on a ring holding records");
     head_.store(start, std::memory_order_relaxed);
     tail_.store(start, std::memory_order_relaxed);
     tail_cache_ = start;

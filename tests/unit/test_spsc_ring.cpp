@@ -236,3 +236,58 @@ TEST_CASE("test_spsc_ring: two threads keep order and lose nothing") {
   CHECK(s.ok);
   CHECK(s.ring.empty());
 }
+
+#ifndef NDEBUG
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/fixed_vector.hpp"
+
+namespace {
+// Runs f in a child process; true when the child died of SIGABRT (a failed
+// assert), false when it returned normally.
+template <class F>
+bool aborts(F f) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    f();
+    _exit(0);
+  }
+  int st = 0;
+  waitpid(pid, &st, 0);
+  return WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT;
+}
+}  // namespace
+
+// Only in builds with asserts (the sanitizer builds): a broken precondition
+// stops the program instead of corrupting records.
+TEST_CASE("test_spsc_ring: debug builds assert the stated preconditions") {
+  CHECK(aborts([] {
+    SpscRing r;
+    r.init(4, 16);
+    uint32_t v = 1;
+    r.try_push(&v, sizeof v);
+    r.pop_n(2);  // one record was there, and none was peeked
+  }));
+  CHECK(aborts([] {
+    SpscRing r;
+    r.init(4, 16);
+    uint32_t v = 1;
+    r.try_push(&v, sizeof v);
+    r.test_set_indices(0);  // not empty
+  }));
+  CHECK_FALSE(aborts([] {
+    SpscRing r;
+    r.init(4, 16);
+    uint32_t v = 1, n = 0;
+    r.try_push(&v, sizeof v);
+    REQUIRE(r.front(&n));
+    r.pop_n(1);  // what peek() showed: fine
+  }));
+  CHECK(aborts([] {
+    edgestat::FixedVector<int, 2> fv;
+    fv.push_back(1);
+    (void)fv[1];
+  }));
+}
+#endif
