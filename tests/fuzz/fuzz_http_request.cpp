@@ -232,7 +232,7 @@ void check_request_helpers(const http::Request& req) {
   size_t accepts = 0;
   std::string_view accept;
   for (size_t i = 0; i < req.num_headers; ++i) {
-    if (iequals(req.headers[i].name, "accept")) {
+    if (edgestat::iequals(req.headers[i].name, "accept")) {
       ++accepts;
       accept = req.headers[i].value;
     }
