@@ -7,7 +7,9 @@ set -eu
 
 PACKAGES="build-essential cmake pkg-config git libuv1-dev libmbedtls-dev doctest-dev \
 prometheus prometheus-node-exporter curl python3 clang lxc busybox-static \
-qemu-user-static wrk shellcheck openssl iproute2 strace dpkg-dev bzip2 xz-utils"
+qemu-user-static wrk shellcheck openssl iproute2 strace dpkg-dev bzip2 xz-utils \
+nanopb protobuf-compiler golang-github-gogo-protobuf-dev python3-protobuf python3-snappy libsnappy-dev \
+victoria-metrics"
 # Zig for the static builds comes from the npm registry (toolchains/zig.sh);
 # a machine without Node.js gets Debian's npm.
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
@@ -43,5 +45,5 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing
 # On systemd hosts the units may still be enabled for the next boot.
 if [ -d /run/systemd/system ]; then
-  systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
+  systemctl disable --now prometheus prometheus-node-exporter victoria-metrics >/dev/null 2>&1 || true
 fi

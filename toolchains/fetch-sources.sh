@@ -60,32 +60,8 @@ if is_done libuv "$LIBUV_UPSTREAM" "$LIBUV_ORIG" "$LIBUV_ORIG_SHA256" &&
     exit 0
 fi
 
-# The system's main Debian mirror URI: the first deb URI whose suites are not
-# a -security suite, from deb822 sources first, one-line sources second.
-system_mirror() {
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] || continue
-        awk '
-            function flush() {
-                if (types ~ /(^| )deb( |$)/ && uris != "" && suites != "" && suites !~ /-security/ && uris ~ /\/debian\/?$/) {
-                    split(uris, u, " "); print u[1]; found = 1; exit
-                }
-                types = ""; uris = ""; suites = ""
-            }
-            /^[ \t]*$/ { flush(); next }
-            /^#/ { next }
-            /^Types:/  { sub(/^Types:[ \t]*/, "");  types = $0 }
-            /^URIs:/   { sub(/^URIs:[ \t]*/, "");   uris = $0 }
-            /^Suites:/ { sub(/^Suites:[ \t]*/, ""); suites = $0 }
-            END { if (!found) flush() }
-        ' "$f"
-    done
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-        [ -f "$f" ] || continue
-        awk '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-                           if ($(i+1) !~ /-security/ && $i ~ /\/debian\/?$/) { print $i; exit } }' "$f"
-    done
-}
+# shellcheck source=toolchains/apt-mirror.sh
+. "$(cd "$(dirname "$0")" && pwd)/apt-mirror.sh"
 
 MIRROR=${EDGESTAT_DEBIAN_MIRROR:-$(system_mirror | head -n 1)}
 [ -n "$MIRROR" ] || die "cannot find the system's Debian mirror in /etc/apt; set EDGESTAT_DEBIAN_MIRROR"
