@@ -11,9 +11,17 @@ TlsSession::TlsSession() { mbedtls_ssl_init(&ssl_); }
 TlsSession::~TlsSession() { end(); }
 
 bool TlsSession::begin(TlsContext* ctx, int* err) {
+  if (!begin_client(ctx->conf(), nullptr, err)) return false;
+  ctx->ref();
+  ctx_ = ctx;
+  return true;
+}
+
+bool TlsSession::begin_client(const mbedtls_ssl_config* conf, const char* server_name, int* err) {
   end();
   mbedtls_ssl_init(&ssl_);
-  int rc = mbedtls_ssl_setup(&ssl_, ctx->conf());
+  int rc = mbedtls_ssl_setup(&ssl_, conf);
+  if (rc == 0 && server_name) rc = mbedtls_ssl_set_hostname(&ssl_, server_name);
   if (rc != 0) {
     *err = rc;
     mbedtls_ssl_free(&ssl_);
@@ -21,18 +29,18 @@ bool TlsSession::begin(TlsContext* ctx, int* err) {
     return false;
   }
   mbedtls_ssl_set_bio(&ssl_, this, bio_send, bio_recv, nullptr);
-  ctx->ref();
-  ctx_ = ctx;
+  active_ = true;
   in_off_ = in_len_ = out_len_ = 0;
   out_busy_ = done_ = false;
   return true;
 }
 
 void TlsSession::end() {
-  if (!ctx_) return;
+  if (!active_) return;
+  active_ = false;
   mbedtls_ssl_free(&ssl_);
   mbedtls_ssl_init(&ssl_);
-  ctx_->unref();
+  if (ctx_) ctx_->unref();
   ctx_ = nullptr;
   in_off_ = in_len_ = out_len_ = 0;
   out_busy_ = done_ = false;
@@ -55,7 +63,7 @@ void TlsSession::in_commit(size_t n) {
 }
 
 bool TlsSession::has_buffered() const {
-  return in_off_ < in_len_ || (ctx_ && mbedtls_ssl_check_pending(&ssl_) != 0);
+  return in_off_ < in_len_ || (active_ && mbedtls_ssl_check_pending(&ssl_) != 0);
 }
 
 int TlsSession::bio_recv(void* ctx, unsigned char* p, size_t n) {
@@ -131,7 +139,7 @@ int TlsSession::close_notify() {
   return rc == 0 ? 0 : map(rc);
 }
 
-const char* TlsSession::version() const { return ctx_ ? mbedtls_ssl_get_version(&ssl_) : ""; }
-const char* TlsSession::cipher() const { return ctx_ ? mbedtls_ssl_get_ciphersuite(&ssl_) : ""; }
+const char* TlsSession::version() const { return active_ ? mbedtls_ssl_get_version(&ssl_) : ""; }
+const char* TlsSession::cipher() const { return active_ ? mbedtls_ssl_get_ciphersuite(&ssl_) : ""; }
 
 }  // namespace edgestat::http

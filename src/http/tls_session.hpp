@@ -60,9 +60,13 @@ class TlsSession {
   // Starts a server session on ctx (takes a reference). Allocates the
   // record buffers; false with *err (an mbedTLS code) if that fails.
   bool begin(TlsContext* ctx, int* err);
+  // Starts a client session on a client configuration the caller keeps
+  // alive (the exporter's, export/tls_client.hpp); server_name is sent as
+  // SNI and checked against the server's certificate.
+  bool begin_client(const mbedtls_ssl_config* conf, const char* server_name, int* err);
   // Frees everything mbedTLS holds and drops the context reference.
   void end();
-  bool active() const { return ctx_ != nullptr; }
+  bool active() const { return active_; }
 
   // ---- ciphertext in ----
   char* in_space(size_t* n);  // where the next socket read goes
@@ -103,7 +107,8 @@ class TlsSession {
   static int bio_recv(void* ctx, unsigned char* p, size_t n);
 
   mbedtls_ssl_context ssl_;
-  TlsContext* ctx_ = nullptr;
+  TlsContext* ctx_ = nullptr;  // server sessions: the context they hold a reference to
+  bool active_ = false;
   size_t in_off_ = 0, in_len_ = 0;  // unread ciphertext is in_[in_off_, in_len_)
   size_t out_len_ = 0;
   bool out_busy_ = false;
