@@ -86,6 +86,7 @@ struct Agent::Impl {
     in.render_overflow_total = a->cache_.overflow_total();
     add_self_metrics(snap, in);
     a->ingest_.add_metrics(snap);
+    a->export_.add_metrics(snap);
     SecurityInputs sec;
     sec.access = &a->access_;
     if (a->tls_ctx_) {
@@ -100,6 +101,7 @@ struct Agent::Impl {
     ++a->collections_[static_cast<size_t>(why)];
     a->collection_.refresh(a->cfg_, self_hook, a);
     a->ingest_.on_refresh(a->collection_.snapshot());
+    a->export_.on_refresh(a->collection_.snapshot());
     a->cache_.bump();
     a->refreshed_ns_ = monotonic_ns();
   }
@@ -124,6 +126,8 @@ struct Agent::Impl {
 
   static HealthCheck store_check(const void* ctx) { return static_cast<const IngestPipeline*>(ctx)->health(); }
 
+  static HealthCheck export_check(const void* ctx) { return static_cast<const ExportWiring*>(ctx)->health(); }
+
   static HealthCheck tls_check(const void* ctx) {
     const Agent* a = static_cast<const Agent*>(ctx);
     return check_tls_certificate(a->tls_ctx_->not_before(), a->tls_ctx_->not_after(),
@@ -138,6 +142,7 @@ struct Agent::Impl {
     errors.clear();
     load_config(a->args_, a->argc_, a->argv_, a->envp_, next, errors);
     if (!errors.empty()) return log_config_errors(errors);
+    ExportWiring::keep_targets(a->cfg_, next);
     const KeySpec* kept[kMaxKeptListed];
     size_t nkept = keep_restart_values(a->cfg_, next, kept, kMaxKeptListed);
     for (size_t i = 0; i < nkept && i < kMaxKeptListed; ++i) {
@@ -197,6 +202,7 @@ struct Agent::Impl {
     if (a->stopping_) return;
     a->stopping_ = true;
     a->statsd_.close();
+    a->export_.close_handles();
     log_info("stopping", {{"signal", signum == SIGTERM ? "SIGTERM" : "SIGINT"},
                           {"connections", a->server_.open_connections()}});
     uv_timer_stop(&a->poll_timer_);
@@ -219,7 +225,9 @@ struct Agent::Impl {
       return false;
     }
     a->cache_.init(&a->pool_, &a->collection_.snapshot());
-    if (!a->ingest_.init(c) || !a->statsd_.init(c, &a->loop_)) return false;
+    if (!a->export_.init(c, &a->loop_) || !a->ingest_.init(c, a->export_.jobs()) || !a->statsd_.init(c, &a->loop_))
+      return false;
+    if (a->export_.enabled()) a->health_.add_check(export_check, &a->export_);
     if (!a->host_.add_routes(a->router_) || !a->health_.add_routes(a->router_) ||
         !a->ingest_api_.add_routes(a->router_))
       return false;

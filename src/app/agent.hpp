@@ -26,6 +26,7 @@
 
 #include "app/cli.hpp"
 #include "app/collection.hpp"
+#include "app/export_wiring.hpp"
 #include "app/health_handler.hpp"
 #include "app/host_handlers.hpp"
 #include "app/ingest_api.hpp"
@@ -81,6 +82,7 @@ class Agent {
   IngestPipeline ingest_;
   IngestApi ingest_api_{ingest_, pool_};
   StatsdListener statsd_{ingest_};
+  ExportWiring export_;
   double lag_s_ = 0;
   HealthHandler health_{cfg_, collection_, lag_s_};
   HostHandlers host_{cfg_, collection_, cache_, server_, ensure_fresh, this};

@@ -28,7 +28,7 @@ IngestPipeline::~IngestPipeline() {
   release_array(rec_buf_, rec_cap_);
 }
 
-bool IngestPipeline::init(const Config& c) {
+bool IngestPipeline::init(const Config& c, store::JobMailbox* jobs) {
   cfg_ = &c;
   ingest::AggregatorConfig ac;
   ac.max_series = static_cast<uint32_t>(c.ingest.max_series);
@@ -74,13 +74,28 @@ bool IngestPipeline::init(const Config& c) {
     rec_cap_ = writer_.max_record_bytes();
   } else {
     rec_cap_ = static_cast<size_t>(c.store.record_bytes);
+    if (jobs) {
+      // Mailbox work only: the smallest ring, never pushed to.
+      store::RecordWriterConfig wc;
+      wc.directory = c.agent.data_dir.c_str();
+      wc.ring_slots = 1;
+      wc.slot_bytes = 64;
+      wc.max_batch = 1;
+      Status st = writer_.init(wc);
+      if (!st) {
+        log_error("cannot set up the writer thread for the export spool", {{"error", st.message()}});
+        return false;
+      }
+    }
   }
+  if (jobs) writer_.attach_jobs(jobs);
+  writer_on_ = store_on_ || jobs;
   rec_buf_ = reserve_array<char>(rec_cap_);
   return rec_buf_ != nullptr;
 }
 
 bool IngestPipeline::start() {
-  if (!store_on_) return true;
+  if (!writer_on_) return true;
   Status st = writer_.start();
   if (!st) {
     log_error("cannot start the records writer", {{"error", st.message()}});

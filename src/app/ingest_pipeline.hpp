@@ -50,7 +50,9 @@ class IngestPipeline {
   ~IngestPipeline();
 
   // Reserves everything; false (logged) on a config error or short memory.
-  bool init(const Config& c);
+  // jobs: blocking file work for the writer thread from other modules (the
+  // export spool); the writer then runs even with [store] enabled = false.
+  bool init(const Config& c, store::JobMailbox* jobs = nullptr);
   // Starts the writer thread (after init, before uv_run).
   bool start();
   // After uv_run returned (no more pushes): writes out the ring, giving up
@@ -99,6 +101,7 @@ class IngestPipeline {
   ingest::History history_;
   store::RecordWriter writer_;
   bool store_on_ = false;
+  bool writer_on_ = false;  // records, or mailbox jobs only
   bool started_ = false;
   ingest::OperationRecord* scratch_ = nullptr;
   char* rec_buf_ = nullptr;  // one serialized record

@@ -6,28 +6,15 @@
 #include <array>
 #include <cstdint>
 
-#include "core/fixed_string.hpp"
-#include "core/fixed_vector.hpp"
+#include "config/config_types.hpp"
+#include "config/export_config.hpp"
 #include "core/log.hpp"
-#include "core/regex.hpp"
 
 namespace edgestat {
 
-// Paths and addresses fit in 255 bytes; longer values are refused with the
-// key named, never cut.
-using ConfigString = FixedString<255>;
 // [collector] NAME switches, indexed by collector id; the registry checks
 // that every collector has one.
 inline constexpr size_t kMaxCollectorSwitches = 64;
-// Lists (listen addresses, textfile directories) hold a handful of entries.
-inline constexpr size_t kMaxListEntries = 8;
-using ConfigList = FixedVector<ConfigString, kMaxListEntries>;
-
-struct ConfigRegex {
-  ConfigString source;
-  Regex re;
-  bool match(std::string_view s) const { return re.match(s); }
-};
 
 struct Config {
   struct Collect {
@@ -152,6 +139,9 @@ struct Config {
     uint64_t depth;
     bool persist;
   } history;
+
+  // [export.remote_write.NAME], [export.otlp.NAME]: push targets.
+  ExportConfig exporter;
 
   // Per-collector switch from [collector] NAME = bool, --collector.NAME,
   // --no-collector.NAME: -1 means not set (the collector's default applies).

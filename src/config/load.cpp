@@ -5,12 +5,14 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "config/export_schema.hpp"
 #include "config/ini.hpp"
 #include "config/schema.hpp"
 #include "config/values.hpp"
 #include "core/listen_address.hpp"
 #include "core/reserve.hpp"
 #include "core/scan.hpp"
+#include "core/url.hpp"
 #include "sys/fs.hpp"
 
 namespace edgestat {
@@ -48,6 +50,7 @@ void ConfigLoader::apply_defaults() {
              int(k.key.size()), k.key.data(), why);
   }
   c_.collector_switch.fill(-1);
+  c_.exporter.targets.clear();
   c_.source.assign("embedded defaults");
 }
 
@@ -97,6 +100,10 @@ void ConfigLoader::apply_ini(std::string_view text, std::string_view origin) {
       e_.add("%.*s:%u: %s", int(origin.size()), origin.data(), r.line(), r.error());
       continue;
     }
+    if (starts_with(e.section, kExportSectionPrefix)) {
+      apply_export_entry(e.section, e.key, e.value, origin, e.line);
+      continue;
+    }
     if (e.section == kCollectorSection && e.key != "disable_defaults") {
       // Duplicate collector switches are as wrong as duplicate keys.
       for (size_t i = 0; i < collectors_.size(); ++i) {
@@ -118,6 +125,54 @@ void ConfigLoader::apply_ini(std::string_view text, std::string_view origin) {
     }
     set(e.section, e.key, e.value, false, "%.*s:%u", origin, e.line);
   }
+}
+
+void ConfigLoader::apply_export_entry(std::string_view section, std::string_view key, std::string_view value,
+                                      std::string_view origin, uint32_t line) {
+  const int ol = int(origin.size());
+  const char* op = origin.data();
+  ExportKind kind;
+  std::string_view name;
+  const char* why = "";
+  if (!parse_export_section(section, &kind, &name, &why)) {
+    e_.add("%.*s:%u: [%.*s]: %s", ol, op, line, int(section.size()), section.data(), why);
+    return;
+  }
+  auto& targets = c_.exporter.targets;
+  size_t slot = targets.size();
+  for (size_t i = 0; i < targets.size(); ++i)
+    if (targets[i].kind == kind && targets[i].name.view() == name) slot = i;
+  if (slot == targets.size()) {
+    if (targets.full()) {
+      e_.add("%.*s:%u: [%.*s]: more than %zu push targets", ol, op, line, int(section.size()), section.data(),
+             kMaxExportTargets);
+      return;
+    }
+    ExportTargetConfig* t = targets.emplace_back();
+    const char* bad = "";
+    if (!export_target_defaults(*t, &bad, &why)) e_.add("built-in default of push target key %s is invalid: %s", bad, why);
+    t->kind = kind;
+    t->name.assign(name);
+    t->line = line;
+    export_seen_[slot] = 0;
+  }
+  ExportTargetConfig& t = targets[slot];
+  const ExportKeySpec* k = find_export_key(key);
+  if (!k) {
+    e_.add("%.*s:%u: unknown key [%.*s] %.*s", ol, op, line, int(section.size()), section.data(), int(key.size()),
+           key.data());
+    return;
+  }
+  size_t bit = static_cast<size_t>(k - export_target_keys().data());
+  if ((export_seen_[slot] >> bit) & 1) {
+    e_.add("%.*s:%u: [%.*s] %.*s set twice", ol, op, line, int(section.size()), section.data(), int(key.size()),
+           key.data());
+    return;
+  }
+  export_seen_[slot] |= uint64_t{1} << bit;
+  if (!set_export_key(t, *k, value, &why))
+    e_.add("%.*s:%u: [%.*s] %.*s = \"%.*s\": %s", ol, op, line, int(section.size()), section.data(), int(key.size()),
+           key.data(), int(value.size() > 120 ? 120 : value.size()), value.data(), why);
 }
 
 void ConfigLoader::apply_file(const char* path) {
@@ -228,10 +283,75 @@ void ConfigLoader::validate() {
   }
   for (const ConfigString* p : {&c_.path.procfs, &c_.path.sysfs, &c_.path.rootfs, &c_.path.cgroupfs})
     if (p->empty() || p->view()[0] != '/') e_.add("[path] \"%s\": must be an absolute path", p->c_str());
+  validate_export();
   if (c_.collect.scrape_max_age_ms > c_.collect.interval_ms)
     e_.add("[collect] scrape_max_age (%llu ms) is longer than interval (%llu ms): scrapes would never refresh",
            static_cast<unsigned long long>(c_.collect.scrape_max_age_ms),
            static_cast<unsigned long long>(c_.collect.interval_ms));
+}
+
+void ConfigLoader::validate_export() {
+  for (const ExportTargetConfig& t : c_.exporter.targets) {
+    char sec[96];
+    std::snprintf(sec, sizeof sec, "[export.%.*s.%s]", int(export_kind_name(t.kind).size()),
+                  export_kind_name(t.kind).data(), t.name.c_str());
+    const char* origin = c_.source.c_str();
+    const char* why = "";
+    Url u;
+    if (t.url.empty()) {
+      e_.add("%s:%u: %s: url is required", origin, t.line, sec);
+    } else if (!parse_url(t.url.view(), &u, &why)) {
+      e_.add("%s:%u: %s url = \"%s\": %s", origin, t.line, sec, t.url.c_str(), why);
+    } else if (!u.https && (!t.tls_ca_file.empty() || !t.tls_cert_file.empty() || !t.tls_server_name.empty())) {
+      e_.add("%s:%u: %s: tls_* keys need an https:// url", origin, t.line, sec);
+    }
+    bool basic = !t.basic_auth_username.empty();
+    bool has_pw = !t.basic_auth_password.empty() || !t.basic_auth_password_file.empty();
+    bool bearer = !t.bearer_token.empty() || !t.bearer_token_file.empty();
+    if (basic != has_pw) e_.add("%s:%u: %s: basic_auth_username needs a password (or password file) and the other way round", origin, t.line, sec);
+    if (basic && bearer) e_.add("%s:%u: %s: basic auth and a bearer token exclude each other", origin, t.line, sec);
+    if (!t.basic_auth_password.empty() && !t.basic_auth_password_file.empty())
+      e_.add("%s:%u: %s: basic_auth_password and basic_auth_password_file exclude each other", origin, t.line, sec);
+    if (!t.bearer_token.empty() && !t.bearer_token_file.empty())
+      e_.add("%s:%u: %s: bearer_token and bearer_token_file exclude each other", origin, t.line, sec);
+    if (t.tls_cert_file.empty() != t.tls_key_file.empty())
+      e_.add("%s:%u: %s: tls_cert_file and tls_key_file go together", origin, t.line, sec);
+    for (const ConfigString& h : t.headers) {
+      std::string_view v = h.view();
+      size_t colon = v.find(':');
+      if (colon == std::string_view::npos || colon == 0 || trim(v.substr(colon + 1)).empty())
+        e_.add("%s:%u: %s headers: \"%s\" is not \"Name: value\"", origin, t.line, sec, h.c_str());
+      for (char ch : v)
+        if (static_cast<unsigned char>(ch) < ' ' || ch == 0x7f)
+          e_.add("%s:%u: %s headers: \"%s\" has a control character", origin, t.line, sec, h.c_str());
+    }
+    for (const ConfigString& l : t.external_labels) {
+      std::string_view v = l.view();
+      size_t eq = v.find('=');
+      bool ok = eq != std::string_view::npos && eq > 0;
+      for (size_t i = 0; ok && i < eq; ++i) {
+        char ch = v[i];
+        ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || (i > 0 && ch >= '0' && ch <= '9');
+      }
+      if (!ok || starts_with(v, "__"))
+        e_.add("%s:%u: %s external_labels: \"%s\" is not name=value with a valid label name", origin, t.line, sec,
+               l.c_str());
+    }
+    if (!t.collect.empty() && !t.exclude.empty())
+      e_.add("%s:%u: %s: collect and exclude cannot be used together", origin, t.line, sec);
+    for (const ConfigList* list : {&t.collect, &t.exclude})
+      for (const ConfigString& n : *list) {
+        bool known = false;
+        for (std::string_view c : collectors_) known = known || c == n.view();
+        if (!known) e_.add("%s:%u: %s: no collector named \"%s\"", origin, t.line, sec, n.c_str());
+      }
+    if (t.backoff_max_ms < t.backoff_initial_ms)
+      e_.add("%s:%u: %s: backoff_max is shorter than backoff_initial", origin, t.line, sec);
+    if (t.breaker_max_open_ms < t.breaker_open_ms)
+      e_.add("%s:%u: %s: breaker_max_open is shorter than breaker_open", origin, t.line, sec);
+    if (t.queue_bytes < 2 * t.max_batch_bytes)
+      e_.add("%s:%u: %s: queue_bytes must hold at least two batches (2 x max_batch_bytes)", origin, t.line, sec);
+  }
 }
 
 }  // namespace edgestat

@@ -39,6 +39,9 @@ class ConfigLoader {
   void validate();
 
  private:
+  void validate_export();
+  void apply_export_entry(std::string_view section, std::string_view key, std::string_view value,
+                          std::string_view origin, uint32_t line);
   bool set(std::string_view section, std::string_view key, std::string_view value, bool append,
            const char* origin_fmt, std::string_view origin, uint32_t line);
 
@@ -50,6 +53,7 @@ class ConfigLoader {
   uint64_t file_seen_[4] = {};
   uint64_t flag_seen_[4] = {};
   uint64_t collector_seen_file_ = 0;
+  uint64_t export_seen_[8] = {};  // per target slot: keys set (duplicates are errors)
 };
 
 }  // namespace edgestat

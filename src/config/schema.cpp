@@ -293,7 +293,10 @@ const KeySpec* find_key(std::string_view section, std::string_view key) {
 }
 
 bool set_key(Config& c, const KeySpec& k, std::string_view value, bool append, const char** why) {
-  void* f = k.field(c);
+  return set_field(k.field(c), k, value, append, why);
+}
+
+bool set_field(void* f, const KeySpec& k, std::string_view value, bool append, const char** why) {
   switch (k.kind) {
     case KeyKind::Bool:
       return parse_bool_value(value, static_cast<bool*>(f), why);

@@ -37,6 +37,8 @@ const KeySpec* find_key(std::string_view section, std::string_view key);
 // Parses value into the key's field. append adds to a list instead of
 // replacing it (repeated flags). On failure *why says what is wrong.
 bool set_key(Config& c, const KeySpec& k, std::string_view value, bool append, const char** why);
+// The same for a field found another way (push target sections).
+bool set_field(void* field, const KeySpec& k, std::string_view value, bool append, const char** why);
 
 // The section that holds the per-collector switches: [collector] cpu = false.
 inline constexpr std::string_view kCollectorSection = "collector";

@@ -34,6 +34,11 @@ bool name_exists(int dir_fd, const char* name) {
 
 WriteOutcome write_file_durable(int dir_fd, const char* final_name, const char* temp_name, const void* data,
                                 size_t len) {
+  return write_file_durable_parts(dir_fd, final_name, temp_name, data, len, nullptr, 0);
+}
+
+WriteOutcome write_file_durable_parts(int dir_fd, const char* final_name, const char* temp_name, const void* a,
+                                      size_t a_len, const void* b, size_t b_len) {
   WriteOutcome r;
   auto fail = [&](WriteStage stage, int err) {
     r.err = err;
@@ -48,21 +53,23 @@ WriteOutcome write_file_durable(int dir_fd, const char* final_name, const char* 
 
   WriteStage stage = WriteStage::None;
   int err = 0;
-  const char* p = static_cast<const char*>(data);
-  size_t left = len;
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      stage = WriteStage::Write, err = errno;
-      break;
+  for (int part = 0; part < 2 && !err; ++part) {
+    const char* p = static_cast<const char*>(part == 0 ? a : b);
+    size_t left = part == 0 ? a_len : b_len;
+    while (left > 0) {
+      ssize_t n = ::write(fd, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        stage = WriteStage::Write, err = errno;
+        break;
+      }
+      if (n == 0) {  // Not expected from a regular file; never spin on it.
+        stage = WriteStage::Write, err = EIO;
+        break;
+      }
+      p += n;
+      left -= static_cast<size_t>(n);
     }
-    if (n == 0) {  // Not expected from a regular file; never spin on it.
-      stage = WriteStage::Write, err = EIO;
-      break;
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
   }
   if (!err && ::fsync(fd) != 0) stage = WriteStage::Fsync, err = errno;
   // close() can report a deferred write error (NFS, some FUSE): it counts.

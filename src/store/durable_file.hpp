@@ -31,6 +31,11 @@ int open_dir(const char* path);
 WriteOutcome write_file_durable(int dir_fd, const char* final_name, const char* temp_name, const void* data,
                                 size_t len);
 
+// The same with the content in two parts written back to back (a header
+// and a body the caller keeps elsewhere), so neither is copied.
+WriteOutcome write_file_durable_parts(int dir_fd, const char* final_name, const char* temp_name, const void* a,
+                                      size_t a_len, const void* b, size_t b_len);
+
 // True when dir_fd/name exists (any type).
 bool name_exists(int dir_fd, const char* name);
 

@@ -188,6 +188,17 @@ RecordWriterStats RecordWriter::stats() const {
   return s;
 }
 
+void RecordWriter::attach_jobs(JobMailbox* m) {
+  jobs_ = m;
+  m->set_wake(&RecordWriter::wake, this);
+}
+
+void RecordWriter::wake(void* self) {
+  uint64_t one = 1;
+  ssize_t r = ::write(static_cast<RecordWriter*>(self)->event_fd_, &one, sizeof one);
+  (void)r;  // EAGAIN: a wake is pending anyway
+}
+
 void* RecordWriter::thread_main(void* self) {
   static_cast<RecordWriter*>(self)->run();
   return nullptr;
@@ -357,6 +368,8 @@ void RecordWriter::run() {
   int64_t first_seen_ns = 0;  // when the writer first saw the oldest unflushed records
   int64_t retry_at_ns = 0;    // while backing off: the next attempt
   while (!stop_.load(std::memory_order_acquire)) {
+    // Mailbox work first: the loop is waiting for it, records are not.
+    if (jobs_ && jobs_->run_pending()) continue;
     int64_t now = monotonic_ns();
     uint32_t avail = ring_.readable();
     if (avail == 0)
@@ -399,6 +412,8 @@ void RecordWriter::run() {
       sleep(threshold_, first_seen_ns + interval_ns - now);
   }
 
+  // A job posted just before the stop still runs (its owner waits for it).
+  if (jobs_) jobs_->run_pending();
   // Stopping: write out everything, ignoring the backoff, until the deadline.
   const int64_t deadline = stop_deadline_ns_.load(std::memory_order_relaxed);
   for (;;) {

@@ -30,6 +30,7 @@
 #include "core/spsc_ring.hpp"
 #include "core/status.hpp"
 #include "store/durable_file.hpp"
+#include "store/job_mailbox.hpp"
 #include "store/retention.hpp"
 #include "sys/fs.hpp"
 
@@ -107,6 +108,10 @@ class RecordWriter {
   // persisted). Call from the producer's thread after its last push.
   uint64_t stop(int64_t deadline_ns);
 
+  // Other blocking file work (the export spool) runs on this thread too,
+  // between batches; attach before start(). The mailbox wakes the writer.
+  void attach_jobs(JobMailbox* m);
+
   // ---- producer side (the loop thread) ----
 
   // Copies one record into the ring; false when full or too large (the
@@ -126,6 +131,7 @@ class RecordWriter {
 
  private:
   static void* thread_main(void* self);
+  static void wake(void* self);
   void run();
   void prepare();
   bool flush(uint32_t available);
@@ -141,6 +147,7 @@ class RecordWriter {
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> stop_deadline_ns_{0};
   int event_fd_ = -1;
+  JobMailbox* jobs_ = nullptr;
 
   // Counters: written by the writer thread (the producer owns wakeups_sent_),
   // read anywhere with relaxed loads.

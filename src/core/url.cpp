@@ -1,8 +1,8 @@
-#include "export/url.hpp"
+#include "core/url.hpp"
 
 #include "core/number.hpp"
 
-namespace edgestat::exporter {
+namespace edgestat {
 
 bool parse_url(std::string_view s, Url* out, const char** why) {
   Url u;
@@ -82,4 +82,4 @@ bool parse_url(std::string_view s, Url* out, const char** why) {
   return true;
 }
 
-}  // namespace edgestat::exporter
+}  // namespace edgestat

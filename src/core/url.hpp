@@ -1,5 +1,5 @@
 #pragma once
-// A push target's URL: http:// or https://, a host (name, IPv4 or [IPv6]),
+// A URL of a push target (export/): http:// or https://, a host (name, IPv4 or [IPv6]),
 // an optional port and a path. Pure; no userinfo (credentials go in the
 // auth keys, never in a URL that ends up in logs), no query beyond what the
 // path carries, no fragment.
@@ -8,7 +8,7 @@
 
 #include "core/fixed_string.hpp"
 
-namespace edgestat::exporter {
+namespace edgestat {
 
 struct Url {
   bool https = false;
@@ -20,4 +20,4 @@ struct Url {
 
 bool parse_url(std::string_view s, Url* out, const char** why);
 
-}  // namespace edgestat::exporter
+}  // namespace edgestat

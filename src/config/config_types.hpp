@@ -1,0 +1,26 @@
+#pragma once
+// The value types config fields are made of (shared by config.hpp and the
+// push target sections, export_config.hpp).
+#include <cstddef>
+#include <string_view>
+
+#include "core/fixed_string.hpp"
+#include "core/fixed_vector.hpp"
+#include "core/regex.hpp"
+
+namespace edgestat {
+
+// Paths and addresses fit in 255 bytes; longer values are refused with the
+// key named, never cut.
+using ConfigString = FixedString<255>;
+// Lists (listen addresses, textfile directories) hold a handful of entries.
+inline constexpr size_t kMaxListEntries = 8;
+using ConfigList = FixedVector<ConfigString, kMaxListEntries>;
+
+struct ConfigRegex {
+  ConfigString source;
+  Regex re;
+  bool match(std::string_view s) const { return re.match(s); }
+};
+
+}  // namespace edgestat
