@@ -39,6 +39,12 @@ bool sample_labels(const EncodeContext& c, const SeriesRef& r, uint32_t k, bool 
     return false;
   out.n = n;
   if (!remote_write) return true;
+  // Prometheus treats an empty label value as no label at all, and the
+  // remote write spec asks senders to leave such labels out.
+  size_t kept = 0;
+  for (size_t i = 0; i < out.n; ++i)
+    if (!out.l[i].value.empty()) out.l[kept++] = out.l[i];
+  out.n = kept;
   std::string_view sfx = suffix(smp.kind);
   if (fam.name.size() + sfx.size() > sizeof out.name) return false;
   std::memcpy(out.name, fam.name.data(), fam.name.size());
