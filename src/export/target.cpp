@@ -260,6 +260,9 @@ void Target::pump() {
 
 void Target::send_pump(int64_t now) {
   if (in_flight_ || client_.busy()) return;
+  // Until the start-up scan says what the spool holds, nothing is sent:
+  // batches spooled before a restart are older than anything in memory.
+  if (spool_on_ && !spool_ready_) return;
   bool spooled = spool_on_ && spool_ready_ && spool_first_ < spool_next_;
   if (!spooled && queue_.empty()) return;
   if (!client_.has_address()) {
