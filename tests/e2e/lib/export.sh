@@ -42,12 +42,22 @@ start_sink() {
   fail "sink did not start: $(cat "$TMP/sink-$SINK_PORT.log")"
 }
 
-# sink_stat KEY -> a counter from the sink's /stats
-sink_stat() {
-  curl -s "http://127.0.0.1:$SINK_PORT/stats" | $PY -c "import json,sys; print(json.load(sys.stdin)['$1'])"
+# sink_get PATH [curl args]: the sink's answer (SINK_TLS=PKI for a TLS sink,
+# asked as localhost with the test client certificate).
+sink_get() {
+  local path=$1; shift
+  if [ -n "${SINK_TLS:-}" ]; then
+    curl -s --cacert "$SINK_TLS/ca.pem" --cert "$SINK_TLS/client.pem" --key "$SINK_TLS/client.key" \
+      --resolve "localhost:$SINK_PORT:127.0.0.1" "https://localhost:$SINK_PORT$path" "$@"
+  else
+    curl -s "http://127.0.0.1:$SINK_PORT$path" "$@"
+  fi
 }
 
-sink_fault() { curl -s -X POST --data "$1" "http://127.0.0.1:$SINK_PORT/control" >/dev/null; }
+# sink_stat KEY -> a counter from the sink's /stats
+sink_stat() { sink_get /stats | $PY -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+
+sink_fault() { sink_get /control -X POST --data "$1" >/dev/null; }
 
 # metric NAME [LABELS] -> the value of one sample on the agent's /metrics
 metric() {
