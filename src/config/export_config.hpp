@@ -24,7 +24,8 @@ struct ExportTargetConfig {
 
   ExportKind kind = ExportKind::RemoteWrite;
   FixedString<64> name;
-  uint32_t line = 0;  // of the section header, for errors
+  ConfigString file;  // where the section starts (its first key), for errors
+  uint32_t line = 0;
   Str url;
   Str basic_auth_username, basic_auth_password, basic_auth_password_file;
   Str bearer_token, bearer_token_file;

@@ -153,6 +153,7 @@ void ConfigLoader::apply_export_entry(std::string_view section, std::string_view
     if (!export_target_defaults(*t, &bad, &why)) e_.add("built-in default of push target key %s is invalid: %s", bad, why);
     t->kind = kind;
     t->name.assign(name);
+    t->file.assign(origin);
     t->line = line;
     export_seen_[slot] = 0;
   }
@@ -295,7 +296,7 @@ void ConfigLoader::validate_export() {
     char sec[96];
     std::snprintf(sec, sizeof sec, "[export.%.*s.%s]", int(export_kind_name(t.kind).size()),
                   export_kind_name(t.kind).data(), t.name.c_str());
-    const char* origin = c_.source.c_str();
+    const char* origin = t.file.c_str();
     const char* why = "";
     Url u;
     if (t.url.empty()) {

@@ -174,3 +174,56 @@ TEST_CASE("listen address parsing") {
   CHECK_FALSE(parse_listen_address(":0", &host, &port, &why));
   CHECK_FALSE(parse_listen_address(":65536", &host, &port, &why));
 }
+
+TEST_CASE("push target sections: named slots, every key validated, errors with file:line") {
+  Loaded t;
+  t.l.apply_ini(
+      "[export.remote_write.prom]\nurl = http://prom:9090/api/v1/write\nexternal_labels = rack=r1,site2=x\n"
+      "headers = X-Scope-OrgID: t1\n"
+      "[export.otlp.vm]\nurl = https://vm:8428/opentelemetry/v1/metrics\ntls_ca_file = /etc/ca.pem\n"
+      "max_batch_bytes = 64KiB\n",
+      "/etc/e.conf");
+  t.l.validate();
+  CHECK(t.errors() == "");
+  REQUIRE(t.c.exporter.targets.size() == 2);
+  const ExportTargetConfig& p = t.c.exporter.targets[0];
+  CHECK(p.kind == ExportKind::RemoteWrite);
+  CHECK(p.name.view() == "prom");
+  CHECK(p.timeout_ms == 10000);
+  CHECK(p.max_batch_samples == 2000);
+  CHECK(p.spool_bytes == 16u << 20);
+  CHECK(p.external_labels.size() == 2);
+  CHECK(t.c.exporter.targets[1].kind == ExportKind::Otlp);
+  CHECK(t.c.exporter.targets[1].max_batch_bytes == 65536);
+
+  Loaded b;
+  b.l.apply_ini(
+      "[export.remote_write.a]\nbogus = 1\ntimeout = 5\nurl = ftp://x\nurl = http://y\n"
+      "[export.kafka.x]\nurl = http://x\n[export.otlp.b c]\n[export.otlp.]\n"
+      "[export.otlp.c]\ntls_ca_file = /x\nurl = http://c\nbasic_auth_username = u\n"
+      "external_labels = 9bad=x,__x=y\nheaders = nocolon\ncollect = cpu\nexclude = meminfo\n"
+      "[export.otlp.d]\nbearer_token = t\nbasic_auth_username = u\nbasic_auth_password = p\n"
+      "collect = nosuch\nqueue_bytes = 16KiB\nmax_batch_bytes = 16KiB\n"
+      "[export.otlp.e]\ntimeout = 1s\n[export.otlp.f]\nurl = http://f\n[export.otlp.g]\nurl = http://g\n",
+      "/etc/e.conf");
+  b.l.validate();
+  std::string e = b.errors();
+  CHECK(e.find("/etc/e.conf:2: unknown key [export.remote_write.a] bogus") != std::string::npos);
+  CHECK(e.find("/etc/e.conf:3: [export.remote_write.a] timeout = \"5\": a duration needs a unit") != std::string::npos);
+  CHECK(e.find("/etc/e.conf:5: [export.remote_write.a] url set twice") != std::string::npos);
+  CHECK(e.find("/etc/e.conf:2: [export.remote_write.a] url = \"ftp://x\": must start with http:// or https://") !=
+        std::string::npos);
+  CHECK(e.find("/etc/e.conf:7: [export.kafka.x]: push targets are [export.remote_write.NAME] or [export.otlp.NAME]") !=
+        std::string::npos);
+  CHECK(e.find("/etc/e.conf:11: [export.otlp.c]: tls_* keys need an https:// url") != std::string::npos);
+  CHECK(e.find("[export.otlp.c]: basic_auth_username needs a password") != std::string::npos);
+  CHECK(e.find("[export.otlp.c] external_labels: \"9bad=x\"") != std::string::npos);
+  CHECK(e.find("[export.otlp.c] external_labels: \"__x=y\"") != std::string::npos);
+  CHECK(e.find("[export.otlp.c] headers: \"nocolon\" is not \"Name: value\"") != std::string::npos);
+  CHECK(e.find("[export.otlp.c]: collect and exclude cannot be used together") != std::string::npos);
+  CHECK(e.find("[export.otlp.d]: basic auth and a bearer token exclude each other") != std::string::npos);
+  CHECK(e.find("[export.otlp.d]: no collector named \"nosuch\"") != std::string::npos);
+  CHECK(e.find("[export.otlp.d]: queue_bytes must hold at least two batches") != std::string::npos);
+  CHECK(e.find("more than 4 push targets") != std::string::npos);
+  CHECK(e.find("[export.otlp.e]: url is required") != std::string::npos);
+}
