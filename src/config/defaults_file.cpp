@@ -1,5 +1,6 @@
 #include "config/defaults_file.hpp"
 
+#include "config/export_schema.hpp"
 #include "config/schema.hpp"
 
 namespace edgestat {
@@ -25,6 +26,27 @@ void write_key(OutBuffer& out, const KeySpec& k) {
   out.put(k.default_value);
   if (quote) out.put('"');
   out.put('\n');
+}
+
+// Push target sections are named, so they are documented as one commented
+// example (uncommenting keys alone must not put them in another section).
+void write_export_example(OutBuffer& out) {
+  out.put(
+      "\n# Push targets: [export.remote_write.NAME] (Prometheus remote write 1.0) and\n"
+      "# [export.otlp.NAME] (OTLP/HTTP protobuf), up to 4, each with the keys below at\n"
+      "# their defaults; url is required. Named sections live in this file only (no\n"
+      "# environment or flag spelling); changing them needs a restart. See README.md,\n"
+      "# \"Pushing metrics\".\n"
+      "# [export.remote_write.NAME]\n");
+  for (const ExportKeySpec& k : export_target_keys()) {
+    out.put("#   ");
+    out.put(k.spec.key);
+    out.put(" = ");
+    out.put(k.spec.default_value);
+    out.put("\n#       ");
+    out.put(k.spec.help);
+    out.put('\n');
+  }
 }
 
 }  // namespace
@@ -56,6 +78,7 @@ void write_default_config(OutBuffer& out, std::span<const CollectorDefault> coll
       }
     }
   }
+  write_export_example(out);
 }
 
 }  // namespace edgestat
