@@ -61,16 +61,24 @@ bool point_attrs(Group& g, const SeriesRef& r) {
   return true;
 }
 
+// What every data point has: the series' attributes, and its times (the
+// start only for cumulative points).
+template <class Point>
+bool point_common(Group& g, uint32_t i, bool cumulative, Point& dp) {
+  if (!point_attrs(g, (*g.b->c->index)[i])) return false;
+  dp.attributes = attrs_callback(&g.b->point);
+  if (cumulative) dp.start_time_unix_nano = static_cast<uint64_t>(g.b->c->start_time_ms) * kNsPerMs;
+  dp.time_unix_nano = static_cast<uint64_t>(g.b->c->timestamp_ms) * kNsPerMs;
+  return true;
+}
+
 bool number_points_cb(pb_ostream_t* s, const pb_field_t* f, void* const* arg) {
   Group& g = *static_cast<Group*>(*arg);
   const SeriesIndex& ix = *g.b->c->index;
   const bool cumulative = ix.family(ix[g.begin]).type == MetricType::Counter;
   for (uint32_t i = g.begin; i < g.end; ++i) {
-    if (!point_attrs(g, ix[i])) return false;
     opentelemetry_proto_metrics_v1_NumberDataPoint dp = opentelemetry_proto_metrics_v1_NumberDataPoint_init_zero;
-    dp.attributes = attrs_callback(&g.b->point);
-    if (cumulative) dp.start_time_unix_nano = static_cast<uint64_t>(g.b->c->start_time_ms) * kNsPerMs;
-    dp.time_unix_nano = static_cast<uint64_t>(g.b->c->timestamp_ms) * kNsPerMs;
+    if (!point_common(g, i, cumulative, dp)) return false;
     dp.which_value = opentelemetry_proto_metrics_v1_NumberDataPoint_as_double_tag;
     dp.value.as_double = ix.sample(ix[i], 0).value;
     if (!pb_encode_tag_for_field(s, f) ||
@@ -136,11 +144,8 @@ bool histogram_points_cb(pb_ostream_t* s, const pb_field_t* f, void* const* arg)
   Group& g = *static_cast<Group*>(*arg);
   const SeriesIndex& ix = *g.b->c->index;
   for (uint32_t i = g.begin; i < g.end; ++i) {
-    if (!point_attrs(g, ix[i])) return false;
     opentelemetry_proto_metrics_v1_HistogramDataPoint dp = opentelemetry_proto_metrics_v1_HistogramDataPoint_init_zero;
-    dp.attributes = attrs_callback(&g.b->point);
-    dp.start_time_unix_nano = static_cast<uint64_t>(g.b->c->start_time_ms) * kNsPerMs;
-    dp.time_unix_nano = static_cast<uint64_t>(g.b->c->timestamp_ms) * kNsPerMs;
+    if (!point_common(g, i, true, dp)) return false;
     double sum = 0, count = 0;
     sum_count(ix, ix[i], &sum, &count);
     dp.count = as_count(count);
@@ -179,11 +184,8 @@ bool summary_points_cb(pb_ostream_t* s, const pb_field_t* f, void* const* arg) {
   Group& g = *static_cast<Group*>(*arg);
   const SeriesIndex& ix = *g.b->c->index;
   for (uint32_t i = g.begin; i < g.end; ++i) {
-    if (!point_attrs(g, ix[i])) return false;
     opentelemetry_proto_metrics_v1_SummaryDataPoint dp = opentelemetry_proto_metrics_v1_SummaryDataPoint_init_zero;
-    dp.attributes = attrs_callback(&g.b->point);
-    dp.start_time_unix_nano = static_cast<uint64_t>(g.b->c->start_time_ms) * kNsPerMs;
-    dp.time_unix_nano = static_cast<uint64_t>(g.b->c->timestamp_ms) * kNsPerMs;
+    if (!point_common(g, i, true, dp)) return false;
     double sum = 0, count = 0;
     sum_count(ix, ix[i], &sum, &count);
     dp.count = as_count(count);

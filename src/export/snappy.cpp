@@ -6,7 +6,7 @@ namespace edgestat::exporter {
 namespace {
 
 // Element tags (the low two bits of the tag byte).
-constexpr uint8_t kLiteral = 0, kCopy1 = 1, kCopy2 = 2, kCopy4 = 3;
+constexpr uint8_t kLiteral = 0, kCopy1 = 1, kCopy2 = 2;  // 3: copy with a 4-byte offset
 // Below this many bytes a block is one literal: the matcher reads 4 bytes
 // ahead and a shorter match never pays for its copy element.
 constexpr size_t kMinMatchBlock = 15;
@@ -173,7 +173,7 @@ bool snappy_uncompress(const uint8_t* src, size_t n, uint8_t* dst, size_t cap, s
         offset = size_t{p[0]} | size_t{p[1]} << 8;
         p += 2;
         break;
-      default:  // kCopy4
+      default:  // copy with a 4-byte offset
         if (end - p < 4) return false;
         len = 1 + (tag >> 2);
         offset = load32(p);
