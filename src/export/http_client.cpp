@@ -4,14 +4,13 @@
 
 #include "core/number.hpp"
 #include "core/scan.hpp"
-#include "http/request_parser.hpp"  // iequals (moves to core/ with the app split)
+#include "core/ascii.hpp"
 #include "export/backoff.hpp"
 #include "export/tls_client.hpp"
 
 namespace edgestat::exporter {
 namespace {
 
-using http::iequals;
 
 bool header_is(std::string_view line, std::string_view name, std::string_view* value) {
   if (line.size() <= name.size() || line[name.size()] != ':' || !iequals(line.substr(0, name.size()), name))

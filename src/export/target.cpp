@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "collect/fs.hpp"
+#include "sys/fs.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/out_buffer.hpp"
