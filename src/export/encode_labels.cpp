@@ -5,15 +5,6 @@
 namespace edgestat::exporter {
 namespace {
 
-std::string_view suffix(SampleKind k) {
-  switch (k) {
-    case SampleKind::Bucket: return "_bucket";
-    case SampleKind::Sum: return "_sum";
-    case SampleKind::Count: return "_count";
-    default: return {};
-  }
-}
-
 bool has_name(const SampleLabels& s, std::string_view name) {
   for (size_t i = 0; i < s.n; ++i)
     if (s.l[i].name == name) return true;
@@ -45,7 +36,7 @@ bool sample_labels(const EncodeContext& c, const SeriesRef& r, uint32_t k, bool 
   for (size_t i = 0; i < out.n; ++i)
     if (!out.l[i].value.empty()) out.l[kept++] = out.l[i];
   out.n = kept;
-  std::string_view sfx = suffix(smp.kind);
+  std::string_view sfx = sample_suffix(smp.kind);
   if (fam.name.size() + sfx.size() > sizeof out.name) return false;
   std::memcpy(out.name, fam.name.data(), fam.name.size());
   std::memcpy(out.name + fam.name.size(), sfx.data(), sfx.size());

@@ -2,6 +2,15 @@
 
 namespace edgestat {
 
+std::string_view sample_suffix(SampleKind k) {
+  switch (k) {
+    case SampleKind::Bucket: return "_bucket";
+    case SampleKind::Sum: return "_sum";
+    case SampleKind::Count: return "_count";
+    default: return {};
+  }
+}
+
 std::string_view type_name_text(MetricType t) {
   switch (t) {
     case MetricType::Gauge: return "gauge";

@@ -24,6 +24,8 @@ struct Label {
 enum class SampleKind : uint8_t { Plain, Bucket, Quantile, Sum, Count };
 
 std::string_view type_name_text(MetricType t);         // text 0.0.4
+// The name suffix of a sample line: _bucket, _sum, _count, or none.
+std::string_view sample_suffix(SampleKind k);
 std::string_view type_name_openmetrics(MetricType t);  // OpenMetrics 1.0
 
 // Label and metric names per the Prometheus data model.

@@ -27,15 +27,6 @@ void put_help(OutBuffer& out, std::string_view help, bool openmetrics) {
   }
 }
 
-std::string_view suffix(SampleKind k) {
-  switch (k) {
-    case SampleKind::Bucket: return "_bucket";
-    case SampleKind::Sum: return "_sum";
-    case SampleKind::Count: return "_count";
-    default: return {};
-  }
-}
-
 bool included(const Sample& s, uint64_t mask) { return (mask >> s.collector) & 1 || s.collector == kSelfCollectorId; }
 
 }  // namespace
@@ -72,7 +63,7 @@ void render_exposition(const Snapshot& snap, ExpositionFormat fmt, uint64_t mask
       if (!included(s, mask)) continue;
       out.put(f.name);
       if (add_total) out.put("_total");
-      out.put(suffix(s.kind));
+      out.put(sample_suffix(s.kind));
       std::string_view labels = snap.labels(s);
       bool bound = s.kind == SampleKind::Bucket || s.kind == SampleKind::Quantile;
       if (!labels.empty() || bound) {
