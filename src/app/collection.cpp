@@ -19,6 +19,10 @@ constexpr FamilyDesc kRefused{
     "edgestat_snapshot_refused_samples_total",
     "Samples refused because the snapshot was full (raise [limits] max_samples, max_families or snapshot_arena_bytes).",
     MetricType::Counter};
+constexpr FamilyDesc kDuplicates{
+    "edgestat_snapshot_duplicate_samples_total",
+    "Samples refused because the same series (name and labels) was already collected; the first one is kept.",
+    MetricType::Counter};
 
 }  // namespace
 
@@ -42,18 +46,37 @@ bool Collection::init(const Config& c) {
   return snap_.init(lim) && scratch_;
 }
 
+// One warning per collector the first time it produces a duplicate series:
+// it is a bug in that collector or a textfile reusing a collector's series.
+void Collection::report_duplicates(uint64_t mask) {
+  uint64_t fresh = mask & ~warned_duplicates_;
+  warned_duplicates_ |= mask;
+  auto names = collector_names();
+  for (size_t i = 0; fresh && i < kMaxCollectorIds; ++i) {
+    if (!((fresh >> i) & 1)) continue;
+    fresh &= ~(uint64_t{1} << i);
+    std::string_view who = i < names.size() ? names[i] : std::string_view("edgestat");
+    log_warn("duplicate series refused (the first sample is kept)", {{"collector", who}});
+  }
+}
+
 void Collection::reconfigure(const Config& c) { mask_ = enabled_collectors(c); }
 
 void Collection::refresh(const Config& c, SelfHook hook, void* hook_ctx) {
   int64_t t0 = monotonic_ns();
   snap_.clear();
   run_collectors(c, mask_, snap_, scratch_, scratch_cap_);
+  report_duplicates(snap_.duplicate_collectors());
   snap_.set_collector(kSelfCollectorId);
   Label build[] = {{"version", EDGESTAT_VERSION}, {"revision", EDGESTAT_REVISION}, {"target", EDGESTAT_TARGET}};
   snap_.add(kBuildInfo, 1, build, 3);
   refused_total_ += snap_.refused();
   snap_.add(kRefused, static_cast<double>(refused_total_));
   if (hook) hook(snap_, hook_ctx);
+  // The agent's own samples are checked too; any found now are counted
+  // with this collection's.
+  duplicates_total_ += snap_.duplicates();
+  snap_.add(kDuplicates, static_cast<double>(duplicates_total_));
   snap_.timestamp_ms = realtime_ns() / 1000000;
   snap_.finish();
   last_duration_s_ = static_cast<double>(monotonic_ns() - t0) / 1e9;

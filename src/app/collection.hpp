@@ -29,6 +29,7 @@ class Collection {
   uint64_t enabled_mask() const { return mask_; }
   double last_duration_seconds() const { return last_duration_s_; }
   uint64_t refused_total() const { return refused_total_; }
+  uint64_t duplicates_total() const { return duplicates_total_; }
 
  private:
   Snapshot snap_;
@@ -37,6 +38,9 @@ class Collection {
   uint64_t mask_ = 0;
   double last_duration_s_ = 0;
   uint64_t refused_total_ = 0;
+  uint64_t duplicates_total_ = 0;
+  uint64_t warned_duplicates_ = 0;  // collector ids already logged
+  void report_duplicates(uint64_t mask);
 };
 
 }  // namespace edgestat

@@ -74,6 +74,7 @@ Snapshot::~Snapshot() {
   release_array(index_, index_mask_ + 1);
   release_array(samples_, lim_.max_samples);
   release_array(arena_, lim_.arena_bytes);
+  release_array(series_, series_mask_ + 1);
 }
 
 bool Snapshot::init(const SnapshotLimits& limits) {
@@ -85,26 +86,65 @@ bool Snapshot::init(const SnapshotLimits& limits) {
   index_ = reserve_array<uint32_t>(index_size);
   samples_ = reserve_array<Sample>(limits.max_samples);
   arena_ = reserve_array<char>(limits.arena_bytes);
+  uint32_t series_size = pow2_at_least(limits.max_samples * 2);
+  series_mask_ = series_size - 1;
+  series_ = reserve_array<uint32_t>(series_size);
   clear();
-  return families_ && order_ && index_ && samples_ && arena_;
+  return families_ && order_ && index_ && samples_ && arena_ && series_;
 }
 
 size_t Snapshot::reserved_bytes() const {
   return lim_.max_families * (sizeof(Family) + sizeof(uint32_t)) + (index_mask_ + 1) * sizeof(uint32_t) +
-         lim_.max_samples * sizeof(Sample) + lim_.arena_bytes;
+         lim_.max_samples * sizeof(Sample) + lim_.arena_bytes + (series_mask_ + 1) * sizeof(uint32_t);
 }
 
 void Snapshot::clear() {
   if (index_) std::memset(index_, 0, (index_mask_ + 1) * sizeof(uint32_t));
+  if (series_) std::memset(series_, 0, (series_mask_ + 1) * sizeof(uint32_t));
+  series_stale_ = false;
   nfamilies_ = nsamples_ = arena_len_ = 0;
-  refused_ = 0;
+  refused_ = duplicates_ = duplicate_collectors_ = 0;
   last_desc_ = nullptr;
   last_family_ = -1;
   collector_ = kSelfCollectorId;
 }
 
 void Snapshot::rollback(uint32_t mark) {
-  if (mark < nsamples_) nsamples_ = mark;
+  if (mark >= nsamples_) return;
+  nsamples_ = mark;
+  // Rare (a collector failed): forget the dropped series by rebuilding.
+  series_stale_ = true;
+}
+
+uint32_t Snapshot::series_hash(const Sample& s) const {
+  uint32_t h = hash_name({arena_ + s.labels_off, s.labels_len});
+  uint64_t bound_bits = 0;
+  std::memcpy(&bound_bits, &s.bound, sizeof bound_bits);
+  uint64_t mix = (uint64_t{s.family} << 8 | static_cast<uint8_t>(s.kind)) ^ bound_bits;
+  for (int i = 0; i < 8; ++i, mix >>= 8) h = (h ^ static_cast<uint8_t>(mix)) * 16777619u;
+  return h;
+}
+
+int Snapshot::series_find_or_insert(uint32_t idx) {
+  const Sample& s = samples_[idx];
+  for (uint32_t h = series_hash(s) & series_mask_;; h = (h + 1) & series_mask_) {
+    uint32_t slot = series_[h];
+    if (slot == 0) {
+      series_[h] = idx + 1;
+      return -1;
+    }
+    const Sample& o = samples_[slot - 1];
+    if (o.family == s.family && o.kind == s.kind && o.labels_len == s.labels_len &&
+        std::memcmp(&o.bound, &s.bound, sizeof s.bound) == 0 &&
+        std::memcmp(arena_ + o.labels_off, arena_ + s.labels_off, s.labels_len) == 0)
+      return static_cast<int>(slot - 1);
+  }
+}
+
+void Snapshot::series_rebuild() {
+  std::memset(series_, 0, (series_mask_ + 1) * sizeof(uint32_t));
+  for (uint32_t i = 0; i < nsamples_; ++i) series_find_or_insert(i);
+  series_stale_ = false;
 }
 
 char* Snapshot::arena_alloc(size_t n) {
@@ -196,8 +236,18 @@ bool Snapshot::push(int fam, SampleKind kind, double bound, double v, const Labe
     p = escape_into(p, labels[i].value);
     *p++ = '"';
   }
-  samples_[nsamples_++] = Sample{static_cast<uint32_t>(fam), static_cast<uint32_t>(start - arena_),
-                                 static_cast<uint16_t>(need), kind, collector_, bound, v};
+  // The candidate goes in the next slot; it only counts once nsamples_
+  // moves past it, so a duplicate leaves no trace but the counter.
+  samples_[nsamples_] = Sample{static_cast<uint32_t>(fam), static_cast<uint32_t>(start - arena_),
+                               static_cast<uint16_t>(need), kind, collector_, bound, v};
+  if (series_stale_) series_rebuild();
+  if (series_find_or_insert(nsamples_) >= 0) {
+    arena_len_ -= static_cast<uint32_t>(need);  // the last allocation: give it back
+    ++duplicates_;
+    duplicate_collectors_ |= uint64_t{1} << (collector_ & 63);
+    return false;
+  }
+  ++nsamples_;
   return true;
 }
 
@@ -216,6 +266,7 @@ bool Snapshot::add_dynamic(std::string_view name, std::string_view help, MetricT
 }
 
 void Snapshot::finish() {
+  series_stale_ = true;  // the sort below moves samples
   for (uint32_t i = 0; i < nfamilies_; ++i) order_[i] = i;
   std::sort(order_, order_ + nfamilies_,
             [this](uint32_t a, uint32_t b) { return families_[a].name < families_[b].name; });

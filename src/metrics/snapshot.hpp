@@ -5,6 +5,14 @@
 // and samples by labels the way client_golang does, so renderers emit each
 // family once, contiguous, in a stable order. Nothing here allocates after
 // init(); what does not fit is refused and counted.
+//
+// A duplicate series is impossible: a second sample with the same family,
+// label set (as rendered) and line kind is refused at add() and counted,
+// whoever adds it (a collector, a textfile, the agent itself). Prometheus
+// would keep one of the two silently and Grafana fails with "found
+// duplicate series"; refusing the second keeps the first producer's value.
+// The check is one hash of the rendered labels and one probe of a table
+// sized from max_samples at init.
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -92,6 +100,10 @@ class Snapshot {
 
   // Samples refused in this collection for lack of room or a type conflict.
   uint64_t refused() const { return refused_; }
+  // Samples refused in this collection because the same series was already
+  // there, and which collector ids tried to add one (bit per id).
+  uint64_t duplicates() const { return duplicates_; }
+  uint64_t duplicate_collectors() const { return duplicate_collectors_; }
   int64_t timestamp_ms = 0;
 
  private:
@@ -99,6 +111,11 @@ class Snapshot {
   int intern(std::string_view name, std::string_view help, MetricType t, bool copy);
   bool push(int fam, SampleKind kind, double bound, double v, const Label* labels, size_t n);
   char* arena_alloc(size_t n);
+  uint32_t series_hash(const Sample& s) const;
+  // Index of the sample in samples_ equal to s (family, kind, bound,
+  // labels), or inserts s's index; -1 when s is new.
+  int series_find_or_insert(uint32_t idx);
+  void series_rebuild();
 
   SnapshotLimits lim_{};
   Family* families_ = nullptr;
@@ -110,6 +127,13 @@ class Snapshot {
   uint32_t nfamilies_ = 0, nsamples_ = 0, arena_len_ = 0;
   uint8_t collector_ = kSelfCollectorId;
   uint64_t refused_ = 0;
+  uint64_t duplicates_ = 0, duplicate_collectors_ = 0;
+  // Open-addressed set of series already added: sample index + 1, 0 =
+  // empty; twice max_samples slots so probes stay short. finish() reorders
+  // samples, after which the set is rebuilt on the next add.
+  uint32_t* series_ = nullptr;
+  uint32_t series_mask_ = 0;
+  bool series_stale_ = false;
   const FamilyDesc* last_desc_ = nullptr;
   int last_family_ = -1;
 };

@@ -142,3 +142,60 @@ TEST_CASE("JSON rendering unescapes label values and names kinds") {
         R"({"name":"a_gauge","type":"gauge","help":"A help with \\ and\nnewline.","samples":[{"labels":{"v":"q\"\\\n","w":"z"},"value":1.5}]},)"
         R"({"name":"req_seconds","type":"histogram","help":"Hist.","samples":[{"labels":{"h":"x"},"kind":"bucket","le":"+Inf","value":7}]}]})");
 }
+
+TEST_CASE("duplicate series: the second sample with the same labels is refused and counted") {
+  Fixture f;
+  f.s.set_collector(3);
+  CHECK(f.s.add(kB, 1, {{"x", "1"}, {"y", "a"}}));
+  CHECK(f.s.add(kB, 2, {{"x", "1"}, {"y", "b"}}));
+  f.s.set_collector(5);
+  CHECK_FALSE(f.s.add(kB, 9, {{"x", "1"}, {"y", "a"}}));  // same series, another producer
+  // Run-time names intern to the same family: no labels is another series,
+  // the same again is a duplicate.
+  CHECK(f.s.add_dynamic("b_total", "B help.", MetricType::Counter, SampleKind::Plain, 0, 8, nullptr, 0));
+  CHECK_FALSE(f.s.add_dynamic("b_total", "B help.", MetricType::Counter, SampleKind::Plain, 0, 7, nullptr, 0));
+  // Same labels in another family, or another histogram line, are not duplicates.
+  CHECK(f.s.add(kA, 1, {{"x", "1"}, {"y", "a"}}));
+  Label l{"h", "x"};
+  CHECK(f.s.add(kH, SampleKind::Bucket, 0.5, 1, &l, 1));
+  CHECK(f.s.add(kH, SampleKind::Bucket, 1, 2, &l, 1));
+  CHECK_FALSE(f.s.add(kH, SampleKind::Bucket, 1, 3, &l, 1));
+  CHECK(f.s.add(kH, SampleKind::Sum, 0, 3, &l, 1));
+  CHECK(f.s.add(kH, SampleKind::Count, 0, 2, &l, 1));
+  CHECK_FALSE(f.s.add(kH, SampleKind::Count, 0, 2, &l, 1));
+  // Escaping is part of the rendered label set: "a\n" and "a\\n" differ.
+  CHECK(f.s.add(kA, 1, {{"v", "a\n"}}));
+  CHECK(f.s.add(kA, 1, {{"v", "a\\n"}}));
+  CHECK_FALSE(f.s.add(kA, 2, {{"v", "a\n"}}));
+  CHECK(f.s.duplicates() == 5);
+  CHECK(f.s.duplicate_collectors() == (uint64_t{1} << 5));  // only the second producer
+  CHECK(f.s.refused() == 0);
+  f.s.finish();
+  std::string text = render(f.s, ExpositionFormat::Text004);
+  CHECK(text.find("b_total{x=\"1\",y=\"a\"} 1\n") != std::string::npos);  // the first one is kept
+  CHECK(text.find(" 9\n") == std::string::npos);
+  // After finish() (which moves samples) and after a rollback the set is
+  // still exact.
+  CHECK_FALSE(f.s.add(kB, 4, {{"x", "1"}, {"y", "b"}}));
+  uint32_t mark = f.s.mark();
+  CHECK(f.s.add(kB, 4, {{"x", "2"}}));
+  f.s.rollback(mark);
+  CHECK(f.s.add(kB, 5, {{"x", "2"}}));
+  CHECK_FALSE(f.s.add(kB, 5, {{"x", "2"}}));
+  f.s.clear();
+  CHECK(f.s.duplicates() == 0);
+  CHECK(f.s.add(kB, 1, {{"x", "1"}, {"y", "a"}}));
+}
+
+TEST_CASE("duplicate series: a full table of distinct series is accepted (no false positives)") {
+  Snapshot s;
+  SnapshotLimits lim;
+  lim.max_families = 4;
+  lim.max_samples = 5001;  // room for the duplicates to be tried
+  lim.arena_bytes = 1 << 20;
+  REQUIRE(s.init(lim));
+  for (int i = 0; i < 5000; ++i) REQUIRE(s.add(kB, i, {{"i", std::to_string(i)}}));
+  CHECK(s.duplicates() == 0);
+  for (int i = 0; i < 5000; i += 7) CHECK_FALSE(s.add(kB, i, {{"i", std::to_string(i)}}));
+  CHECK(s.refused() == 0);
+}

@@ -334,8 +334,14 @@ class Run {
     Label lab[kMaxTextfileLabelNames];
     const std::string_view* names = p.label_names + fam.names_begin;
     size_t n = fam.names_count;
+    // A series another collector already added (node_cpu_seconds_total
+    // from a file) is refused by the snapshot and counted there; the
+    // rest of the file still counts, as with client_golang's
+    // ContinueOnError. Only lack of room stops the file.
     auto add = [&](SampleKind kind, double bound, double v) {
-      return ctx_.out.add_dynamic(fam.name, help, fam.type, kind, bound, v, lab, n);
+      uint64_t dups = ctx_.out.duplicates();
+      return ctx_.out.add_dynamic(fam.name, help, fam.type, kind, bound, v, lab, n) ||
+             ctx_.out.duplicates() != dups;
     };
     for (uint32_t si = 0; si < p.nseries; ++si) {
       const TextfileSeries& s = p.series[si];
