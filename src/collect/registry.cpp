@@ -13,6 +13,7 @@ namespace {
 
 // Sorted by name; the default set is node_exporter's for these collectors.
 constexpr CollectorDesc kCollectors[] = {
+    {"arp", true, collect_arp},
     {"conntrack", true, collect_conntrack},
     {"cpu", true, collect_cpu},
     {"diskstats", true, collect_diskstats},
@@ -25,11 +26,16 @@ constexpr CollectorDesc kCollectors[] = {
     {"meminfo", true, collect_meminfo},
     {"netclass", true, collect_netclass},
     {"netdev", true, collect_netdev},
+    {"netstat", true, collect_netstat},
     {"pressure", true, collect_pressure},
+    {"sockstat", true, collect_sockstat},
+    {"softnet", true, collect_softnet},
     {"stat", true, collect_stat},
     {"textfile", true, collect_textfile},
     {"thermal_zone", true, collect_thermal_zone},
     {"time", true, collect_time},
+    {"timex", true, collect_timex},
+    {"udp_queues", true, collect_udp_queues},
     {"uname", true, collect_uname},
     {"vmstat", true, collect_vmstat},
 };

@@ -26,6 +26,7 @@ struct Config {
   struct Paths {
     ConfigString procfs, sysfs, rootfs;
     ConfigString cgroupfs;  // cgroup mount root (--path.cgroupfs), for the lxc collector
+    ConfigString udev_data;  // udev database (--path.udev.data), for node_disk_info's labels
   } path;
 
   struct Limits {
@@ -103,6 +104,15 @@ struct Config {
     ConfigRegex vmstat_fields;
     ConfigRegex hwmon_chip_include, hwmon_chip_exclude;
     ConfigList textfile_directory;
+    ConfigRegex netstat_fields;
+    ConfigRegex arp_device_include, arp_device_exclude;
+    bool netclass_ignore_invalid_speed;
+    bool cpu_info;  // node_cpu_info and friends (--collector.cpu.info)
+    ConfigRegex cpu_info_flags_include, cpu_info_bugs_include;
+    bool stat_softirq;  // node_softirqs_total (--collector.stat.softirq)
+    ConfigRegex interrupts_name_include, interrupts_name_exclude;
+    bool interrupts_include_zeros;
+    ConfigRegex powersupply_ignored_supplies;
   } filters;
 
   // [collector.lxc]: where containers are found and how many are tracked.
@@ -151,5 +161,16 @@ struct Config {
   // Where the config came from, for logs: a file path or "embedded defaults".
   ConfigString source;
 };
+
+}  // namespace edgestat
+
+namespace edgestat {
+
+// node_exporter's deviceFilter: a name is left out when the exclude
+// pattern is set and matches it, or the include pattern is set and does
+// not.
+inline bool filter_ignored(const ConfigRegex& include, const ConfigRegex& exclude, std::string_view name) {
+  return (!exclude.source.empty() && exclude.match(name)) || (!include.source.empty() && !include.match(name));
+}
 
 }  // namespace edgestat

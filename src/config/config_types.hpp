@@ -17,8 +17,12 @@ using ConfigString = FixedString<255>;
 inline constexpr size_t kMaxListEntries = 8;
 using ConfigList = FixedVector<ConfigString, kMaxListEntries>;
 
+// Regex sources are longer than paths: node_exporter's netstat.fields
+// default alone is 330 bytes. Longer is refused with the key named.
+inline constexpr size_t kMaxRegexSource = 1023;
+
 struct ConfigRegex {
-  ConfigString source;
+  FixedString<kMaxRegexSource> source;
   Regex re;
   bool match(std::string_view s) const { return re.match(s); }
 };

@@ -17,6 +17,11 @@ constexpr std::string_view kFsTypesExclude =
     "overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|erofs|sysfs|tracefs)$";
 constexpr std::string_view kDiskstatsExclude = "^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$";
 constexpr std::string_view kVmstatFields = "^(oom_kill|pgpg|pswp|pg.*fault).*";
+constexpr std::string_view kNetstatFields =
+    "^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|OutMsgs)|"
+    "TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts|TCPOFOQueue|TCPRcvQDrop)|"
+    "Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|"
+    "Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$";
 
 const KeySpec kKeys[] = {
     {"collect", "interval", KeyKind::Duration, "15s",
@@ -37,6 +42,9 @@ const KeySpec kKeys[] = {
     {"path", "cgroupfs", KeyKind::String, "/sys/fs/cgroup",
      "cgroup filesystem root: v2 unified, or v1/hybrid per-controller mounts (lxc collector).", 0, 0, {},
      FIELD(path.cgroupfs)},
+    {"path.udev", "data", KeyKind::String, "/run/udev/data",
+     "udev database the diskstats collector reads node_disk_info's labels from (--path.udev.data).", 0, 0, {},
+     FIELD(path.udev_data)},
 
     {"limits", "max_families", KeyKind::Uint, "1024", "Metric families one snapshot can hold.", 64, 1u << 20, {},
      FIELD(limits.max_families), Apply::Restart},
@@ -251,6 +259,38 @@ const KeySpec kKeys[] = {
      {}, FIELD(filters.hwmon_chip_include)},
     {"collector.hwmon", "chip_exclude", KeyKind::Regex, "", "hwmon chips to ignore (regex).", 0, 0, {},
      FIELD(filters.hwmon_chip_exclude)},
+    {"collector.netstat", "fields", KeyKind::Regex, kNetstatFields,
+     "/proc/net/{netstat,snmp,snmp6} fields to export as node_netstat_<Protocol>_<Field> (regex, node_exporter's "
+     "default).", 0, 0, {}, FIELD(filters.netstat_fields)},
+    {"collector.arp", "device_include", KeyKind::Regex, "", "If set, only ARP entries of devices matching this regex.",
+     0, 0, {}, FIELD(filters.arp_device_include)},
+    {"collector.arp", "device_exclude", KeyKind::Regex, "", "ARP entries of these devices are not counted (regex).", 0,
+     0, {}, FIELD(filters.arp_device_exclude)},
+    {"collector.netclass", "ignore_invalid_speed", KeyKind::Bool, "false",
+     "Leave out node_network_speed_bytes when the driver reports an unknown speed (-1).", 0, 0, {},
+     FIELD(filters.netclass_ignore_invalid_speed)},
+    {"collector.cpu", "info", KeyKind::Bool, "false",
+     "Export node_cpu_info (one per CPU, from /proc/cpuinfo), and node_cpu_frequency_hertz with cpufreq.", 0, 0, {},
+     FIELD(filters.cpu_info)},
+    {"collector.cpu.info", "flags_include", KeyKind::Regex, "",
+     "Export node_cpu_flag_info for the first CPU's flags matching this regex (turns collector.cpu info on).", 0, 0,
+     {}, FIELD(filters.cpu_info_flags_include)},
+    {"collector.cpu.info", "bugs_include", KeyKind::Regex, "",
+     "Export node_cpu_bug_info for the first CPU's bugs matching this regex (turns collector.cpu info on).", 0, 0, {},
+     FIELD(filters.cpu_info_bugs_include)},
+    {"collector.stat", "softirq", KeyKind::Bool, "false", "Export node_softirqs_total{vector} from /proc/stat.", 0, 0,
+     {}, FIELD(filters.stat_softirq)},
+    {"collector.interrupts", "name_include", KeyKind::Regex, "",
+     "If set, only interrupts whose \"name;info;devices\" matches this regex.", 0, 0, {},
+     FIELD(filters.interrupts_name_include)},
+    {"collector.interrupts", "name_exclude", KeyKind::Regex, "",
+     "Interrupts whose \"name;info;devices\" matches this regex are left out.", 0, 0, {},
+     FIELD(filters.interrupts_name_exclude)},
+    {"collector.interrupts", "include_zeros", KeyKind::Bool, "true", "Also export interrupts counters that are 0.", 0,
+     0, {}, FIELD(filters.interrupts_include_zeros)},
+    {"collector.powersupply", "ignored_supplies", KeyKind::Regex, "^$",
+     "Power supplies (/sys/class/power_supply names) to ignore (regex).", 0, 0, {},
+     FIELD(filters.powersupply_ignored_supplies)},
     {"collector.textfile", "directory", KeyKind::List, "",
      "Directories whose *.prom files are exported, comma-separated; empty disables reading.", 0, 0, {},
      FIELD(filters.textfile_directory)},
@@ -357,7 +397,11 @@ bool set_field(void* f, const KeySpec& k, std::string_view value, bool append, c
         *why = err;
         return false;
       }
-      return set_string(r.source, value, why);
+      if (!r.source.assign(value)) {
+        *why = "regex longer than 1023 bytes";
+        return false;
+      }
+      return true;
     }
   }
   return false;

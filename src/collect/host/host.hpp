@@ -22,6 +22,12 @@ Status collect_textfile(CollectContext& ctx);
 Status collect_thermal_zone(CollectContext& ctx);
 Status collect_time(CollectContext& ctx);
 Status collect_uname(CollectContext& ctx);
+Status collect_udp_queues(CollectContext& ctx);
+Status collect_timex(CollectContext& ctx);
+Status collect_softnet(CollectContext& ctx);
+Status collect_sockstat(CollectContext& ctx);
+Status collect_netstat(CollectContext& ctx);
+Status collect_arp(CollectContext& ctx);
 Status collect_vmstat(CollectContext& ctx);
 
 }  // namespace edgestat
