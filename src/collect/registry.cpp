@@ -11,23 +11,30 @@
 namespace edgestat {
 namespace {
 
-// Sorted by name; the default set is node_exporter's for these collectors.
+// Sorted by name; the default set is node_exporter 1.12's for these
+// collectors (openwrt is the Lua exporter's, on: unsupported off OpenWrt).
 constexpr CollectorDesc kCollectors[] = {
     {"arp", true, collect_arp},
     {"conntrack", true, collect_conntrack},
     {"cpu", true, collect_cpu},
+    {"cpufreq", true, collect_cpufreq},
     {"diskstats", true, collect_diskstats},
     {"entropy", true, collect_entropy},
     {"filefd", true, collect_filefd},
     {"filesystem", true, collect_filesystem},
     {"hwmon", true, collect_hwmon},
+    {"interrupts", false, collect_interrupts},
     {"loadavg", true, collect_loadavg},
     {"lxc", true, collect_lxc},
     {"meminfo", true, collect_meminfo},
     {"netclass", true, collect_netclass},
     {"netdev", true, collect_netdev},
     {"netstat", true, collect_netstat},
+    {"openwrt", true, collect_openwrt},
+    {"powersupplyclass", true, collect_powersupply},
     {"pressure", true, collect_pressure},
+    {"processes", false, collect_processes},
+    {"schedstat", true, collect_schedstat},
     {"sockstat", true, collect_sockstat},
     {"softnet", true, collect_softnet},
     {"stat", true, collect_stat},
@@ -97,7 +104,11 @@ void run_collectors(const Config& c, uint64_t mask, Snapshot& snap, char* scratc
     if (!st) snap.rollback(mark);
     // Log changes of state only: a router without PSI would otherwise log
     // the same failure on every scrape.
-    if (!st && !g_failing[i]) {
+    // A source absent on this kernel is said once, at info: it is not a
+    // fault (node_exporter logs "no data" at debug).
+    if (!st && !g_failing[i] && st.unsupported()) {
+      log_info("collector unsupported here", {{"collector", d.name}, {"reason", st.message()}});
+    } else if (!st && !g_failing[i]) {
       log_warn("collector failed", {{"collector", d.name}, {"duration_seconds", secs}, {"err", st.message()}});
     } else if (st && g_failing[i]) {
       log_info("collector recovered", {{"collector", d.name}});

@@ -45,6 +45,14 @@ bool parse_stat_summary(std::string_view text, StatSummary* s) {
       if ((v = sc.u64())) s->procs_running = *v, s->has_running = true;
     } else if (key == "procs_blocked") {
       if ((v = sc.u64())) s->procs_blocked = *v, s->has_blocked = true;
+    } else if (key == "softirq") {
+      s->has_softirq = true;
+      s->softirq_ok = sc.u64().has_value();  // the total
+      for (uint64_t& c : s->softirq) {
+        v = sc.u64();
+        if (!v) s->softirq_ok = false;
+        c = v.value_or(0);
+      }
     }
   }
   return s->has_ctxt && s->has_btime;

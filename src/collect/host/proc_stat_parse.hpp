@@ -21,7 +21,16 @@ struct StatSummary {
   uint64_t intr = 0, ctxt = 0, btime = 0, processes = 0, procs_running = 0, procs_blocked = 0;
   bool has_intr = false, has_ctxt = false, has_btime = false, has_processes = false, has_running = false,
        has_blocked = false;
+  // "softirq total hi timer net_tx net_rx block irq_poll tasklet sched
+  // hrtimer rcu" (Linux 2.6.31+); softirq_ok is false when the line is
+  // there but has fewer than the 11 numbers procfs demands.
+  static constexpr int kSoftirqVectors = 10;
+  uint64_t softirq[kSoftirqVectors] = {};
+  bool has_softirq = false, softirq_ok = true;
 };
+// node_exporter's vector label values, in the line's order.
+inline constexpr std::string_view kSoftirqVectorNames[StatSummary::kSoftirqVectors] = {
+    "hi", "timer", "net_tx", "net_rx", "block", "block_iopoll", "tasklet", "sched", "hrtimer", "rcu"};
 bool parse_stat_summary(std::string_view text, StatSummary* s);
 
 }  // namespace edgestat

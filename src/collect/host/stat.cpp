@@ -1,9 +1,10 @@
 // node_exporter's stat collector: interrupts, context switches, forks,
-// boot time and process states from /proc/stat.
+// boot time and process states from /proc/stat, and with
+// collector.stat softirq node_softirqs_total{vector}.
+#include "sys/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/proc_stat_parse.hpp"
 #include "config/config.hpp"
-#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {
@@ -14,6 +15,7 @@ constexpr FamilyDesc kCtxt{"node_context_switches_total", "Total number of conte
 constexpr FamilyDesc kForks{"node_forks_total", "Total number of forks.", MetricType::Counter};
 constexpr FamilyDesc kBoot{"node_boot_time_seconds", "Node boot time, in unixtime.", MetricType::Gauge};
 constexpr FamilyDesc kRunning{"node_procs_running", "Number of processes in runnable state.", MetricType::Gauge};
+constexpr FamilyDesc kSoftirqs{"node_softirqs_total", "Number of softirq calls.", MetricType::Counter};
 constexpr FamilyDesc kBlocked{"node_procs_blocked", "Number of processes blocked waiting for I/O to complete.",
                               MetricType::Gauge};
 
@@ -33,6 +35,16 @@ Status collect_stat(CollectContext& ctx) {
   ctx.out.add(kBoot, static_cast<double>(s.btime));
   if (s.has_running) ctx.out.add(kRunning, static_cast<double>(s.procs_running));
   if (s.has_blocked) ctx.out.add(kBlocked, static_cast<double>(s.procs_blocked));
+  // --collector.stat.softirq. procfs refuses the whole of /proc/stat for
+  // a damaged softirq line; edgestat fails only when the vectors are asked
+  // for, since the other lines are still good.
+  if (ctx.config.filters.stat_softirq && s.has_softirq) {
+    if (!s.softirq_ok) return Status::error("%s: malformed softirq line", path.c_str());
+    for (int i = 0; i < StatSummary::kSoftirqVectors; ++i) {
+      Label l{"vector", kSoftirqVectorNames[i]};
+      ctx.out.add(kSoftirqs, static_cast<double>(s.softirq[i]), &l, 1);
+    }
+  }
   return Status::ok();
 }
 
