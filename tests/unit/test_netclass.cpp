@@ -60,12 +60,18 @@ TEST_CASE("netclass: sysfs integers as Go's strconv.ParseInt(s, 0, 64)") {
 }
 
 TEST_CASE("netclass: speed in Mbit/s to bytes per second") {
-  CHECK(speed_bytes(1000) == 125000000.0);
-  CHECK(speed_bytes(10) == 1250000.0);
-  CHECK(speed_bytes(0) == 0.0);
-  CHECK(speed_bytes(100000) == 12500000000.0);
-  CHECK_FALSE(speed_bytes(-1));  // unknown (virtio, link down)
-  CHECK_FALSE(speed_bytes(INT64_MIN));
+  CHECK(speed_bytes(1000, false) == 125000000.0);
+  CHECK(speed_bytes(10, false) == 1250000.0);
+  CHECK(speed_bytes(0, false) == 0.0);
+  CHECK(speed_bytes(100000, true) == 12500000000.0);
+  // Unknown (virtio, link down): node_exporter 1.12 exports -125000 unless
+  // --collector.netclass.ignore-invalid-speed.
+  CHECK(speed_bytes(-1, false) == -125000.0);
+  CHECK_FALSE(speed_bytes(-1, true));
+  CHECK_FALSE(speed_bytes(INT64_MIN, true));
+  CHECK(admin_state(std::nullopt) == "unknown");
+  CHECK(admin_state(0x1003) == "up");
+  CHECK(admin_state(0x1002) == "down");
 }
 
 TEST_CASE("netclass collector: symlinked devices, every attribute, missing ones left out") {
@@ -108,11 +114,11 @@ TEST_CASE("netclass collector: symlinked devices, every attribute, missing ones 
   CHECK(r.has("node_network_up{device=\"eth0\"} 1"));
   CHECK(r.has("node_network_up{device=\"br-lan\"} 0"));
   CHECK(r.has("node_network_up{device=\"lo\"} 0"));
-  CHECK(r.has("node_network_info{address=\"02:fc:00:00:00:01\",broadcast=\"ff:ff:ff:ff:ff:ff\",device=\"eth0\","
+  CHECK(r.has("node_network_info{address=\"02:fc:00:00:00:01\",adminstate=\"up\",broadcast=\"ff:ff:ff:ff:ff:ff\",device=\"eth0\","
               "duplex=\"full\",ifalias=\"uplink to ISP \\\"fibre\\\"\",operstate=\"up\"} 1"));
-  CHECK(r.has("node_network_info{address=\"3e:33:7f:56:85:01\",broadcast=\"ff:ff:ff:ff:ff:ff\",device=\"br-lan\","
+  CHECK(r.has("node_network_info{address=\"3e:33:7f:56:85:01\",adminstate=\"down\",broadcast=\"ff:ff:ff:ff:ff:ff\",device=\"br-lan\","
               "duplex=\"\",ifalias=\"\",operstate=\"down\"} 1"));
-  CHECK(r.has("node_network_info{address=\"00:00:00:00:00:00\",broadcast=\"\",device=\"lo\",duplex=\"\","
+  CHECK(r.has("node_network_info{address=\"00:00:00:00:00:00\",adminstate=\"up\",broadcast=\"\",device=\"lo\",duplex=\"\","
               "ifalias=\"\",operstate=\"unknown\"} 1"));
   CHECK(r.has("node_network_address_assign_type{device=\"eth0\"} 0"));
   CHECK(r.has("node_network_carrier{device=\"eth0\"} 1"));
@@ -138,16 +144,19 @@ TEST_CASE("netclass collector: symlinked devices, every attribute, missing ones 
   CHECK(r.count("node_network_carrier{device=\"br-lan\"}") == 0);
   CHECK(r.count("node_network_carrier_changes_total{device=\"br-lan\"}") == 0);
   CHECK(r.count("node_network_speed_bytes{device=\"br-lan\"}") == 0);
-  CHECK(r.count("node_network_speed_bytes{device=\"lo\"}") == 0);  // speed -1
+  // speed -1: node_exporter 1.12 exports it as is, times 125000.
+  CHECK(r.has("node_network_speed_bytes{device=\"lo\"} -125000"));
   CHECK(r.count("node_network_dormant{device=\"lo\"}") == 0);
   CHECK(r.count("bonding_masters") == 0);
   CHECK(r.count("gone") == 0);
   // eth0 has all 19 families; br-lan up, info and 6 attributes; lo up,
-  // info and 3 (its speed is -1).
+  // info and 4 (its speed is -1).
   CHECK(r.count("{device=\"eth0\"}") == 18);
   CHECK(r.count("device=\"eth0\"") == 19);
   CHECK(r.count("device=\"br-lan\"") == 8);
-  CHECK(r.count("device=\"lo\"") == 5);
+  CHECK(r.count("device=\"lo\"") == 6);
+  Run ignoring(collect_netclass, {{"path.sysfs", t.path("sys")}, {"collector.netclass.ignore-invalid-speed", "true"}});
+  CHECK(ignoring.count("node_network_speed_bytes{device=\"lo\"}") == 0);
 }
 
 TEST_CASE("netclass collector: ignored devices, a missing class directory") {

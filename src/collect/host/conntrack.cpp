@@ -19,10 +19,12 @@
 // exists but cannot be read or parsed still fails the collector.
 #include <unistd.h>
 
+#include <cerrno>
+
+#include "sys/fs.hpp"
 #include "collect/host/conntrack_parse.hpp"
 #include "collect/host/host.hpp"
 #include "config/config.hpp"
-#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {
@@ -57,7 +59,8 @@ Status read_u64(std::string_view procfs, std::string_view rel, uint64_t* v) {
   PathBuf path;
   if (!join_path(path, {procfs, rel})) return Status::error("procfs path too long");
   if (read_attr_u64(path.c_str(), v)) return Status::ok();
-  if (::access(path.c_str(), F_OK) != 0) return Status::error("%s missing: conntrack not loaded", path.c_str());
+  if (::access(path.c_str(), F_OK) != 0)
+    return Status::error("%s missing: conntrack not loaded", path.c_str()).with_errno(ENOENT);
   return Status::error("%s: unreadable or not a number", path.c_str());
 }
 

@@ -1,9 +1,15 @@
-// node_exporter's hwmon collector (1.5): every /sys/class/hwmon/hwmonN chip,
+// node_exporter's hwmon collector (1.12): every /sys/class/hwmon/hwmonN chip,
 // its sensor attribute files (temp*, in*, fan*, pwm*, power*, curr*, ...)
 // from the hwmonN directory and its device directory, as
 // node_hwmon_<type>[_<element>]_<unit>{chip,sensor}, plus
 // node_hwmon_chip_names{chip,chip_name} and
 // node_hwmon_sensor_label{chip,label,sensor}.
+//
+// Chips are named as node_exporter 1.12 names them (its PR #3646): from the
+// device path, and when two chips share that name (several radios of one
+// Wi-Fi card, asus-nb-wmi's two hwmon nodes) the name gets the chip's own
+// name file, or its hwmonN, as a suffix, so no two chips ever share a chip
+// label and no series is duplicated.
 //
 // Each directory is listed once (getdents) and each matching attribute
 // read once into a fixed per-chip table, which is then sorted by sensor:
@@ -22,6 +28,7 @@
 #include "config/config.hpp"
 #include "core/number.hpp"
 #include "sys/fs.hpp"
+#include "core/scan.hpp"
 
 namespace edgestat {
 namespace {
@@ -31,6 +38,10 @@ constexpr FamilyDesc kChipNames{"node_hwmon_chip_names", "Annotation metric for 
 constexpr FamilyDesc kSensorLabel{"node_hwmon_sensor_label", "Label for given chip and sensor", MetricType::Gauge};
 constexpr FamilyDesc kBeepEnabled{"node_hwmon_beep_enabled", "Hardware beep enabled", MetricType::Gauge};
 constexpr FamilyDesc kVrm{"node_hwmon_voltage_regulator_version", "Hardware voltage regulator", MetricType::Gauge};
+constexpr FamilyDesc kFreqMhz{"node_hwmon_freq_freq_mhz", "Hardware monitor for GPU frequency in MHz",
+                              MetricType::Gauge};
+constexpr FamilyDesc kFreqInputMhz{"node_hwmon_freq_input_freq_mhz", "Hardware monitor for GPU frequency in MHz",
+                                   MetricType::Gauge};
 constexpr FamilyDesc kUpdateInterval{"node_hwmon_update_interval_seconds", "Hardware monitor update interval",
                                      MetricType::Gauge};
 
@@ -69,6 +80,21 @@ struct ChipTable {
 // One chip at a time, loop thread only; static so that a 80 KiB table is
 // not on the stack of a small-stack platform.
 ChipTable g_chip;
+
+// Chips per host: a desktop has a dozen, a Wi-Fi 7 router a few per radio.
+// More fails the collector, naming the limit.
+constexpr size_t kMaxHwmonChips = 128;
+struct HwmonChip {
+  FixedString<64> entry;     // hwmonN
+  FixedString<128> base;     // the device-derived name
+  char name_raw[128];        // the name attribute as read
+  size_t name_raw_len;
+};
+struct HwmonChips {
+  HwmonChip chips[kMaxHwmonChips];
+  uint32_t n = 0;
+};
+HwmonChips g_chips;
 
 Status read_sensor_dir(const char* dir, ChipTable& t) {
   DirReader r(dir);
@@ -172,25 +198,31 @@ void emit_sensor(CollectContext& ctx, std::string_view chip, const ChipTable& t,
     if (!last_of(i)) continue;
     const Attr& a = t.attrs[i];
     if (a.property() == "label" || !hwmon_parse_value(t.value(a), &v)) continue;
+    if (type == "freq" && a.property() == "input") {
+      // GPU clocks (amdgpu's freq1_input "sclk"): labelled by the cleaned
+      // label instead of the sensor, in MHz; no label, no metric.
+      std::string_view label;
+      bool has_label = false;
+      for (uint32_t j = b; j < e; ++j)
+        if (last_of(j) && t.attrs[j].property() == "label") label = t.value(t.attrs[j]), has_label = true;
+      char clean[128];
+      size_t cn = has_label ? hwmon_clean_name(label, clean, sizeof clean) : SIZE_MAX;
+      if (cn == SIZE_MAX) continue;
+      Label fl[] = {{"chip", chip}, {"sensor", {clean, cn}}};
+      ctx.out.add(has_bare ? kFreqInputMhz : kFreqMhz, v / 1000000.0, fl, 2);
+      continue;
+    }
     HwmonMetric m;
     if (!hwmon_metric_for(type, a.property(), has_bare, &m)) continue;
     ctx.out.add_dynamic(m.name.view(), m.help.view(), m.type, SampleKind::Plain, 0, v * m.mul / m.div, l, 2);
   }
 }
 
-Status update_chip(CollectContext& ctx, const char* dir) {
-  PathBuf name_path, dev;
-  if (!join_path(name_path, {dir, "/name"}) || !join_path(dev, {dir, "/device"}))
-    return Status::error("%s: path too long", dir);
-  char name_buf[256];
-  size_t name_len = 0;
-  bool have_name = read_file(name_path.c_str(), name_buf, sizeof name_buf, &name_len).is_ok() && name_len > 0;
-  std::string_view name_file(name_buf, name_len);
-
-  FixedString<128> chip;
-  if (!chip_name(dir, name_file, have_name, &chip))
-    return Status::error("could not derive a monitoring name for %s", dir);
-  if (chip_ignored(ctx.config, chip.view())) return Status::ok();
+// name_file is the chip's name attribute as read (empty when absent).
+Status update_chip(CollectContext& ctx, const char* dir, std::string_view chip, std::string_view name_file) {
+  PathBuf dev;
+  if (!join_path(dev, {dir, "/device"})) return Status::error("%s: path too long", dir);
+  bool have_name = !name_file.empty();
 
   ChipTable& t = g_chip;
   t.n = t.npool = 0;
@@ -204,7 +236,7 @@ Status update_chip(CollectContext& ctx, const char* dir) {
     char clean[128];
     size_t n = hwmon_clean_name(name_file, clean, sizeof clean);
     if (n != SIZE_MAX && n != 0) {
-      Label l[] = {{"chip", chip.view()}, {"chip_name", {clean, n}}};
+      Label l[] = {{"chip", chip}, {"chip_name", {clean, n}}};
       ctx.out.add(kChipNames, 1, l, 2);
     }
   }
@@ -218,7 +250,7 @@ Status update_chip(CollectContext& ctx, const char* dir) {
   for (uint32_t b = 0; b < t.n;) {
     uint32_t e = b;
     while (e < t.n && t.attrs[e].type == t.attrs[b].type && t.attrs[e].num == t.attrs[b].num) ++e;
-    emit_sensor(ctx, chip.view(), t, b, e);
+    emit_sensor(ctx, chip, t, b, e);
     b = e;
   }
   return Status::ok();
@@ -230,9 +262,11 @@ Status collect_hwmon(CollectContext& ctx) {
   PathBuf dir;
   if (!join_path(dir, {ctx.config.path.sysfs.view(), "/class/hwmon"})) return Status::error("sysfs path too long");
   DirReader d(dir.c_str());
-  if (!d.ok()) return Status::error("open %s: %s", dir.c_str(), std::strerror(d.error()));
-  // node_exporter carries on past a failing chip and reports the last
-  // error; here the error fails the collector once all chips were tried.
+  if (!d.ok()) return Status::error("open %s: %s", dir.c_str(), std::strerror(d.error())).with_errno(d.error());
+  // Pass 1: every chip directory with its device-derived name and its name
+  // file, so that pass 2 can tell which names collide.
+  HwmonChips& c = g_chips;
+  c.n = 0;
   Status last = Status::ok();
   std::string_view entry;
   while (d.next(&entry)) {
@@ -243,14 +277,48 @@ Status collect_hwmon(CollectContext& ctx) {
     }
     struct stat sb;
     if (::lstat(chip_dir.c_str(), &sb) != 0) continue;
-    if (S_ISLNK(sb.st_mode) && ::stat(chip_dir.c_str(), &sb) != 0) {
-      last = Status::error("stat %s: %s", chip_dir.c_str(), std::strerror(errno));
-      continue;
-    }
+    if (S_ISLNK(sb.st_mode) && ::stat(chip_dir.c_str(), &sb) != 0) continue;
     if (!S_ISDIR(sb.st_mode)) continue;
-    if (Status st = update_chip(ctx, chip_dir.c_str()); !st) last = st;
+    if (c.n == kMaxHwmonChips) return Status::error("%s: more than %zu chips", dir.c_str(), kMaxHwmonChips);
+    HwmonChip& h = c.chips[c.n];
+    PathBuf name_path;
+    size_t name_len = 0;
+    if (!h.entry.assign(entry) || !join_path(name_path, {chip_dir.view(), "/name"})) continue;
+    if (!read_file(name_path.c_str(), h.name_raw, sizeof h.name_raw, &name_len)) name_len = 0;
+    h.name_raw_len = name_len;
+    // A chip whose name cannot be derived is skipped, as node_exporter does.
+    if (!chip_name(chip_dir.c_str(), {h.name_raw, name_len}, name_len > 0, &h.base)) continue;
+    ++c.n;
   }
   if (d.error() != 0) return Status::error("read %s: %s", dir.c_str(), std::strerror(d.error()));
+  // Pass 2: a unique chip label for each, then the filter, then its sensors.
+  for (uint32_t i = 0; i < c.n; ++i) {
+    const HwmonChip& h = c.chips[i];
+    std::string_view name_trimmed = trim({h.name_raw, h.name_raw_len});
+    uint32_t same_base = 0, same_name = 0;
+    for (uint32_t j = 0; j < c.n; ++j) {
+      if (c.chips[j].base.view() != h.base.view()) continue;
+      ++same_base;
+      if (trim({c.chips[j].name_raw, c.chips[j].name_raw_len}) == name_trimmed) ++same_name;
+    }
+    FixedString<160> chip;
+    chip.assign(h.base.view());
+    if (same_base > 1) {
+      char suffix[128];
+      size_t sn = hwmon_clean_name(name_trimmed, suffix, sizeof suffix);
+      if (sn == SIZE_MAX || sn == 0 || same_name > 1) sn = hwmon_clean_name(h.entry.view(), suffix, sizeof suffix);
+      if (sn == SIZE_MAX) continue;
+      chip.append("_");
+      chip.append({suffix, sn});
+    }
+    if (chip.overflowed() || chip_ignored(ctx.config, chip.view())) continue;
+    PathBuf chip_dir;
+    if (!join_path(chip_dir, {dir.view(), "/", h.entry.view()})) continue;
+    std::string_view name_file = h.name_raw_len > 0 ? std::string_view(h.name_raw, h.name_raw_len) : std::string_view();
+    // node_exporter carries on past a failing chip and reports the last
+    // error; so does this, once all chips were tried.
+    if (Status st = update_chip(ctx, chip_dir.c_str(), chip.view(), name_file); !st) last = st;
+  }
   return last;
 }
 

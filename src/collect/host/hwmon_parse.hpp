@@ -16,7 +16,7 @@ namespace edgestat {
 // collector stores per attribute.
 inline constexpr std::string_view kHwmonSensorTypes[] = {
     "vrm",  "beep_enable", "update_interval", "in",     "cpu",      "fan",       "pwm",
-    "temp", "curr",        "power",           "energy", "humidity", "intrusion",
+    "temp", "curr",        "power",           "energy", "humidity", "intrusion", "freq",
 };
 inline constexpr size_t kHwmonSensorTypeCount = sizeof kHwmonSensorTypes / sizeof kHwmonSensorTypes[0];
 

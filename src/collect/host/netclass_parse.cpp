@@ -37,9 +37,16 @@ std::optional<int64_t> parse_sysfs_int(std::string_view s) {
   return static_cast<int64_t>(v);
 }
 
-std::optional<double> speed_bytes(int64_t mbit_per_s) {
-  if (mbit_per_s < 0) return std::nullopt;
+std::optional<double> speed_bytes(int64_t mbit_per_s, bool ignore_invalid) {
+  // node_exporter 1.12 exports the driver's -1 ("unknown") as -125000
+  // unless --collector.netclass.ignore-invalid-speed.
+  if (mbit_per_s < 0 && ignore_invalid) return std::nullopt;
   return static_cast<double>(mbit_per_s) * 125000.0;
+}
+
+std::string_view admin_state(std::optional<int64_t> flags) {
+  if (!flags) return "unknown";
+  return (*flags & 1) ? "up" : "down";  // IFF_UP
 }
 
 }  // namespace edgestat

@@ -18,6 +18,10 @@ std::optional<int64_t> parse_sysfs_int(std::string_view s);
 // 125000. nullopt for a negative speed (-1 is "unknown", reported by
 // virtio and down links), which edgestat leaves out like node_exporter's
 // --collector.netclass.ignore-invalid-speed.
-std::optional<double> speed_bytes(int64_t mbit_per_s);
+std::optional<double> speed_bytes(int64_t mbit_per_s, bool ignore_invalid);
+
+// node_network_info's adminstate (1.7+): "up" when IFF_UP is in the
+// flags attribute, "down" when not, "unknown" when it is unreadable.
+std::string_view admin_state(std::optional<int64_t> flags);
 
 }  // namespace edgestat

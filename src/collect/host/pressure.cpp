@@ -5,19 +5,24 @@
 //   node_pressure_io_stalled_seconds_total       (io "full")
 //   node_pressure_memory_waiting_seconds_total   (memory "some")
 //   node_pressure_memory_stalled_seconds_total   (memory "full")
-// exactly the set node_exporter 1.5 exports: the cpu "full" line (Linux
-// 5.13+) and /proc/pressure/irq (Linux 6.1+, CONFIG_IRQ_TIME_ACCOUNTING)
-// are not read, as 1.5 does not read them.
+//   node_pressure_irq_stalled_seconds_total      (irq "full", 1.9+)
+// exactly the set node_exporter 1.12 exports: the cpu "full" line (Linux
+// 5.13+) is not read. A resource whose file is absent is skipped (irq
+// needs Linux 6.1 and CONFIG_IRQ_TIME_ACCOUNTING), as node_exporter skips
+// it.
 //
 // No /proc/pressure (kernel < 4.20, CONFIG_PSI off, psi=0 on newer kernels,
-// OpenWrt's default kernel) fails the collector with a message saying so;
-// node_exporter reports "no data", which is also success 0.
+// OpenWrt's default kernel), or files that refuse reads with EOPNOTSUPP
+// (psi=0 on older kernels): unsupported here; node_exporter reports "no
+// data", which is also success 0.
 #include <unistd.h>
 
+#include <cerrno>
+
+#include "sys/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/pressure_parse.hpp"
 #include "config/config.hpp"
-#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {
@@ -34,10 +39,13 @@ constexpr FamilyDesc kMem{"node_pressure_memory_waiting_seconds_total",
 constexpr FamilyDesc kMemFull{"node_pressure_memory_stalled_seconds_total",
                               "Total time in seconds no process could make progress due to memory congestion",
                               MetricType::Counter};
+constexpr FamilyDesc kIrqFull{"node_pressure_irq_stalled_seconds_total",
+                              "Total time in seconds no process could make progress due to IRQ congestion",
+                              MetricType::Counter};
 
 struct Resource {
   std::string_view file;
-  const FamilyDesc* some;
+  const FamilyDesc* some;  // null: IRQ pressure has no "some" line
   const FamilyDesc* full;  // null: the full line is not exported
 };
 
@@ -45,6 +53,7 @@ constexpr Resource kResources[] = {
     {"cpu", &kCpu, nullptr},
     {"io", &kIo, &kIoFull},
     {"memory", &kMem, &kMemFull},
+    {"irq", nullptr, &kIrqFull},
 };
 
 // A PSI file is two lines of about 60 bytes; anything near this size is
@@ -58,9 +67,10 @@ Status collect_pressure(CollectContext& ctx) {
   if (!join_path(path, {ctx.config.path.procfs.view(), "/pressure"})) return Status::error("procfs path too long");
   if (::access(path.c_str(), F_OK) != 0)
     return Status::error(
-        "%s missing: pressure stall information needs Linux >= 4.20 with CONFIG_PSI (and psi=1 "
-        "when CONFIG_PSI_DEFAULT_DISABLED)",
-        path.c_str());
+               "%s missing: pressure stall information needs Linux >= 4.20 with CONFIG_PSI (and psi=1 "
+               "when CONFIG_PSI_DEFAULT_DISABLED)",
+               path.c_str())
+        .with_errno(ENOENT);
   for (const Resource& r : kResources) {
     if (!join_path(path, {ctx.config.path.procfs.view(), "/pressure/", r.file}))
       return Status::error("procfs path too long");
@@ -68,13 +78,16 @@ Status collect_pressure(CollectContext& ctx) {
     size_t n = 0;
     // Older kernels booted with psi=0 keep the files but refuse reads with
     // EOPNOTSUPP; read_file's message carries the reason.
-    if (Status st = read_file(path.c_str(), buf, sizeof buf, &n); !st) return st;
+    if (Status st = read_file(path.c_str(), buf, sizeof buf, &n); !st) {
+      if (st.sys_errno() == ENOENT) continue;
+      return st;
+    }
     PsiTotals t;
     if (!parse_psi(std::string_view(buf, n), &t))
       return Status::error("%s: malformed some/full line (want avg10= avg60= avg300= total=)", path.c_str());
-    if (!t.has_some) return Status::error("%s: no \"some\" line", path.c_str());
+    if (r.some && !t.has_some) return Status::error("%s: no \"some\" line", path.c_str());
     if (r.full && !t.has_full) return Status::error("%s: no \"full\" line", path.c_str());
-    ctx.out.add(*r.some, psi_seconds(t.some_total));
+    if (r.some) ctx.out.add(*r.some, psi_seconds(t.some_total));
     if (r.full) ctx.out.add(*r.full, psi_seconds(t.full_total));
   }
   return Status::ok();
