@@ -48,6 +48,8 @@ constexpr FamilyDesc kStart{"process_start_time_seconds", "Start time of the pro
                             MetricType::Gauge};
 constexpr FamilyDesc kRss{"process_resident_memory_bytes", "Resident memory size in bytes.", MetricType::Gauge};
 constexpr FamilyDesc kVsize{"process_virtual_memory_bytes", "Virtual memory size in bytes.", MetricType::Gauge};
+constexpr FamilyDesc kVsizeMax{"process_virtual_memory_max_bytes",
+                               "Maximum amount of virtual memory available in bytes.", MetricType::Gauge};
 
 // Whitespace-separated field i (0-based) after the ") " that ends comm.
 std::string_view stat_field(std::string_view after_comm, int i) {
@@ -80,8 +82,11 @@ void add_process_metrics(Snapshot& snap, const SelfInputs& in) {
   }
   char lim[2048];
   uint64_t max_fds = 0;
-  if (read_file("/proc/self/limits", lim, sizeof lim, &n) && parse_max_open_files({lim, n}, &max_fds))
-    snap.add(kMaxFds, static_cast<double>(max_fds));
+  uint64_t max_as = 0;
+  if (read_file("/proc/self/limits", lim, sizeof lim, &n)) {
+    if (parse_max_open_files({lim, n}, &max_fds)) snap.add(kMaxFds, static_cast<double>(max_fds));
+    if (parse_limit({lim, n}, "Max address space", &max_as)) snap.add(kVsizeMax, static_cast<double>(max_as));
+  }
   snap.add(kStart, in.start_time_s);
 }
 
@@ -105,12 +110,14 @@ bool parse_proc_self_stat(std::string_view text, ProcSelfStat* out) {
   return true;
 }
 
-bool parse_max_open_files(std::string_view text, uint64_t* out) {
+bool parse_max_open_files(std::string_view text, uint64_t* out) { return parse_limit(text, "Max open files", out); }
+
+bool parse_limit(std::string_view text, std::string_view name, uint64_t* out) {
   Scanner lines(text);
   while (!lines.at_end()) {
     std::string_view line = lines.line();
-    if (!starts_with(line, "Max open files")) continue;
-    Scanner s(line.substr(14));
+    if (!starts_with(line, name)) continue;
+    Scanner s(line.substr(name.size()));
     std::string_view soft = s.token();
     if (soft == "unlimited") {
       *out = UINT64_MAX;

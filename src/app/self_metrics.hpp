@@ -40,6 +40,9 @@ bool parse_proc_self_stat(std::string_view text, ProcSelfStat* out);
 // Pure: the soft "Max open files" limit from /proc/[pid]/limits
 // ("unlimited" is UINT64_MAX).
 bool parse_max_open_files(std::string_view text, uint64_t* out);
+// The soft limit of a /proc/self/limits row ("Max address space");
+// "unlimited" is UINT64_MAX, as prometheus/procfs reads it.
+bool parse_limit(std::string_view text, std::string_view name, uint64_t* out);
 
 // When this process started, in unix seconds (computed once at start).
 double process_start_time_seconds();

@@ -153,7 +153,7 @@ TEST_CASE("diskstats collector: units, present counters only, default excludes")
           " 4095       5 nvme0n1p1 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n"
           " 4095       6 mmcblk0 48712 21334 3912846 187332 412877 391220 14377528 2817465 3 1284772 3104797\n"
           " 4095       7 mmcblk0p1 4 0 4 0\n");
-  Run r(collect_diskstats, {{"path.procfs", t.path("proc")}});
+  Run r(collect_diskstats, {{"path.procfs", t.path("proc")}, {"path.sysfs", t.path("sys")}, {"path.udev.data", t.path("udev")}});
   INFO(r.err, "\n", r.text);
   REQUIRE(r.ok);
   // loop, zram, ram, sdX1 and nvme partitions are node_exporter's default excludes.
@@ -164,7 +164,7 @@ TEST_CASE("diskstats collector: units, present counters only, default excludes")
   CHECK(r.has("# TYPE node_disk_read_bytes_total counter"));
   CHECK(r.has("# TYPE node_disk_io_now gauge"));
   CHECK(r.has("node_disk_info{device=\"sda\",major=\"4095\",minor=\"2\",model=\"\",path=\"\",revision=\"\","
-              "serial=\"\",wwn=\"\"} 1"));
+              "rotational=\"0\",serial=\"\",wwn=\"\"} 1"));
   CHECK(r.has("node_disk_reads_completed_total{device=\"sda\"} 1812"));
   CHECK(r.has("node_disk_reads_merged_total{device=\"sda\"} 2210"));
   CHECK(r.has("node_disk_read_bytes_total{device=\"sda\"} 5.011456e+07"));  // 97880 x 512
@@ -197,27 +197,27 @@ TEST_CASE("diskstats collector: a custom exclude, an empty one, errors") {
   TempTree t;
   t.write("proc/diskstats", "7 0 loop0 5 0 10 1 0 0 0 0 0 1 1\n4095 9 sdb 1 2 3 4 5 6 7 8 9 10 11\n");
   {
-    Run r(collect_diskstats, {{"path.procfs", t.path("proc")}, {"collector.diskstats.device-exclude", "^sd"}});
+    Run r(collect_diskstats, {{"path.procfs", t.path("proc")}, {"path.sysfs", t.path("sys")}, {"path.udev.data", t.path("udev")}, {"collector.diskstats.device-exclude", "^sd"}});
     REQUIRE(r.ok);
     CHECK(r.has("node_disk_reads_completed_total{device=\"loop0\"} 5"));
     CHECK(r.count("sdb") == 0);
   }
   {
     // An empty pattern is "no filter", not "match everything".
-    Run r(collect_diskstats, {{"path.procfs", t.path("proc")}, {"collector.diskstats.device-exclude", ""}});
+    Run r(collect_diskstats, {{"path.procfs", t.path("proc")}, {"path.sysfs", t.path("sys")}, {"path.udev.data", t.path("udev")}, {"collector.diskstats.device-exclude", ""}});
     REQUIRE(r.ok);
     CHECK(r.has("node_disk_reads_completed_total{device=\"loop0\"} 5"));
     CHECK(r.has("node_disk_reads_completed_total{device=\"sdb\"} 1"));
   }
   t.write("proc/diskstats", "4095 9 sdb 1 2 3 4 5 6 7 8 9 10 11\n4095 10 sdc 1 2 3 x 5 6 7 8 9 10 11\n");
   {
-    Run r(collect_diskstats, {{"path.procfs", t.path("proc")}});
+    Run r(collect_diskstats, {{"path.procfs", t.path("proc")}, {"path.sysfs", t.path("sys")}, {"path.udev.data", t.path("udev")}});
     CHECK_FALSE(r.ok);
     CHECK(r.err.find("diskstats:2: malformed line") != std::string::npos);
   }
   t.write("proc/diskstats", "");
   {
-    Run r(collect_diskstats, {{"path.procfs", t.path("proc")}});
+    Run r(collect_diskstats, {{"path.procfs", t.path("proc")}, {"path.sysfs", t.path("sys")}, {"path.udev.data", t.path("udev")}});
     CHECK(r.ok);  // no block devices (a container): nothing to report
   }
   {
@@ -225,4 +225,26 @@ TEST_CASE("diskstats collector: a custom exclude, an empty one, errors") {
     CHECK_FALSE(r.ok);
     CHECK(r.err.find("No such file") != std::string::npos);
   }
+}
+
+TEST_CASE("test_diskstats: udev labels from path.udev.data, rotational from sysfs (node_exporter 1.12)") {
+  TempTree t;
+  t.write("proc/diskstats", "   8       0 sda 10 0 20 5 1 0 8 2 0 7 7 0 0 0 0 0 0\n");
+  t.write("sys/block/sda/queue/rotational", "1\n");
+  t.write("udev/b8:0",
+          "S:disk/by-id/ata-X\nE:ID_ATA=1\nE:ID_ATA_ROTATION_RATE_RPM=7200\nE:ID_ATA_WRITE_CACHE=1\n"
+          "E:ID_ATA_WRITE_CACHE_ENABLED=0\nE:ID_MODEL=WDC_WD40\nE:ID_PATH=pci-0000:00:17.0-ata-1\n"
+          "E:ID_REVISION=82.00A82\nE:ID_SERIAL=WDC_WD40_WD-1\nE:ID_SERIAL_SHORT=WD-1\nE:ID_WWN=0x50014ee\n"
+          "E:ID_FS_TYPE=ext4\nE:ID_FS_USAGE=filesystem\nE:ID_FS_UUID=abcd\nE:ID_FS_VERSION=1.0\n");
+  Run r(collect_diskstats, {{"path.procfs", t.path("proc")}, {"path.sysfs", t.path("sys")},
+                            {"path.udev.data", t.path("udev")}, {"collector.diskstats.device-exclude", "^$"}});
+  REQUIRE_MESSAGE(r.ok, r.err);
+  CHECK(r.has("node_disk_info{device=\"sda\",major=\"8\",minor=\"0\",model=\"WDC_WD40\","
+              "path=\"pci-0000:00:17.0-ata-1\",revision=\"82.00A82\",rotational=\"1\",serial=\"WD-1\","
+              "wwn=\"0x50014ee\"} 1"));
+  CHECK(r.has("node_disk_ata_rotation_rate_rpm{device=\"sda\"} 7200"));
+  CHECK(r.has("node_disk_ata_write_cache{device=\"sda\"} 1"));
+  CHECK(r.has("node_disk_ata_write_cache_enabled{device=\"sda\"} 0"));
+  CHECK(r.has("node_disk_filesystem_info{device=\"sda\",type=\"ext4\",usage=\"filesystem\",uuid=\"abcd\","
+              "version=\"1.0\"} 1"));
 }

@@ -91,7 +91,7 @@ TEST_CASE("netdev collector: node_exporter's names and values, no default exclud
               "    8     9      10         11\n"
               "br-lan:34112844102 61002117    0    0    0     0          0     48112 480551902114 412330877    0    0"
               "    0     0       0          0\n");
-  Run r(collect_netdev, {{"path.procfs", t.path("proc")}});
+  Run r(collect_netdev, {{"path.procfs", t.path("proc")}, {"path.sysfs", t.path("sys")}});
   INFO(r.err, "\n", r.text);
   REQUIRE(r.ok);
   CHECK(r.has("# HELP node_network_receive_bytes_total Network device statistic receive_bytes."));
@@ -130,21 +130,21 @@ TEST_CASE("netdev collector: include and exclude filters, errors") {
                               "eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
                               "wlan0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n");
   {
-    Run r(collect_netdev, {{"path.procfs", t.path("proc")}, {"collector.netdev.device-exclude", "^lo$"}});
+    Run r(collect_netdev, {{"path.procfs", t.path("proc")}, {"path.sysfs", t.path("sys")}, {"collector.netdev.device-exclude", "^lo$"}});
     REQUIRE(r.ok);
     CHECK(r.count("device=\"lo\"") == 0);
     CHECK(r.count("device=\"eth0\"") == 16);
     CHECK(r.count("device=\"wlan0\"") == 16);
   }
   {
-    Run r(collect_netdev, {{"path.procfs", t.path("proc")}, {"collector.netdev.device-include", "^(eth|wlan)"}});
+    Run r(collect_netdev, {{"path.procfs", t.path("proc")}, {"path.sysfs", t.path("sys")}, {"collector.netdev.device-include", "^(eth|wlan)"}});
     REQUIRE(r.ok);
     CHECK(r.count("device=\"lo\"") == 0);
     CHECK(r.count("device=\"eth0\"") == 16);
     CHECK(r.count("device=\"wlan0\"") == 16);
   }
   {
-    Run r(collect_netdev, {{"path.procfs", t.path("proc")},
+    Run r(collect_netdev, {{"path.procfs", t.path("proc")}, {"path.sysfs", t.path("sys")},
                            {"collector.netdev.device-include", "^(eth|wlan)"},
                            {"collector.netdev.device-exclude", "^wlan"}});
     REQUIRE(r.ok);
@@ -153,18 +153,34 @@ TEST_CASE("netdev collector: include and exclude filters, errors") {
   }
   t.write("proc/net/dev", std::string(kHeader) + "eth0: 1 2 3\n");
   {
-    Run r(collect_netdev, {{"path.procfs", t.path("proc")}});
+    Run r(collect_netdev, {{"path.procfs", t.path("proc")}, {"path.sysfs", t.path("sys")}});
     CHECK_FALSE(r.ok);
     CHECK(r.err.find("dev:3: malformed line") != std::string::npos);
     CHECK(r.count("node_network_") == 0);  // nothing half-done
   }
   t.write("proc/net/dev", kHeader);
   {
-    Run r(collect_netdev, {{"path.procfs", t.path("proc")}});
+    Run r(collect_netdev, {{"path.procfs", t.path("proc")}, {"path.sysfs", t.path("sys")}});
     CHECK(r.ok);
   }
   {
     Run r(collect_netdev, {{"path.procfs", t.path("none")}});
     CHECK_FALSE(r.ok);
   }
+}
+
+TEST_CASE("test_netdev: receive_nohandler from sysfs, as node_exporter 1.12's rtnetlink counters have it") {
+  TempTree t;
+  t.write("proc/net/dev",
+          "Inter-|   Receive                                                |  Transmit\n"
+          " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls "
+          "carrier compressed\n"
+          "  eth0: 100 2 0 0 0 0 0 0 200 3 0 0 0 0 0 0\n"
+          "    lo: 10 1 0 0 0 0 0 0 10 1 0 0 0 0 0 0\n");
+  t.write("sys/class/net/eth0/statistics/rx_nohandler", "7\n");
+  Run r(collect_netdev, {{"path.procfs", t.path("proc")}, {"path.sysfs", t.path("sys")}});
+  REQUIRE_MESSAGE(r.ok, r.err);
+  CHECK(r.has("# HELP node_network_receive_nohandler_total Network device statistic receive_nohandler."));
+  CHECK(r.has("node_network_receive_nohandler_total{device=\"eth0\"} 7"));
+  CHECK(r.count("node_network_receive_nohandler_total{device=\"lo\"}") == 0);  // no sysfs file: absent
 }

@@ -2,7 +2,9 @@
 // /proc/diskstats (sectors of 512 bytes, times in milliseconds), only the
 // counters the kernel's line has, plus node_disk_info and the udev-derived
 // node_disk_filesystem_info, node_disk_device_mapper_info and
-// node_disk_ata_* from udev's database, as node_exporter 1.5 does.
+// node_disk_ata_* from udev's database (path.udev data, --path.udev.data),
+// as node_exporter 1.12 does; node_disk_info carries rotational (1.8+) from
+// /sys/block/<dev>/queue/rotational, "0" when unreadable.
 #include <cstdio>
 
 #include "collect/host/diskstats_parse.hpp"
@@ -20,10 +22,6 @@ namespace {
 constexpr double kSectorBytes = 512.0;
 constexpr double kSecondsPerTick = 0.001;
 
-// node_exporter's --path.udev.data default. edgestat has no flag for it:
-// udev's database lives on the real root (a container sees its own /run),
-// and where it is absent the labels stay empty, exactly as node_exporter's.
-constexpr std::string_view kUdevDataDir = "/run/udev/data";
 // The udev entry of one device is read into the scratch buffer behind
 // /proc/diskstats. Entries are a few KiB; if less than this is left the
 // udev data is treated as absent (empty labels), which is also what
@@ -85,14 +83,15 @@ constexpr StatDesc kStats[kDiskstatsMaxStats] = {
      kSecondsPerTick},
 };
 
-// Reads /run/udev/data/b<major>:<minor> into buf; empty info when absent.
-void read_udev(uint32_t major, uint32_t minor, char* buf, size_t cap, UdevInfo* info) {
+// Reads <udev data>/b<major>:<minor> into buf; empty info when absent,
+// exactly as node_exporter's labels stay empty.
+void read_udev(std::string_view udev_dir, uint32_t major, uint32_t minor, char* buf, size_t cap, UdevInfo* info) {
   *info = UdevInfo{};
   if (cap < kMinUdevBuffer) return;
   char name[32];
   int len = std::snprintf(name, sizeof name, "/b%u:%u", major, minor);
   PathBuf path;
-  if (!join_path(path, {kUdevDataDir, std::string_view(name, static_cast<size_t>(len))})) return;
+  if (!join_path(path, {udev_dir, std::string_view(name, static_cast<size_t>(len))})) return;
   size_t n = 0;
   if (!read_file(path.c_str(), buf, cap, &n)) return;
   parse_udev_properties(std::string_view(buf, n), info);
@@ -127,15 +126,20 @@ Status collect_diskstats(CollectContext& ctx) {
     if (has_exclude && exclude.match(d.device)) continue;
 
     UdevInfo u;
-    read_udev(d.major, d.minor, udev_buf, udev_cap, &u);
+    read_udev(ctx.config.path.udev_data.view(), d.major, d.minor, udev_buf, udev_cap, &u);
+    PathBuf rot_path;
+    char rot_buf[16];
+    std::string_view rot;
+    bool rotational = join_path(rot_path, {ctx.config.path.sysfs.view(), "/block/", d.device, "/queue/rotational"}) &&
+                      read_attr(rot_path.c_str(), rot_buf, sizeof rot_buf, &rot) && trim(rot) == "1";
     char major[16], minor[16];
     std::string_view major_sv(major, format_u64(d.major, major));
     std::string_view minor_sv(minor, format_u64(d.minor, minor));
     // Label names in sorted order: the exposition lists them as given.
     const Label info[] = {{"device", d.device}, {"major", major_sv},     {"minor", minor_sv},
                           {"model", u.id_model}, {"path", u.id_path},     {"revision", u.id_revision},
-                          {"serial", u.serial()}, {"wwn", u.id_wwn}};
-    ctx.out.add(kInfo, 1, info, 8);
+                          {"rotational", rotational ? "1" : "0"}, {"serial", u.serial()}, {"wwn", u.id_wwn}};
+    ctx.out.add(kInfo, 1, info, 9);
 
     const Label dev[] = {{"device", d.device}};
     for (int i = 0; i < d.nstats; ++i)

@@ -1,7 +1,10 @@
 // node_exporter's netdev collector: node_network_{receive,transmit}_*_total
 // {device} from /proc/net/dev, with node_exporter's legacy names (errs,
 // drop, colls; frame and multicast on receive, colls and carrier on
-// transmit) and its device include/exclude filters.
+// transmit) and its device include/exclude filters. node_exporter 1.12
+// reads the counters over rtnetlink, which adds receive_nohandler (packets
+// no protocol handler took, Linux 4.6+) to /proc/net/dev's sixteen; that
+// one comes from sysfs statistics/rx_nohandler here, when present.
 #include "collect/host/host.hpp"
 #include "collect/host/netdev_parse.hpp"
 #include "config/config.hpp"
@@ -30,6 +33,8 @@ constexpr FamilyDesc kTx[kNetDevCounters] = {
     NETDEV_FAMILY("transmit", "drop"),  NETDEV_FAMILY("transmit", "fifo"),    NETDEV_FAMILY("transmit", "colls"),
     NETDEV_FAMILY("transmit", "carrier"), NETDEV_FAMILY("transmit", "compressed"),
 };
+
+constexpr FamilyDesc kNoHandler = NETDEV_FAMILY("receive", "nohandler");
 
 #undef NETDEV_FAMILY
 
@@ -63,6 +68,11 @@ Status collect_netdev(CollectContext& ctx) {
       ctx.out.add(kRx[i], static_cast<double>(d.rx[i]), dev, 1);
       ctx.out.add(kTx[i], static_cast<double>(d.tx[i]), dev, 1);
     }
+    PathBuf nh;
+    uint64_t nohandler = 0;
+    if (join_path(nh, {ctx.config.path.sysfs.view(), "/class/net/", d.name, "/statistics/rx_nohandler"}) &&
+        read_attr_u64(nh.c_str(), &nohandler))
+      ctx.out.add(kNoHandler, static_cast<double>(nohandler), dev, 1);
   }
   return Status::ok();
 }
