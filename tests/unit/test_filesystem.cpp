@@ -47,8 +47,10 @@ std::string size_of(const std::string& path) {
   return std::string(buf, format_double(static_cast<double>(st.f_blocks) * static_cast<double>(st.f_bsize), buf));
 }
 
-std::string labels(const char* device, const char* fstype, const std::string& mp) {
-  return std::string("{device=\"") + device + "\",fstype=\"" + fstype + "\",mountpoint=\"" + mp + "\"}";
+// node_exporter 1.12's label set: device_error is "" when statfs worked.
+std::string labels(const char* device, const char* fstype, const std::string& mp, const char* err = "") {
+  return std::string("{device=\"") + device + "\",device_error=\"" + err + "\",fstype=\"" + fstype +
+         "\",mountpoint=\"" + mp + "\"}";
 }
 
 // OpenWrt's mountinfo (tests/fixtures/openwrt) plus a USB disk whose mount
@@ -240,17 +242,21 @@ TEST_CASE("filesystem collector: OpenWrt root overlay reported, /rom excluded, s
   CHECK(r.has("node_filesystem_device_error" + overlay + " 0"));
   CHECK(r.has("node_filesystem_size_bytes" + overlay + " " + size_of(root + "/overlay")));
   CHECK(r.has("node_filesystem_device_error" + labels("tmpfs", "tmpfs", "/tmp") + " 0"));
-  // statfs failed: device_error 1 and nothing else for that mount.
-  const std::string usb = labels("/dev/sda1", "ext4", "/mnt/sda1");
+  // statfs failed: device_error 1 with Go's error text, readonly, and
+  // nothing else for that mount (no mount_info either).
+  const std::string usb = labels("/dev/sda1", "ext4", "/mnt/sda1", "no such file or directory");
   CHECK(r.has("node_filesystem_device_error" + usb + " 1"));
-  CHECK(r.count(usb) == 1);
+  CHECK(r.has("node_filesystem_readonly" + usb + " 0"));
+  CHECK(r.count(usb) == 2);
+  CHECK(r.count("mountpoint=\"/mnt/sda1\"") == 2);
+  CHECK(r.has("node_filesystem_mount_info{device=\"tmpfs\",major=\"0\",minor=\"22\",mountpoint=\"/tmp\"} 1"));
   // Excluded: squashfs /rom, the pseudo filesystems, /dev.
   CHECK(r.count("mountpoint=\"/rom\"") == 0);
   CHECK(r.count("mountpoint=\"/dev") == 0);
   CHECK(r.count("mountpoint=\"/sys") == 0);
   CHECK(r.count("mountpoint=\"/proc") == 0);
-  // 4 mounts with 7 series each, one with 1.
-  CHECK(r.count("\nnode_filesystem_") == 3 * 7 + 1);
+  // 3 mounts with 8 series each (7 and mount_info), one with 2.
+  CHECK(r.count("\nnode_filesystem_") == 3 * 8 + 2);
 }
 
 TEST_CASE("filesystem collector: escapes, duplicates, read-only, rootfs prefix, fallback") {
@@ -294,7 +300,7 @@ TEST_CASE("filesystem collector: custom filters keep the root rule") {
     CHECK(r.has("node_filesystem_device_error" + labels("overlayfs:/overlay", "overlay", "/") + " 0"));
     CHECK(r.count("mountpoint=\"/tmp\"") == 0);
     CHECK(r.count("mountpoint=\"/overlay\"") == 0);
-    CHECK(r.count("mountpoint=\"/rom\"") == 1);  // squashfs no longer excluded
+    CHECK(r.count("mountpoint=\"/rom\"") == 2);  // squashfs no longer excluded; /rom has no directory here
   }
   {
     Run r(collect_filesystem, {{"path.procfs", t.path("proc")},
@@ -302,7 +308,7 @@ TEST_CASE("filesystem collector: custom filters keep the root rule") {
                                {"collector.filesystem.mount-points-exclude", "^/($|rom|dev|proc|sys)"}});
     REQUIRE(r.ok);
     CHECK(r.count("mountpoint=\"/\"") == 0);
-    CHECK(r.count("mountpoint=\"/tmp\"") == 7);
+    CHECK(r.count("mountpoint=\"/tmp\"") == 8);  // 7 families and mount_info
   }
 }
 
@@ -325,7 +331,7 @@ TEST_CASE("filesystem collector: deduplication when the scratch space runs short
   REQUIRE(r.ok);
   for (int i = 0; i < 6; ++i) {
     INFO(i);
-    CHECK(r.count("mountpoint=\"/m" + std::to_string(i) + "\"") == 7);
+    CHECK(r.count("mountpoint=\"/m" + std::to_string(i) + "\"") == 8);
   }
 }
 

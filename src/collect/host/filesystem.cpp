@@ -43,6 +43,7 @@ constexpr FamilyDesc kFiles{"node_filesystem_files", "Filesystem total file node
 constexpr FamilyDesc kFilesFree{"node_filesystem_files_free", "Filesystem total free file nodes.",
                                 MetricType::Gauge};
 constexpr FamilyDesc kReadonly{"node_filesystem_readonly", "Filesystem read-only status.", MetricType::Gauge};
+constexpr FamilyDesc kMountInfo{"node_filesystem_mount_info", "Filesystem mount information.", MetricType::Gauge};
 constexpr FamilyDesc kDeviceError{"node_filesystem_device_error",
                                   "Whether an error occurred while getting statistics for the given device.",
                                   MetricType::Gauge};
@@ -57,10 +58,14 @@ char g_stat_path[kMaxPath + kMaxMountPoint + 1];
 bool g_worker_stuck = false;
 
 // statfs for one mount: with a deadline when its kind can hang.
-StatfsResult stat_mount(const char* path, std::string_view fstype, uint64_t timeout_ms, struct statfs* st) {
-  if (!fstype_may_hang(fstype)) return ::statfs(path, st) == 0 ? StatfsResult::Ok : StatfsResult::Failed;
-  int err = 0;
-  StatfsResult r = guarded_statfs(path, timeout_ms, st, &err);
+StatfsResult stat_mount(const char* path, std::string_view fstype, uint64_t timeout_ms, struct statfs* st,
+                        int* err) {
+  if (!fstype_may_hang(fstype)) {
+    if (::statfs(path, st) == 0) return StatfsResult::Ok;
+    *err = errno;
+    return StatfsResult::Failed;
+  }
+  StatfsResult r = guarded_statfs(path, timeout_ms, st, err);
   if (r == StatfsResult::TimedOut) {
     g_worker_stuck = true;
     log_warn("statfs did not return in time; network and FUSE mounts report device_error until it does",
@@ -175,20 +180,30 @@ Status collect_filesystem(CollectContext& ctx) {
     std::memcpy(g_stat_path + rootfs.size(), mp.data(), mp.size());
     g_stat_path[rootfs.size() + mp.size()] = '\0';
 
-    const Label labels[] = {{"device", m.source}, {"fstype", m.fstype}, {"mountpoint", mp}};
     struct statfs st;
-    if (stat_mount(g_stat_path, m.fstype, ctx.config.filters.filesystem_mount_timeout_ms, &st) != StatfsResult::Ok) {
-      ctx.out.add(kDeviceError, 1, labels, 3);
-      continue;
-    }
+    int err = 0;
+    StatfsResult sr = stat_mount(g_stat_path, m.fstype, ctx.config.filters.filesystem_mount_timeout_ms, &st, &err);
+    // node_exporter 1.12: every family carries device_error, "" when statfs
+    // worked, else Go's text for the error ("permission denied") or
+    // "mountpoint timeout"; a failed mount reports device_error and
+    // readonly only.
+    std::string_view why = sr == StatfsResult::Ok       ? std::string_view()
+                           : sr == StatfsResult::Failed ? go_errno_text(err)
+                                                       : std::string_view("mountpoint timeout");
+    const Label labels[] = {{"device", m.source}, {"device_error", why}, {"fstype", m.fstype}, {"mountpoint", mp}};
+    ctx.out.add(kDeviceError, sr == StatfsResult::Ok ? 0 : 1, labels, 4);
+    ctx.out.add(kReadonly, mount_readonly(m) ? 1 : 0, labels, 4);
+    if (sr != StatfsResult::Ok) continue;
     const double bsize = static_cast<double>(st.f_bsize);
-    ctx.out.add(kDeviceError, 0, labels, 3);
-    ctx.out.add(kSize, static_cast<double>(st.f_blocks) * bsize, labels, 3);
-    ctx.out.add(kFree, static_cast<double>(st.f_bfree) * bsize, labels, 3);
-    ctx.out.add(kAvail, static_cast<double>(st.f_bavail) * bsize, labels, 3);
-    ctx.out.add(kFiles, static_cast<double>(st.f_files), labels, 3);
-    ctx.out.add(kFilesFree, static_cast<double>(st.f_ffree), labels, 3);
-    ctx.out.add(kReadonly, mount_readonly(m) ? 1 : 0, labels, 3);
+    ctx.out.add(kSize, static_cast<double>(st.f_blocks) * bsize, labels, 4);
+    ctx.out.add(kFree, static_cast<double>(st.f_bfree) * bsize, labels, 4);
+    ctx.out.add(kAvail, static_cast<double>(st.f_bavail) * bsize, labels, 4);
+    ctx.out.add(kFiles, static_cast<double>(st.f_files), labels, 4);
+    ctx.out.add(kFilesFree, static_cast<double>(st.f_ffree), labels, 4);
+    FixedString<24> major, minor;
+    split_major_minor(m.major_minor, &major, &minor);
+    const Label info[] = {{"device", m.source}, {"major", major.view()}, {"minor", minor.view()}, {"mountpoint", mp}};
+    ctx.out.add(kMountInfo, 1, info, 4);
   }
   return Status::ok();
 }

@@ -1,5 +1,8 @@
 #include "collect/host/filesystem_parse.hpp"
 
+#include <cerrno>
+#include <cstring>
+
 #include "core/hash.hpp"
 #include "core/scan.hpp"
 
@@ -17,14 +20,51 @@ bool has_option(std::string_view options, std::string_view want) {
 
 }  // namespace
 
+std::string_view go_errno_text(int err) {
+  switch (err) {
+    case EPERM: return "operation not permitted";
+    case ENOENT: return "no such file or directory";
+    case EINTR: return "interrupted system call";
+    case EIO: return "input/output error";
+    case ENOMEM: return "cannot allocate memory";
+    case EACCES: return "permission denied";
+    case EFAULT: return "bad address";
+    case ENODEV: return "no such device";
+    case ENOTDIR: return "not a directory";
+    case ENAMETOOLONG: return "file name too long";
+    case ENOSYS: return "function not implemented";
+    case ELOOP: return "too many levels of symbolic links";
+    case EOVERFLOW: return "value too large for defined data type";
+    case ENOTCONN: return "transport endpoint is not connected";
+    case ETIMEDOUT: return "connection timed out";
+    case EHOSTDOWN: return "host is down";
+    case ESTALE: return "stale NFS file handle";
+    default: break;
+  }
+  static char buf[32];
+  std::memcpy(buf, "errno ", 6);
+  size_t n = format_i64(err, buf + 6);
+  return {buf, 6 + n};
+}
+
+void split_major_minor(std::string_view mm, FixedString<24>* major, FixedString<24>* minor) {
+  // fmt.Sscanf("%d:%d") into ints that start at 0 and are printed back:
+  // what does not scan stays "0".
+  std::string_view a = next_field(mm, ':');
+  auto x = parse_i64(a), y = parse_i64(mm);
+  char buf[24];
+  major->assign({buf, format_i64(x ? *x : 0, buf)});
+  minor->assign({buf, format_i64(x && y ? *y : 0, buf)});
+}
+
 MountInfoParse parse_mountinfo_line(std::string_view line, MountInfo* out) {
   Scanner sc(line);
-  // mount ID, parent ID, major:minor, root: present but not needed.
+  // mount ID, parent ID, major:minor, root.
   std::string_view first = sc.token();
   if (first.empty()) return MountInfoParse::Skip;
-  for (int i = 0; i < 3; ++i) {
-    if (sc.token().empty()) return MountInfoParse::Malformed;
-  }
+  if (sc.token().empty()) return MountInfoParse::Malformed;
+  out->major_minor = sc.token();
+  if (out->major_minor.empty() || sc.token().empty()) return MountInfoParse::Malformed;
   out->mount_point = sc.token();
   out->mount_options = sc.token();
   if (out->mount_options.empty()) return MountInfoParse::Malformed;

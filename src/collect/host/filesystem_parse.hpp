@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/fixed_string.hpp"
+
 #include "core/regex.hpp"
 
 namespace edgestat {
@@ -14,6 +16,7 @@ namespace edgestat {
 inline constexpr size_t kMaxMountPoint = 4096;
 
 struct MountInfo {
+  std::string_view major_minor;    // field 3, "8:1"
   std::string_view mount_point;    // field 5, still escaped (\040 for space)
   std::string_view mount_options;  // field 6, per-mount ("rw,relatime")
   std::string_view fstype;         // after the " - " separator
@@ -30,6 +33,15 @@ enum class MountInfoParse : uint8_t {
 // One mountinfo line: "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3
 // /dev/root rw,errors=continue". Views point into line.
 MountInfoParse parse_mountinfo_line(std::string_view line, MountInfo* out);
+
+// The text Go's syscall.Errno.Error() gives for statfs's errors, which
+// node_exporter 1.12 puts in the device_error label (lower case, Go's
+// table, not libc's strerror: musl and glibc differ). Unknown: "errno N"
+// (written into a static buffer; loop thread only).
+std::string_view go_errno_text(int err);
+
+// node_filesystem_mount_info's major and minor labels from "8:1".
+void split_major_minor(std::string_view mm, FixedString<24>* major, FixedString<24>* minor);
 
 // Decodes the \ooo escapes the kernel writes for space, tab, newline and
 // backslash in paths (any \ followed by three octal digits with a value
