@@ -32,6 +32,7 @@ mask_volatile() {
   sed -E \
     -e 's/^(node_scrape_collector_duration_seconds\{[^}]*\}) .*/\1 <masked>/' \
     -e 's/^(node_time_seconds) .*/\1 <masked>/' \
+    -e 's/^(node_timex_[a-z_]+) .*/\1 <masked>/' \
     -e 's/^(node_filesystem_(size_bytes|free_bytes|avail_bytes|files|files_free)\{[^}]*\}) .*/\1 <masked>/' \
     -e 's/^(node_textfile_mtime_seconds\{[^}]*\}) .*/\1 <masked>/' \
     -e 's/^(edgestat_build_info)\{.*\} 1$/\1{<masked>} 1/'
@@ -46,6 +47,7 @@ once_fixture() {
   bin=$(realpath "$1") || return 1
   (cd "$tree" && TZ=UTC "$bin" once --log.level=error \
     --path.procfs="$tree/proc" --path.sysfs="$tree/sys" --path.rootfs="$tree/root" \
+    --path.udev.data="$tree/udev" \
     --collector.textfile.directory=textfile)
 }
 
@@ -73,7 +75,7 @@ check_golden() {
 promtool_clean() {
   local lint=$1
   grep -v -E \
-    -e "^node_(memory|vmstat)_[A-Za-z0-9_]+ metric names should be written in 'snake_case' not 'camelCase'$" \
+    -e "^node_(memory|vmstat|netstat|sockstat)_[A-Za-z0-9_]+ metric names should be written in 'snake_case' not 'camelCase'$" \
     -e '^node_entropy_(available|pool_size)_bits use base unit "bytes" instead of "bits"$' \
     "$lint" > "$lint.real" || true
   mv "$lint.real" "$lint"

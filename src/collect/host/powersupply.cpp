@@ -109,7 +109,9 @@ Status collect_powersupply(CollectContext& ctx) {
   DirReader d(dir.c_str());
   if (!d.ok()) return Status::error("open %s: %s", dir.c_str(), std::strerror(d.error())).with_errno(d.error());
   std::string_view entry;
-  while (d.next(&entry)) {
+  unsigned char type = 0;
+  while (d.next(&entry, &type)) {
+    if (type == DT_REG) continue;  // supplies are directories (or links to them)
     if (ctx.config.filters.powersupply_ignored_supplies.match(entry)) continue;
     PathBuf p;
     if (!join_path(p, {dir.view(), "/", entry})) return Status::error("sysfs path too long");
