@@ -286,7 +286,6 @@ TEST_CASE("hwmon: collector output matches node_exporter 1.5 on the same tree") 
   TempTree t;
   build_tree(t);
   Run r(collect_hwmon, {{"path.sysfs", t.path("sys")}});
-  INFO(r.text);
   REQUIRE(r.ok);
   const char* expected[] = {
       "# HELP node_hwmon_beep_enabled Hardware beep enabled",
@@ -349,7 +348,6 @@ TEST_CASE("hwmon: a thermal zone's device directory gives node_exporter's temp0"
   t.symlink("../../thermal_zone0", z + "hwmon0/device");
   t.symlink("../../devices/virtual/thermal/thermal_zone0/hwmon0", "sys/class/hwmon/hwmon0");
   Run r(collect_hwmon, {{"path.sysfs", t.path("sys")}});
-  INFO(r.text);
   REQUIRE(r.ok);
   CHECK(r.has("node_hwmon_chip_names{chip=\"thermal_thermal_zone0\",chip_name=\"cpu_thermal\"} 1"));
   CHECK(r.has("node_hwmon_temp_celsius{chip=\"thermal_thermal_zone0\",sensor=\"temp0\"} 47.712"));
@@ -396,4 +394,55 @@ TEST_CASE("hwmon: missing class directory fails, empty one succeeds, dangling li
     CHECK(r.ok);
     CHECK(r.text.empty());
   }
+}
+
+TEST_CASE("hwmon: chips sharing a device name are told apart as node_exporter 1.12 does (PR #3646)") {
+  TempTree t;
+  // Three radios of one MediaTek card: one ieee80211/phy0 device, one name
+  // each; asus-nb-wmi: two hwmon nodes on one platform device with the same
+  // name file, told apart by hwmonN.
+  const char* radios[] = {"mt7996_phy0.0", "mt7996_phy0.1", "mt7996_phy0.2"};
+  for (int i = 0; i < 3; ++i) {
+    std::string h = "sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0/ieee80211/phy0/hwmon" + std::to_string(i);
+    t.write(h + "/name", std::string(radios[i]) + "\n");
+    t.write(h + "/temp1_input", std::to_string(40000 + i * 1000) + "\n");
+    t.symlink("..", h + "/device");  // the phy0 device
+    t.symlink("../../" + h.substr(4), "sys/class/hwmon/hwmon" + std::to_string(i));
+  }
+  for (int i = 3; i < 5; ++i) {
+    std::string h = "sys/devices/platform/asus-nb-wmi/hwmon/hwmon" + std::to_string(i);
+    t.write(h + "/name", "asus\n");
+    t.write(h + "/fan1_input", "2000\n");
+    t.symlink("../..", h + "/device");  // the platform device
+    t.symlink("../../" + h.substr(4), "sys/class/hwmon/hwmon" + std::to_string(i));
+  }
+  Run r(collect_hwmon, {{"path.sysfs", t.path("sys")}});
+  REQUIRE_MESSAGE(r.ok, r.err);
+  CHECK(r.has("node_hwmon_temp_celsius{chip=\"ieee80211_phy0_mt7996_phy0_0\",sensor=\"temp1\"} 40"));
+  CHECK(r.has("node_hwmon_temp_celsius{chip=\"ieee80211_phy0_mt7996_phy0_1\",sensor=\"temp1\"} 41"));
+  CHECK(r.has("node_hwmon_temp_celsius{chip=\"ieee80211_phy0_mt7996_phy0_2\",sensor=\"temp1\"} 42"));
+  CHECK(r.has("node_hwmon_fan_rpm{chip=\"platform_asus_nb_wmi_hwmon3\",sensor=\"fan1\"} 2000"));
+  CHECK(r.has("node_hwmon_fan_rpm{chip=\"platform_asus_nb_wmi_hwmon4\",sensor=\"fan1\"} 2000"));
+  CHECK(r.has("node_hwmon_chip_names{chip=\"ieee80211_phy0_mt7996_phy0_1\",chip_name=\"mt7996_phy0_1\"} 1"));
+  CHECK_FALSE(r.contains("chip=\"ieee80211_phy0\""));
+  // The include/exclude filter sees the final label.
+  Run f(collect_hwmon, {{"path.sysfs", t.path("sys")}, {"collector.hwmon.chip-exclude", "phy0_1$"}});
+  CHECK(f.count("mt7996_phy0_1\"") == 0);
+  CHECK(f.count("node_hwmon_temp_celsius{") == 2);
+}
+
+TEST_CASE("hwmon: GPU clocks as node_hwmon_freq_freq_mhz{sensor=<label>}") {
+  TempTree t;
+  const std::string h = "sys/devices/pci0000:00/0000:03:00.0/hwmon/hwmon1";
+  t.write(h + "/name", "amdgpu\n");
+  t.write(h + "/freq1_input", "1800000000\n");
+  t.write(h + "/freq1_label", "sclk\n");
+  t.write(h + "/freq2_input", "96000000\n");  // no label: no metric
+  t.symlink("../..", h + "/device");  // the PCI device
+  t.symlink("../../" + h.substr(4), "sys/class/hwmon/hwmon1");
+  Run r(collect_hwmon, {{"path.sysfs", t.path("sys")}});
+  REQUIRE_MESSAGE(r.ok, r.err);
+  CHECK(r.has("# HELP node_hwmon_freq_freq_mhz Hardware monitor for GPU frequency in MHz"));
+  CHECK(r.has("node_hwmon_freq_freq_mhz{chip=\"pci0000:00_0000:03:00_0\",sensor=\"sclk\"} 1800"));
+  CHECK(r.count("node_hwmon_freq_freq_mhz{") == 1);
 }
