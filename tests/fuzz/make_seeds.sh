@@ -53,6 +53,27 @@ seedtext proc_parsers 15 hwmon-path '/sys/devices/platform/coretemp.0\00001e3\n'
 seedtext proc_parsers 16 numbers '-1.5e-07'
 seedtext proc_parsers 16 numbers-int '18446744073709551615'
 
+# net_parsers (selectors: fuzz_net_parsers.cpp kParsers)
+for m in vm rpi openwrt; do
+  p=$fx/$m/proc
+  seed net_parsers 0 netstat-$m $p/net/netstat
+  seed net_parsers 0 snmp-$m $p/net/snmp
+  seed net_parsers 1 snmp6-$m $p/net/snmp6
+  seed net_parsers 2 sockstat-$m $p/net/sockstat
+  seed net_parsers 2 sockstat6-$m $p/net/sockstat6
+  seed net_parsers 3 softnet-$m $p/net/softnet_stat
+  seed net_parsers 4 arp-$m $p/net/arp
+  seed net_parsers 5 udp-$m $p/net/udp
+  seed net_parsers 6 schedstat-$m $p/schedstat
+  seed net_parsers 7 cpuinfo-$m $p/cpuinfo
+  seed net_parsers 8 isolated-$m $fx/$m/sys/devices/system/cpu/isolated
+  seed net_parsers 9 interrupts-$m $p/interrupts
+  seed net_parsers 11 openwrt-release-$m $fx/$m/root/etc/openwrt_release
+  seed net_parsers 11 openwrt-cpuinfo-$m $p/cpuinfo
+done
+seedtext net_parsers 8 cpulist '0-3,8,10-11\n'
+seedtext net_parsers 10 pid-stat '1 (sys temd) S 0 1 1 0 -1 4194560 1 2 3 4 5 6 7 8 20 0 7 0 1 2 3\n'
+
 # textfile
 mkdir -p corpus/textfile
 for f in $fx/*/textfile/*.prom; do

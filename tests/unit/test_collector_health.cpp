@@ -87,3 +87,86 @@ TEST_CASE("test_collector_health: a source that exists but cannot be read fails 
     CHECK(collector_outcome(static_cast<size_t>(id)) == CollectorOutcome::Failed);
   }
 }
+
+namespace {
+
+// Runs every collector, opt-in ones too, over a fixture tree into s.
+void run_fixture(Snapshot& s, const std::string& tree) {
+  static Config c;
+  c = Config{};
+  ConfigErrors e;
+  ConfigLoader l(c, e, collector_names());
+  l.apply_defaults();
+  REQUIRE(l.apply_flag("path.procfs", tree + "/proc", true));
+  REQUIRE(l.apply_flag("path.sysfs", tree + "/sys", true));
+  REQUIRE(l.apply_flag("path.rootfs", tree + "/root", true));
+  REQUIRE(l.apply_flag("path.udev.data", tree + "/udev", true));
+  REQUIRE(l.apply_flag("collector.textfile.directory", tree + "/textfile", true));
+  REQUIRE(l.apply_flag("collector.cpu.info", "true", true));
+  REQUIRE(l.apply_flag("collector.stat.softirq", "true", true));
+  l.validate();
+  REQUIRE(e.empty());
+  static char scratch[kScratchBytes];
+  run_collectors(c, kAllCollectors, s, scratch, sizeof scratch);
+}
+
+}  // namespace
+
+TEST_CASE("test_collector_health: no collector's fixture output can produce a duplicate series") {
+  for (const char* tree : {"vm", "rpi", "openwrt"}) {
+    INFO("fixture " << tree);
+    Snapshot s;
+    SnapshotLimits lim;
+    lim.max_families = 1024;
+    lim.max_samples = 16384;
+    lim.arena_bytes = 2 * 1024 * 1024;
+    REQUIRE(s.init(lim));
+    run_fixture(s, fixture(tree));
+    // One run: every series is distinct (a collector repeating itself, or
+    // two collectors sharing a series, would show here).
+    CHECK(s.duplicates() == 0);
+    CHECK(s.refused() == 0);
+    uint32_t first = s.mark();
+    REQUIRE(first > 500);
+    // The same collection again into the same snapshot: every sample of
+    // every collector is the same series again and must be refused, so the
+    // snapshot does not grow and counts each one.
+    run_fixture(s, fixture(tree));
+    CHECK(s.mark() == first);
+    CHECK(s.duplicates() == first);
+    CHECK(s.refused() == 0);
+  }
+}
+
+TEST_CASE("test_collector_health: textfile series that repeat a collector's or each other are refused") {
+  TempTree t;
+  t.write("proc/loadavg", "0.50 0.25 0.10 1/100 42\n");
+  t.write("textfile/a.prom", "# TYPE node_load1 gauge\nnode_load1 99\n# TYPE app_up gauge\napp_up{x=\"1\"} 1\n");
+  t.write("textfile/b.prom", "# TYPE app_up gauge\napp_up{x=\"1\"} 2\napp_up{x=\"2\"} 3\n");
+  static Config c;
+  c = Config{};
+  ConfigErrors e;
+  ConfigLoader l(c, e, collector_names());
+  l.apply_defaults();
+  REQUIRE(l.apply_flag("path.procfs", t.path("proc"), true));
+  REQUIRE(l.apply_flag("collector.textfile.directory", t.path("textfile"), true));
+  l.validate();
+  REQUIRE(e.empty());
+  Snapshot s;
+  SnapshotLimits lim;
+  REQUIRE(s.init(lim));
+  static char scratch[kScratchBytes];
+  uint64_t mask = (uint64_t{1} << find_collector("loadavg")) | (uint64_t{1} << find_collector("textfile"));
+  run_collectors(c, mask, s, scratch, sizeof scratch);
+  CHECK(collector_outcome(static_cast<size_t>(find_collector("textfile"))) == CollectorOutcome::Ok);
+  CHECK(s.duplicates() == 1);  // node_load1 from a.prom; b.prom's app_up{x="1"} the textfile collector drops itself
+  s.finish();
+  static char buf[65536];
+  OutBuffer out(buf, sizeof buf);
+  render_exposition(s, ExpositionFormat::Text004, kAllCollectors, out);
+  std::string text(out.view());
+  CHECK(text.find("node_load1 0.5\n") != std::string::npos);
+  CHECK(text.find("node_load1 99") == std::string::npos);
+  CHECK(text.find("app_up{x=\"1\"} 1\n") != std::string::npos);
+  CHECK(text.find("app_up{x=\"2\"} 3\n") != std::string::npos);
+}

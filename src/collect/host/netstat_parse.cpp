@@ -67,7 +67,8 @@ size_t parse_snmp6(std::string_view text, NetstatField* out, size_t cap, Netstat
     std::string_view value = f.token();
     if (value.empty()) continue;
     size_t six = key.find('6');
-    if (six == std::string_view::npos) continue;
+    // No '6', or nothing after it ("Icmp6 5"): no field to name.
+    if (six == std::string_view::npos || six + 1 == key.size()) continue;
     auto v = parse_double(value);
     if (!v) {
       *err = NetstatError::BadValue;

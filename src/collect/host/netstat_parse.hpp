@@ -27,7 +27,8 @@ size_t parse_netstat(std::string_view text, NetstatField* out, size_t cap, Netst
 
 // Fields of /proc/net/snmp6: the protocol is the name up to and including
 // its first '6' ("Icmp6", "UdpLite6"); lines without a '6' in the name or
-// without a value are skipped, as node_exporter skips them; a value
+// without a value are skipped, as node_exporter skips them, and so are names
+// ending in that '6' (no field name to export); a value
 // ParseFloat refuses is BadValue.
 size_t parse_snmp6(std::string_view text, NetstatField* out, size_t cap, NetstatError* err, std::string_view* bad);
 
