@@ -16,7 +16,7 @@ args=(--web.listen-address="127.0.0.1:$port" --collector.disable-defaults
   --collector.filesystem.fs-types-exclude='^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|erofs|sysfs|tracefs)$'
   --no-collector.netdev.netlink)
 for c in $collectors; do
-  case $c in textfile|lxc) continue;; esac  # not node_exporter collectors here
+  case $c in textfile|lxc|openwrt) continue;; esac  # not node_exporter collectors here
   args+=(--collector."$c")
 done
 "$NE" "${args[@]}" > "$tmp/ne.log" 2>&1 &
