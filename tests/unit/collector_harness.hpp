@@ -70,6 +70,17 @@ struct Flag {
   std::string value;
 };
 
+// The default config plus flags, validated.
+inline void load_config(Config& c, std::initializer_list<Flag> flags) {
+  c = Config{};
+  ConfigErrors e;
+  ConfigLoader l(c, e, collector_names());
+  l.apply_defaults();
+  for (const Flag& f : flags) REQUIRE(l.apply_flag(f.name, f.value, true));
+  l.validate();
+  REQUIRE(e.empty());
+}
+
 // Runs one collector with the default config plus flags and keeps its
 // status and text exposition.
 struct Run {
@@ -77,13 +88,7 @@ struct Run {
   std::string err, text;
   Run(CollectFn fn, std::initializer_list<Flag> flags) {
     static Config c;  // large (compiled regexes); one at a time
-    c = Config{};
-    ConfigErrors e;
-    ConfigLoader l(c, e, collector_names());
-    l.apply_defaults();
-    for (const Flag& f : flags) REQUIRE(l.apply_flag(f.name, f.value, true));
-    l.validate();
-    REQUIRE(e.empty());
+    load_config(c, flags);
     static Snapshot s;
     static bool init = false;
     if (!init) {

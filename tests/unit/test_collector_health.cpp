@@ -28,18 +28,12 @@ const char* outcome_name(CollectorOutcome o) {
 // snapshot's text for inspection.
 void run_all(const TempTree& t) {
   static Config c;
-  c = Config{};
-  ConfigErrors e;
-  ConfigLoader l(c, e, collector_names());
-  l.apply_defaults();
-  REQUIRE(l.apply_flag("path.procfs", t.path("proc"), true));
-  REQUIRE(l.apply_flag("path.sysfs", t.path("sys"), true));
-  REQUIRE(l.apply_flag("path.rootfs", t.path("root"), true));
-  REQUIRE(l.apply_flag("path.cgroupfs", t.path("cgroup"), true));
-  REQUIRE(l.apply_flag("path.udev.data", t.path("udev"), true));
-  REQUIRE(l.apply_flag("collector.textfile.directory", t.path("textfile"), true));
-  l.validate();
-  REQUIRE(e.empty());
+  load_config(c, {{"path.procfs", t.path("proc")},
+                  {"path.sysfs", t.path("sys")},
+                  {"path.rootfs", t.path("root")},
+                  {"path.cgroupfs", t.path("cgroup")},
+                  {"path.udev.data", t.path("udev")},
+                  {"collector.textfile.directory", t.path("textfile")}});
   static Snapshot s;
   static bool init = false;
   if (!init) {
@@ -93,19 +87,13 @@ namespace {
 // Runs every collector, opt-in ones too, over a fixture tree into s.
 void run_fixture(Snapshot& s, const std::string& tree) {
   static Config c;
-  c = Config{};
-  ConfigErrors e;
-  ConfigLoader l(c, e, collector_names());
-  l.apply_defaults();
-  REQUIRE(l.apply_flag("path.procfs", tree + "/proc", true));
-  REQUIRE(l.apply_flag("path.sysfs", tree + "/sys", true));
-  REQUIRE(l.apply_flag("path.rootfs", tree + "/root", true));
-  REQUIRE(l.apply_flag("path.udev.data", tree + "/udev", true));
-  REQUIRE(l.apply_flag("collector.textfile.directory", tree + "/textfile", true));
-  REQUIRE(l.apply_flag("collector.cpu.info", "true", true));
-  REQUIRE(l.apply_flag("collector.stat.softirq", "true", true));
-  l.validate();
-  REQUIRE(e.empty());
+  load_config(c, {{"path.procfs", tree + "/proc"},
+                  {"path.sysfs", tree + "/sys"},
+                  {"path.rootfs", tree + "/root"},
+                  {"path.udev.data", tree + "/udev"},
+                  {"collector.textfile.directory", tree + "/textfile"},
+                  {"collector.cpu.info", "true"},
+                  {"collector.stat.softirq", "true"}});
   static char scratch[kScratchBytes];
   run_collectors(c, kAllCollectors, s, scratch, sizeof scratch);
 }
@@ -144,14 +132,7 @@ TEST_CASE("test_collector_health: textfile series that repeat a collector's or e
   t.write("textfile/a.prom", "# TYPE node_load1 gauge\nnode_load1 99\n# TYPE app_up gauge\napp_up{x=\"1\"} 1\n");
   t.write("textfile/b.prom", "# TYPE app_up gauge\napp_up{x=\"1\"} 2\napp_up{x=\"2\"} 3\n");
   static Config c;
-  c = Config{};
-  ConfigErrors e;
-  ConfigLoader l(c, e, collector_names());
-  l.apply_defaults();
-  REQUIRE(l.apply_flag("path.procfs", t.path("proc"), true));
-  REQUIRE(l.apply_flag("collector.textfile.directory", t.path("textfile"), true));
-  l.validate();
-  REQUIRE(e.empty());
+  load_config(c, {{"path.procfs", t.path("proc")}, {"collector.textfile.directory", t.path("textfile")}});
   Snapshot s;
   SnapshotLimits lim;
   REQUIRE(s.init(lim));
