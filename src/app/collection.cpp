@@ -52,9 +52,8 @@ void Collection::report_duplicates(uint64_t mask) {
   uint64_t fresh = mask & ~warned_duplicates_;
   warned_duplicates_ |= mask;
   auto names = collector_names();
-  for (size_t i = 0; fresh && i < kMaxCollectorIds; ++i) {
-    if (!((fresh >> i) & 1)) continue;
-    fresh &= ~(uint64_t{1} << i);
+  for (; fresh; fresh &= fresh - 1) {
+    size_t i = static_cast<size_t>(__builtin_ctzll(fresh));
     std::string_view who = i < names.size() ? names[i] : std::string_view("edgestat");
     log_warn("duplicate series refused (the first sample is kept)", {{"collector", who}});
   }

@@ -162,4 +162,12 @@ std::optional<double> parse_double(std::string_view s) {
   return std::strtod(buf, nullptr);
 }
 
+std::optional<uint64_t> parse_hex_u64(std::string_view s) {
+  uint64_t v = 0;
+  if (s.empty()) return std::nullopt;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v, 16);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
 }  // namespace edgestat

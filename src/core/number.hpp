@@ -23,6 +23,8 @@ size_t format_i64(int64_t v, char* out);
 // Strict parsers: the whole view must be a number, nothing else.
 std::optional<uint64_t> parse_u64(std::string_view s);
 std::optional<int64_t> parse_i64(std::string_view s);
+// strconv.ParseUint(s, 16, 64): hex digits of either case, no "0x", no sign.
+std::optional<uint64_t> parse_hex_u64(std::string_view s);
 // Accepts what Prometheus text format accepts: decimal and exponent forms,
 // NaN, +Inf, -Inf, Inf (case as in the format). No hex, no leading spaces.
 std::optional<double> parse_double(std::string_view s);

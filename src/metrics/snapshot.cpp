@@ -117,12 +117,11 @@ void Snapshot::rollback(uint32_t mark) {
 }
 
 uint32_t Snapshot::series_hash(const Sample& s) const {
-  uint32_t h = hash_name({arena_ + s.labels_off, s.labels_len});
-  uint64_t bound_bits = 0;
-  std::memcpy(&bound_bits, &s.bound, sizeof bound_bits);
-  uint64_t mix = (uint64_t{s.family} << 8 | static_cast<uint8_t>(s.kind)) ^ bound_bits;
-  for (int i = 0; i < 8; ++i, mix >>= 8) h = (h ^ static_cast<uint8_t>(mix)) * 16777619u;
-  return h;
+  uint32_t h = fnv1a32({arena_ + s.labels_off, s.labels_len});
+  h = fnv1a32_bytes(&s.family, sizeof s.family, h);
+  h = fnv1a32_bytes(&s.kind, sizeof s.kind, h);
+  h = fnv1a32_bytes(&s.bound, sizeof s.bound, h);
+  return mix32(h);  // the low bits index the table
 }
 
 int Snapshot::series_find_or_insert(uint32_t idx) {

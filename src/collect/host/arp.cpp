@@ -3,10 +3,10 @@
 // default and counts every neighbour not in NUD_NOARP state; the kernel's
 // /proc/net/arp lists exactly those (it skips NOARP entries), so reading
 // it gives the same counts and works on a fixture tree.
-#include "collect/fs.hpp"
 #include "collect/host/arp_parse.hpp"
 #include "collect/host/host.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

@@ -1,11 +1,12 @@
 #include "collect/host/arp_parse.hpp"
 
+#include "core/ascii.hpp"
 #include "core/scan.hpp"
 
 namespace edgestat {
 namespace {
 
-bool hex_digit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool hex_digit(char c) { return is_digit(c) || (to_lower(c) >= 'a' && to_lower(c) <= 'f'); }
 
 // Go's net.ParseMAC in its colon form: 6, 8 or 20 groups of two hex digits
 // (EUI-48, EUI-64, 20-octet InfiniBand). Dash and dot forms never appear in

@@ -21,10 +21,10 @@
 
 #include <cerrno>
 
-#include "sys/fs.hpp"
 #include "collect/host/conntrack_parse.hpp"
 #include "collect/host/host.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

@@ -1,18 +1,10 @@
 #include "collect/host/conntrack_parse.hpp"
 
-#include <charconv>
-
 #include "core/scan.hpp"
 
 namespace edgestat {
 namespace {
 
-// strconv.ParseUint(s, 16, 64): hex digits only, no "0x", no sign.
-bool parse_hex_u64(std::string_view s, uint64_t* v) {
-  if (s.empty()) return false;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), *v, 16);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
 
 }  // namespace
 
@@ -28,7 +20,9 @@ bool parse_conntrack_stat(std::string_view text, ConntrackStat* out) {
     int n = 0;
     for (std::string_view tok = sc.token(); !tok.empty(); tok = sc.token(), ++n) {
       uint64_t v = 0;
-      if (!parse_hex_u64(tok, &v)) return false;
+      auto h = parse_hex_u64(tok);
+      if (!h) return false;
+      v = *h;
       if (n < 17) col[n] = v;
     }
     if (n < kConntrackMinColumns) return false;

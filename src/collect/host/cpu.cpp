@@ -3,12 +3,12 @@
 // /proc/stat, in USER_HZ ticks (100 a second on every Linux ABI).
 #include <cstdio>
 
-#include "sys/fs.hpp"
 #include "collect/host/cpu_extras.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/proc_stat_parse.hpp"
 #include "config/config.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

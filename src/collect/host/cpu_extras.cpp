@@ -7,13 +7,13 @@
 // collector.cpu.info flags_include / bugs_include).
 #include "collect/host/cpu_extras.hpp"
 
-#include "collect/fs.hpp"
 #include "collect/host/cpu_list_parse.hpp"
 #include "collect/host/cpuinfo_parse.hpp"
 #include "collect/registry.hpp"
 #include "config/config.hpp"
 #include "core/number.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

@@ -12,11 +12,11 @@
 #include <cerrno>
 #include <cstring>
 
-#include "collect/fs.hpp"
 #include "collect/host/cpu_list_parse.hpp"
 #include "collect/host/host.hpp"
 #include "config/config.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

@@ -6,9 +6,9 @@
 
 #include <cerrno>
 
-#include "sys/fs.hpp"
 #include "collect/host/host.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

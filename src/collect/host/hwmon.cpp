@@ -27,8 +27,8 @@
 #include "collect/host/hwmon_parse.hpp"
 #include "config/config.hpp"
 #include "core/number.hpp"
-#include "sys/fs.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

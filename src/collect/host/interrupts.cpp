@@ -3,12 +3,12 @@
 // /proc/interrupts and per CPU column, filtered on "type;info;devices" by
 // collector.interrupts.name_{include,exclude}, zeros left out when
 // include_zeros is false.
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/interrupts_parse.hpp"
 #include "config/config.hpp"
 #include "core/number.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

@@ -7,10 +7,10 @@
 // is unsupported here. snmp6 is optional (IPv6 disabled), as in
 // node_exporter. Any malformed file fails the collector, as node_exporter
 // fails on a count mismatch or a value ParseFloat refuses.
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/netstat_parse.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

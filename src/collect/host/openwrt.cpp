@@ -7,10 +7,10 @@
 // unsupported here.
 #include <sys/utsname.h>
 
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/openwrt_parse.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

@@ -3,21 +3,11 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/ascii.hpp"
 #include "core/scan.hpp"
 
 namespace edgestat {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::string_view unquote(std::string_view v) {
   v = trim(v);

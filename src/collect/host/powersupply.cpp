@@ -9,11 +9,11 @@
 #include <cerrno>
 #include <cstring>
 
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/powersupply_table.hpp"
 #include "config/config.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

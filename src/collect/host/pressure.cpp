@@ -19,10 +19,10 @@
 
 #include <cerrno>
 
-#include "sys/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/pressure_parse.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

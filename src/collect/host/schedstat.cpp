@@ -1,11 +1,11 @@
 // node_exporter's schedstat collector: /proc/schedstat's per-CPU run and
 // wait times. A kernel built without CONFIG_SCHEDSTATS has no file:
 // unsupported here (node_exporter: "no data").
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/schedstat_parse.hpp"
 #include "config/config.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

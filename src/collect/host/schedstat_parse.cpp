@@ -1,11 +1,10 @@
 #include "collect/host/schedstat_parse.hpp"
 
+#include "core/ascii.hpp"
 #include "core/scan.hpp"
 
 namespace edgestat {
 namespace {
-
-bool digit(char c) { return c >= '0' && c <= '9'; }
 
 // Matches "cpu" \d+ (" " \d+){9} at s; the groups go to nums (as text).
 bool match_at(std::string_view s, std::string_view nums[10]) {
@@ -17,7 +16,7 @@ bool match_at(std::string_view s, std::string_view nums[10]) {
       ++i;
     }
     size_t b = i;
-    while (i < s.size() && digit(s[i])) ++i;
+    while (i < s.size() && is_digit(s[i])) ++i;
     if (i == b) return false;
     nums[g] = s.substr(b, i - b);
   }

@@ -5,10 +5,10 @@
 // (IPv4 or IPv6 disabled) is skipped; both absent: unsupported here.
 #include <unistd.h>
 
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/sockstat_parse.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

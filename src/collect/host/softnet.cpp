@@ -1,11 +1,11 @@
 // node_exporter's softnet collector: /proc/net/softnet_stat, one line per
 // online CPU, as node_softnet_*{cpu}.
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/softnet_parse.hpp"
 #include "config/config.hpp"
 #include "core/number.hpp"
 #include "core/scan.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

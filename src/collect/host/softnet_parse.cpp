@@ -6,17 +6,9 @@ namespace edgestat {
 namespace {
 
 bool hex32(std::string_view s, uint32_t* out) {
-  // strconv.ParseUint(s, 16, 32): hex digits only, no prefix or sign.
-  if (s.empty()) return false;
-  while (s.size() > 1 && s.front() == '0') s.remove_prefix(1);  // leading zeros are fine
-  if (s.size() > 8) return false;
-  uint32_t v = 0;
-  for (char c : s) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-    if (d < 0) return false;
-    v = v << 4 | static_cast<uint32_t>(d);
-  }
-  *out = v;
+  auto v = parse_hex_u64(s);  // ParseUint(s, 16, 32): a 32-bit range check on top
+  if (!v || *v > UINT32_MAX) return false;
+  *out = static_cast<uint32_t>(*v);
   return true;
 }
 

@@ -1,10 +1,10 @@
 // node_exporter's stat collector: interrupts, context switches, forks,
 // boot time and process states from /proc/stat, and with
 // collector.stat softirq node_softirqs_total{vector}.
-#include "sys/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/proc_stat_parse.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {

@@ -2,10 +2,10 @@
 // bytes queued in UDP sockets' send and receive buffers, summed over
 // /proc/net/udp (v4) and udp6 (v6). A family whose file is absent is left
 // out; both absent: unsupported here.
-#include "collect/fs.hpp"
 #include "collect/host/host.hpp"
 #include "collect/host/udp_queues_parse.hpp"
 #include "config/config.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 namespace {
