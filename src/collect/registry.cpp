@@ -59,6 +59,10 @@ constexpr std::array<std::string_view, kCount> kNames = make_names();
 
 bool g_failing[kCount];  // loop thread only
 CollectorOutcome g_outcome[kCount];  // loop thread only
+// Whether the collector ever succeeded since start: a source that was there
+// and is gone (a module unloaded, a USB sensor pulled) is a failure, not
+// "unsupported here".
+bool g_ever_ok[kCount];  // loop thread only
 
 constexpr FamilyDesc kDuration{"node_scrape_collector_duration_seconds",
                                "node_exporter: Duration of a collector scrape.", MetricType::Gauge};
@@ -69,6 +73,10 @@ constexpr FamilyDesc kSuccess{"node_scrape_collector_success", "node_exporter: W
 
 std::span<const CollectorDesc> collectors() { return kCollectors; }
 std::span<const std::string_view> collector_names() { return kNames; }
+
+void forget_collector_history() {
+  for (size_t i = 0; i < kCount; ++i) g_ever_ok[i] = g_failing[i] = false;
+}
 
 CollectorOutcome collector_outcome(size_t id) { return id < kCount ? g_outcome[id] : CollectorOutcome::NotRun; }
 
@@ -106,7 +114,7 @@ void run_collectors(const Config& c, uint64_t mask, Snapshot& snap, char* scratc
     // the same failure on every scrape.
     // A source absent on this kernel is said once, at info: it is not a
     // fault (node_exporter logs "no data" at debug).
-    if (!st && !g_failing[i] && st.unsupported()) {
+    if (!st && !g_failing[i] && st.unsupported() && !g_ever_ok[i]) {
       log_info("collector unsupported here", {{"collector", d.name}, {"reason", st.message()}});
     } else if (!st && !g_failing[i]) {
       log_warn("collector failed", {{"collector", d.name}, {"duration_seconds", secs}, {"err", st.message()}});
@@ -114,7 +122,9 @@ void run_collectors(const Config& c, uint64_t mask, Snapshot& snap, char* scratc
       log_info("collector recovered", {{"collector", d.name}});
     }
     g_failing[i] = !st;
-    g_outcome[i] = st ? CollectorOutcome::Ok : st.unsupported() ? CollectorOutcome::Unsupported : CollectorOutcome::Failed;
+    bool absent = !st && st.unsupported() && !g_ever_ok[i];
+    g_ever_ok[i] = g_ever_ok[i] || st;
+    g_outcome[i] = st ? CollectorOutcome::Ok : absent ? CollectorOutcome::Unsupported : CollectorOutcome::Failed;
     Label l{"collector", d.name};
     snap.add(kDuration, secs, &l, 1);
     snap.add(kSuccess, st ? 1 : 0, &l, 1);

@@ -28,8 +28,13 @@ void run_collectors(const Config& c, uint64_t mask, Snapshot& snap, char* scratc
 // How each collector's last run ended, for /health. Unsupported is an error
 // whose errno says the file or kernel feature is absent on this host
 // (Status::unsupported(), e.g. ENOENT for /proc/pressure on a router): it
-// does not degrade health. A collector not in the last run's mask is NotRun.
+// does not degrade health, unless the collector has succeeded before (its
+// source went away: Failed). A collector not in the last run's mask is
+// NotRun.
 enum class CollectorOutcome : uint8_t { NotRun, Ok, Unsupported, Failed };
 CollectorOutcome collector_outcome(size_t id);
+// Forgets which collectors have succeeded before (tests that run the same
+// collectors over different trees start from a fresh process's state).
+void forget_collector_history();
 
 }  // namespace edgestat

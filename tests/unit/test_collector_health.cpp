@@ -26,7 +26,8 @@ const char* outcome_name(CollectorOutcome o) {
 
 // Runs every collector (all switched on) over the tree and returns the
 // snapshot's text for inspection.
-void run_all(const TempTree& t) {
+void run_all(const TempTree& t, bool fresh = true) {
+  if (fresh) forget_collector_history();
   static Config c;
   load_config(c, {{"path.procfs", t.path("proc")},
                   {"path.sysfs", t.path("sys")},
@@ -150,4 +151,18 @@ TEST_CASE("test_collector_health: textfile series that repeat a collector's or e
   CHECK(text.find("node_load1 99") == std::string::npos);
   CHECK(text.find("app_up{x=\"1\"} 1\n") != std::string::npos);
   CHECK(text.find("app_up{x=\"2\"} 3\n") != std::string::npos);
+}
+
+TEST_CASE("test_collector_health: a source that worked and went away is a failure, not unsupported") {
+  TempTree t;
+  for (const char* d : {"proc", "sys", "root", "cgroup", "udev", "textfile"}) t.mkdir(d);
+  t.write("sys/class/hwmon/hwmon0/name", "gone\n");
+  t.write("sys/class/hwmon/hwmon0/temp1_input", "42000\n");
+  int id = find_collector("hwmon");
+  REQUIRE(id >= 0);
+  run_all(t);
+  REQUIRE(collector_outcome(static_cast<size_t>(id)) == CollectorOutcome::Ok);
+  std::filesystem::remove_all(t.path("sys/class/hwmon"));
+  run_all(t, false);
+  CHECK(collector_outcome(static_cast<size_t>(id)) == CollectorOutcome::Failed);
 }

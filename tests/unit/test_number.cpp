@@ -94,3 +94,15 @@ TEST_CASE("strict integer and double parsing") {
   CHECK_FALSE(parse_double("infinity"));
   CHECK_FALSE(parse_double(std::string(100, '1')));
 }
+
+TEST_CASE("parse_hex_u64: strconv.ParseUint(s, 16, 64)") {
+  CHECK(parse_hex_u64("0001e0f3") == 0x1e0f3u);
+  CHECK(parse_hex_u64("DEADbeef") == 0xdeadbeefu);
+  CHECK(parse_hex_u64("ffffffffffffffff") == UINT64_MAX);
+  CHECK_FALSE(parse_hex_u64("10000000000000000"));  // overflow
+  CHECK_FALSE(parse_hex_u64(""));
+  CHECK_FALSE(parse_hex_u64("0x10"));
+  CHECK_FALSE(parse_hex_u64("-1"));
+  CHECK_FALSE(parse_hex_u64("1 "));
+  CHECK_FALSE(parse_hex_u64("g"));
+}
