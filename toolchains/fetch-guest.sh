@@ -156,7 +156,10 @@ dpkg-deb -x "$bdeb" "$work/b"
 new=$work/out
 mkdir -p "$new/modules"
 # arm64 and armmp ship a compressed image (vmlinuz), malta an ELF (vmlinux).
-kernel=$(ls "$work/k/boot/vmlinuz-$KERNEL_ABI-$FLAVOUR" "$work/k/boot/vmlinux-$KERNEL_ABI-$FLAVOUR" 2>/dev/null | head -n 1)
+kernel=""
+for k in "$work/k/boot/vmlinuz-$KERNEL_ABI-$FLAVOUR" "$work/k/boot/vmlinux-$KERNEL_ABI-$FLAVOUR"; do
+	[ -f "$k" ] && kernel=$k && break
+done
 [ -n "$kernel" ] || die "no kernel image in $kdeb"
 cp "$kernel" "$new/kernel"
 cp "$work/b/bin/busybox" "$new/busybox"
@@ -173,15 +176,15 @@ depends_of() {
 	LC_ALL=C readelf -p .modinfo "$1" | sed -n 's/.*depends=//p' | tr ',' ' '
 }
 ORDER=""
+# Recursive: the path is looked up again after the dependencies, since
+# POSIX sh has no local variables.
 add_module() {
-	local p d
 	case " $ORDER " in *" $1 "*) return 0 ;; esac
-	p=$(mod_path "$1")
-	[ -n "$p" ] || return 0  # built into this kernel
-	for d in $(depends_of "$p"); do add_module "$d"; done
-	case "$p" in
-		*.xz) xz -dc "$p" > "$new/modules/$1.ko" ;;
-		*) cp "$p" "$new/modules/$1.ko" ;;
+	[ -n "$(mod_path "$1")" ] || return 0  # built into this kernel
+	for d in $(depends_of "$(mod_path "$1")"); do add_module "$d"; done
+	case "$(mod_path "$1")" in
+		*.xz) xz -dc "$(mod_path "$1")" > "$new/modules/$1.ko" ;;
+		*) cp "$(mod_path "$1")" "$new/modules/$1.ko" ;;
 	esac
 	ORDER="$ORDER $1"
 }

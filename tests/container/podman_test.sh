@@ -19,7 +19,9 @@ BIN=$1 SRC=$2
 . "$SRC/tests/packaging/lib.sh"
 command -v podman >/dev/null || skip "podman not installed (toolchains/deps.sh installs it)"
 [ "$(id -u)" = 0 ] || skip "rootful podman needs root"
-! readelf -l "$BIN" 2>/dev/null | grep -q INTERP && readelf -h "$BIN" >/dev/null 2>&1 || fail "$BIN is not a static binary (make cross TARGET=x86_64)"
+if ! readelf -h "$BIN" >/dev/null 2>&1 || readelf -l "$BIN" | grep -q INTERP; then
+	fail "$BIN is not a static binary (make cross TARGET=x86_64)"
+fi
 
 name=edgestat-firmware-test-$$
 image=localhost/edgestat-firmware-test:$$

@@ -27,7 +27,7 @@ case "$TARGET" in
 	*) fail "no image test for $TARGET" ;;
 esac
 command -v "$qemu" >/dev/null || skip "$qemu not installed (qemu-system-arm / qemu-system-mips)"
-[ -f "$IMG/kernel" ] && [ -f "$IMG/initramfs.cpio.gz" ] || fail "no image in $IMG (make image TARGET=$TARGET)"
+{ [ -f "$IMG/kernel" ] && [ -f "$IMG/initramfs.cpio.gz" ]; } || fail "no image in $IMG (make image TARGET=$TARGET)"
 
 tmp=$(mktemp -d /tmp/edgestat-firmware-image.XXXXXX)
 qemu_pid="" reader_pid=""

@@ -93,6 +93,20 @@ for kind in systemd sysv; do
 		"$(cd "$r" && find . -name '*edgestat*' ! -path './etc/passwd' | sort | paste -sd ' ')"
 done
 
+# make dist's tarball: install.sh run from the unpacked tarball finds the
+# binary, unit, script and config beside it.
+sh "$SRC/platform/linux/build-tarball.sh" "$foreign" aarch64 1.2.3 "$tmp/dist" >/dev/null
+tar -xzf "$tmp/dist/edgestat-1.2.3-linux-aarch64.tar.gz" -C "$tmp/dist"
+t=$tmp/dist/edgestat-1.2.3-linux-aarch64
+check "tarball: contents" "README autoscaler.conf edgestat edgestat.1 edgestat.conf edgestat.default edgestat.init edgestat.logrotate edgestat.service install.sh" \
+	"$(cd "$t" && echo *)"
+r=$tmp/from-tarball
+mkroot "$r" systemd
+DESTDIR=$r sh "$t/install.sh" install >/dev/null 2>&1
+check_true "tarball: install.sh installs its own binary" cmp -s "$foreign" "$r/usr/bin/edgestat"
+check_true "tarball: and its unit" cmp -s "$SRC/platform/linux/edgestat.service" "$r/etc/systemd/system/edgestat.service"
+check_true "tarball: and its config" cmp -s "$SRC/config/edgestat.conf" "$r/etc/edgestat/edgestat.conf"
+
 # A root with no passwd at all (an image being assembled): both files made.
 r=$tmp/bare
 mkdir -p "$r"
