@@ -15,7 +15,7 @@ FUZZ_SMOKE_SECONDS ?= 10
 SAN_CMAKE = -DCMAKE_BUILD_TYPE= -DCMAKE_C_FLAGS=-O1 -DCMAKE_CXX_FLAGS=-O1 $(CMAKE_FLAGS)
 
 .PHONY: all deps build run test check clean test-asan test-tsan fuzz fuzz-smoke cross test-cross test-qemu ipk deb dist \
-	image test-image sizes
+	image test-image sizes cross-notls test-packages
 
 # Static musl builds with zig (toolchains/README.md): `make cross TARGET=aarch64`.
 TARGET       ?= aarch64
@@ -70,6 +70,7 @@ test: build
 	$(MAKE) --no-print-directory fuzz-smoke || failed="$$failed fuzz-smoke"; \
 	$(MAKE) --no-print-directory test-qemu || failed="$$failed test-qemu"; \
 	$(MAKE) --no-print-directory test-image || failed="$$failed test-image"; \
+	$(MAKE) --no-print-directory test-packages || failed="$$failed test-packages"; \
 	[ -z "$$failed" ] || echo "make test: FAILED:$$failed (reports above)"; \
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) || failed="$$failed ctest"; \
 	[ -z "$$failed" ]
@@ -134,6 +135,13 @@ test-image:
 	echo "test-image: $$(($$(date +%s) - start)) s for$(foreach t,$(IMAGE_TARGETS), $(t))"; \
 	[ ! -f build-image-report.txt ] || awk '{ printf "  %-8s qemu start to first /metrics: %s s, agent RSS %d KiB\n", $$1, $$2, $$3 / 1024 }' build-image-report.txt; \
 	[ -z "$$failed" ] || { echo "test-image: FAILED:$$failed"; exit 1; }
+
+# What needs the static x86_64 build: lintian on the .deb made from it, and
+# the container image (FROM scratch) built and run with podman.
+test-packages:
+	$(MAKE) --no-print-directory cross TARGET=x86_64
+	bash tests/packaging/lintian.sh build-x86_64/edgestat $(CURDIR)
+	bash tests/container/podman_test.sh build-x86_64/edgestat $(CURDIR)
 
 # TARGET's unit tests and fixture goldens, under qemu-user.
 test-cross: cross
