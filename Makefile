@@ -114,7 +114,7 @@ cross: deps
 cross-notls: deps
 	bash toolchains/build-deps.sh $(TARGET)
 	cmake -S . -B $(NOTLS_BUILD) -DCMAKE_TOOLCHAIN_FILE=toolchains/$(TARGET).cmake \
-	  -DCMAKE_BUILD_TYPE=MinSizeRel -DEDGESTAT_WERROR=ON -DEDGESTAT_TLS=OFF
+	  -DCMAKE_BUILD_TYPE=MinSizeRel -DEDGESTAT_WERROR=ON -DEDGESTAT_TLS=OFF -DEDGESTAT_TESTS=OFF
 	cmake --build $(NOTLS_BUILD) -j$(JOBS) --target edgestat
 
 # A bootable image for TARGET (platform/image/build-image.sh) in build-image-TARGET/.
