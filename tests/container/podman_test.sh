@@ -40,7 +40,8 @@ if [ $(( 0x$capeff >> 24 & 1 )) = 0 ]; then
 	echo "note: no CAP_SYS_RESOURCE here: --ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
 	extra+=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 fi
-if mount | grep -q '^cgroup on ' && [ -s /sys/fs/cgroup/unified/cgroup.controllers ]; then
+# (cgroupfs files report size 0: read them, do not test -s.)
+if mount | grep -q '^cgroup on ' && [ -n "$(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null)" ]; then
 	command -v runc >/dev/null || skip "hybrid cgroups with controllers on cgroup2: crun refuses them and runc is not installed"
 	echo "note: hybrid cgroups with controllers on cgroup2 ($(cat /sys/fs/cgroup/unified/cgroup.controllers)): crun refuses them, using runc"
 	rt=(--runtime runc)
