@@ -76,20 +76,8 @@ for c in apt-get dpkg-deb readelf sha256sum xz; do
 	command -v "$c" >/dev/null 2>&1 || die "$c not found (apt-get install apt dpkg binutils coreutils xz-utils)"
 done
 
-# The system's main Debian mirror URI (the first non-security deb entry).
-system_mirror() {
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk '/^URIs:/ { u = $2 } /^Suites:/ { s = $0 }
-		     /^$/ { if (u ~ /\/debian\/?$/ && s !~ /-security/) { print u; exit } u = ""; s = "" }
-		     END { if (u ~ /\/debian\/?$/ && s !~ /-security/) print u }' "$f"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		awk '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-		     if ($(i+1) !~ /-security/ && $i ~ /\/debian\/?$/) { print $i; exit } }' "$f"
-	done
-}
+# shellcheck source=apt-mirror.sh
+. "$(cd "$(dirname "$0")" && pwd)/apt-mirror.sh"
 
 # file sha256: the cached .deb if it matches, else download it.
 fetch_deb() { # PACKAGE VERSION SHA256
