@@ -17,7 +17,7 @@ scripts=(
 	"$P/linux/build-deb.sh" "$P/linux/install.sh" "$P/linux/edgestat.init" "$P/linux/edgestat.default"
 	"$P/linux/debian/postinst" "$P/linux/debian/prerm" "$P/linux/debian/postrm" "$P/linux/build-tarball.sh"
 	"$P/image/build-image.sh" "$P/image/init" "$P/image/rcS"
-	"$SRC/toolchains/fetch-guest.sh" "$SRC/toolchains/sizes.sh" "$SRC/toolchains/debian_mirror.sh"
+	"$SRC/toolchains/fetch-guest.sh" "$SRC/toolchains/sizes.sh"
 )
 tests=("$SRC"/tests/packaging/*.sh "$SRC"/tests/e2e/packaging_*.sh "$SRC"/tests/image/*.sh "$SRC"/tests/container/*.sh)
 
