@@ -14,13 +14,21 @@ FUZZ_SMOKE_SECONDS ?= 10
 # -O1 without NDEBUG: asserts stay on, sanitizer reports stay readable.
 SAN_CMAKE = -DCMAKE_BUILD_TYPE= -DCMAKE_C_FLAGS=-O1 -DCMAKE_CXX_FLAGS=-O1 $(CMAKE_FLAGS)
 
-.PHONY: all deps build run test check clean test-asan test-tsan fuzz fuzz-smoke cross test-cross test-qemu ipk deb dist
+.PHONY: all deps build run test check clean test-asan test-tsan fuzz fuzz-smoke cross test-cross test-qemu ipk deb dist \
+	image test-image sizes cross-notls test-packages
 
 # Static musl builds with zig (toolchains/README.md): `make cross TARGET=aarch64`.
 TARGET       ?= aarch64
 ALL_TARGETS  ?= x86_64 aarch64 armv7 armv6 mipsel mips
 # The qemu proof `make test` runs; `make test-qemu QEMU_TARGETS="..."` for more.
 QEMU_TARGETS ?= aarch64 armv6 mipsel
+# Bootable test images (Debian kernel + busybox + the agent) under
+# qemu-system: the architectures Debian has a kernel for. mips (big endian)
+# and armv6 have none and stay on qemu-user (test-qemu).
+IMAGE_TARGETS ?= aarch64 armv7 mipsel
+IMAGE_BUILD    = build-image-$(TARGET)
+# `cmake -DEDGESTAT_TLS=OFF` builds, for the size table's --no-tls column.
+NOTLS_BUILD    = build-$(TARGET)-notls
 CROSS_BUILD   = build-$(TARGET)
 DIST         ?= dist
 VERSION      := $(shell grep -m1 -o 'edgestat VERSION [0-9.]*' CMakeLists.txt | cut -d' ' -f3)
@@ -61,6 +69,8 @@ test: build
 	$(MAKE) --no-print-directory test-tsan || failed="$$failed test-tsan"; \
 	$(MAKE) --no-print-directory fuzz-smoke || failed="$$failed fuzz-smoke"; \
 	$(MAKE) --no-print-directory test-qemu || failed="$$failed test-qemu"; \
+	$(MAKE) --no-print-directory test-image || failed="$$failed test-image"; \
+	$(MAKE) --no-print-directory test-packages || failed="$$failed test-packages"; \
 	[ -z "$$failed" ] || echo "make test: FAILED:$$failed (reports above)"; \
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) || failed="$$failed ctest"; \
 	[ -z "$$failed" ]
@@ -100,6 +110,39 @@ cross: deps
 	  -DCMAKE_BUILD_TYPE=MinSizeRel -DEDGESTAT_WERROR=ON
 	cmake --build $(CROSS_BUILD) -j$(JOBS) --target edgestat
 
+# The same without TLS (LAN-only routers): no mbedTLS linked at all.
+cross-notls: deps
+	bash toolchains/build-deps.sh $(TARGET)
+	cmake -S . -B $(NOTLS_BUILD) -DCMAKE_TOOLCHAIN_FILE=toolchains/$(TARGET).cmake \
+	  -DCMAKE_BUILD_TYPE=MinSizeRel -DEDGESTAT_WERROR=ON -DEDGESTAT_TLS=OFF -DEDGESTAT_TESTS=OFF
+	cmake --build $(NOTLS_BUILD) -j$(JOBS) --target edgestat
+
+# A bootable image for TARGET (platform/image/build-image.sh) in build-image-TARGET/.
+image: cross
+	sh platform/image/build-image.sh $(TARGET) $(CROSS_BUILD)/edgestat $(IMAGE_BUILD)
+
+# Every IMAGE_TARGETS image booted under qemu-system and checked from the
+# host (tests/image/boot_test.sh), then a time report.
+test-image:
+	@rm -f build-image-report.txt; failed=""; start=$$(date +%s); \
+	for t in $(IMAGE_TARGETS); do \
+	  t0=$$(date +%s); \
+	  $(MAKE) --no-print-directory image TARGET=$$t || { failed="$$failed $$t(build)"; continue; }; \
+	  t1=$$(date +%s); \
+	  IMAGE_REPORT=$(CURDIR)/build-image-report.txt bash tests/image/boot_test.sh build-image-$$t $$t || failed="$$failed $$t"; \
+	  echo "test-image $$t: build $$((t1 - t0)) s, boot and checks $$(($$(date +%s) - t1)) s"; \
+	done; \
+	echo "test-image: $$(($$(date +%s) - start)) s for$(foreach t,$(IMAGE_TARGETS), $(t))"; \
+	[ ! -f build-image-report.txt ] || awk '{ printf "  %-8s qemu start to first /metrics: %s s, agent RSS %d KiB\n", $$1, $$2, $$3 / 1024 }' build-image-report.txt; \
+	[ -z "$$failed" ] || { echo "test-image: FAILED:$$failed"; exit 1; }
+
+# What needs the static x86_64 build: lintian on the .deb made from it, and
+# the container image (FROM scratch) built and run with podman.
+test-packages:
+	$(MAKE) --no-print-directory cross TARGET=x86_64
+	bash tests/packaging/lintian.sh build-x86_64/edgestat $(CURDIR)
+	bash tests/container/podman_test.sh build-x86_64/edgestat $(CURDIR)
+
 # TARGET's unit tests and fixture goldens, under qemu-user.
 test-cross: cross
 	cmake --build $(CROSS_BUILD) -j$(JOBS)
@@ -115,21 +158,51 @@ deb: cross
 	@[ -n "$(DEBARCH)" ] || { echo "no Debian architecture for $(TARGET) (amd64: x86_64, arm64: aarch64, armhf: armv6)"; exit 1; }
 	sh platform/linux/build-deb.sh $(CROSS_BUILD)/edgestat $(DEBARCH) $(VERSION)-1 $(DIST)
 
-# Every target's binary and packages into dist/, with SHA256SUMS and a size table.
+# Every target's binary and packages into dist/: per target the .ipk, the
+# .deb where Debian has the architecture, and a tarball with the binary,
+# install.sh, the systemd unit, the sysvinit script and its defaults, the
+# logrotate file and the config; SHA256SUMS; then the size table, which
+# fails the build when a binary is over its budget (sizes below).
 dist:
 	@mkdir -p $(DIST)
 	@for t in $(ALL_TARGETS); do \
 	  $(MAKE) --no-print-directory ipk TARGET=$$t || exit 1; \
+	  $(MAKE) --no-print-directory cross-notls TARGET=$$t || exit 1; \
 	  cp build-$$t/edgestat $(DIST)/edgestat-$(VERSION)-linux-$$t; \
+	  sh platform/linux/build-tarball.sh build-$$t/edgestat $$t $(VERSION) $(DIST) || exit 1; \
 	  case $$t in x86_64|aarch64|armv6) $(MAKE) --no-print-directory deb TARGET=$$t || exit 1;; esac; \
 	done
 	@cd $(DIST) && rm -f SHA256SUMS && sha256sum edgestat-* *.ipk *.deb > SHA256SUMS
-	@printf '%-10s %10s\n' target "bytes (stripped)"; \
-	for t in $(ALL_TARGETS); do printf '%-10s %10s\n' $$t $$(stat -c %s build-$$t/edgestat); done
+	@$(MAKE) --no-print-directory sizes
+
+# The size table and the footprint budgets (stripped static binaries, KiB):
+# with TLS, 600 for 64-bit ARM and the other compact ISAs, 800 for MIPS o32
+# (its code is ~45% larger); without TLS (-DEDGESTAT_TLS=OFF, LAN-only
+# routers) 450 and 600. toolchains/sizes.sh prints what each part costs.
+BUDGET_KIB_x86_64  = 600 450
+BUDGET_KIB_aarch64 = 600 450
+BUDGET_KIB_armv7   = 600 450
+BUDGET_KIB_armv6   = 600 450
+BUDGET_KIB_mipsel  = 800 600
+BUDGET_KIB_mips    = 800 600
+sizes:
+	@printf '%-8s %12s %8s %12s %8s\n' target "TLS bytes" budget "no-TLS bytes" budget; over=""; \
+	for t in $(ALL_TARGETS); do \
+	  set -- $$(case $$t in x86_64) echo $(BUDGET_KIB_x86_64);; aarch64) echo $(BUDGET_KIB_aarch64);; \
+	    armv7) echo $(BUDGET_KIB_armv7);; armv6) echo $(BUDGET_KIB_armv6);; mipsel) echo $(BUDGET_KIB_mipsel);; \
+	    mips) echo $(BUDGET_KIB_mips);; esac); \
+	  tls=$$(stat -c %s build-$$t/edgestat 2>/dev/null || echo -); \
+	  notls=$$(stat -c %s build-$$t-notls/edgestat 2>/dev/null || echo -); \
+	  printf '%-8s %12s %6s K %12s %6s K\n' $$t $$tls $$1 $$notls $$2; \
+	  [ "$$tls" = - ] || [ $$tls -le $$(($$1 * 1024)) ] || over="$$over $$t"; \
+	  [ "$$notls" = - ] || [ $$notls -le $$(($$2 * 1024)) ] || over="$$over $$t(no-TLS)"; \
+	done; \
+	[ -z "$$over" ] || { echo "size budget exceeded:$$over (toolchains/sizes.sh TARGET shows what is large)"; exit 1; }
 
 # Fast: unit tests only.
 check: build
 	cd $(BUILD) && ctest --output-on-failure -L unit -j$(JOBS)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) $(addprefix build-,$(ALL_TARGETS)) $(DIST)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) $(addprefix build-,$(ALL_TARGETS)) \
+	  $(addsuffix -notls,$(addprefix build-,$(ALL_TARGETS))) $(addprefix build-image-,$(IMAGE_TARGETS)) $(DIST)

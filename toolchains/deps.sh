@@ -9,7 +9,7 @@ PACKAGES="build-essential cmake pkg-config git libuv1-dev libmbedtls-dev doctest
 prometheus prometheus-node-exporter curl python3 clang lxc busybox-static \
 qemu-user-static wrk shellcheck openssl iproute2 strace dpkg-dev bzip2 xz-utils \
 nanopb protobuf-compiler golang-github-gogo-protobuf-dev python3-protobuf python3-snappy libsnappy-dev \
-victoria-metrics"
+victoria-metrics qemu-system-arm qemu-system-mips lintian podman runc logrotate llvm"
 # Zig for the static builds comes from the npm registry (toolchains/zig.sh);
 # a machine without Node.js gets Debian's npm.
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"

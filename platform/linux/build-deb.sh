@@ -59,7 +59,15 @@ install -D -m 0644 "$work/edgestat.conf" "$root/etc/edgestat/edgestat.conf"
 install -D -m 0644 "$HERE/edgestat.service" "$root/lib/systemd/system/edgestat.service"
 install -D -m 0755 "$HERE/edgestat.init" "$root/etc/init.d/edgestat"
 install -D -m 0644 "$HERE/edgestat.default" "$root/etc/default/edgestat"
+install -D -m 0644 "$HERE/edgestat.logrotate" "$root/etc/logrotate.d/edgestat"
 install -D -m 0644 "$HERE/debian/copyright" "$root/usr/share/doc/edgestat/copyright"
+install -D -m 0644 "$HERE/debian/lintian-overrides" "$root/usr/share/lintian/overrides/edgestat"
+mkdir -p "$root/usr/share/man/man1"
+gzip -9n < "$HERE/edgestat.1" > "$root/usr/share/man/man1/edgestat.1.gz"
+# A Debian changelog is required of every non-native package.
+changed=$(date -u -d "@$SOURCE_DATE_EPOCH" -R)
+printf 'edgestat (%s) unstable; urgency=medium\n\n  * Release %s, built from the edgestat repository.\n\n -- edgestat maintainers <edgestat@example.invalid>  %s\n' \
+	"$VERSION" "${VERSION%-*}" "$changed" | gzip -9n > "$root/usr/share/doc/edgestat/changelog.Debian.gz"
 install -D -m 0644 "$HERE/autoscaler.conf" "$root/usr/share/doc/edgestat/examples/autoscaler.conf"
 
 for s in postinst prerm postrm; do
@@ -69,18 +77,20 @@ cat > "$root/DEBIAN/conffiles" <<'EOF2'
 /etc/default/edgestat
 /etc/edgestat/edgestat.conf
 /etc/init.d/edgestat
+/etc/logrotate.d/edgestat
 EOF2
 
 # Installed-Size is in KiB (Debian policy 5.6.20).
 installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
-# No Depends: the binary is static; adduser or useradd (passwd) are
-# Priority required/important on every Debian-based system.
+# The binary is static: the Depends are the maintainer scripts' (adduser
+# for the system user, init-system-helpers for deb-systemd-helper/-invoke).
 cat > "$root/DEBIAN/control" <<EOF2
 Package: edgestat
 Version: $VERSION
 Architecture: $DEBARCH
 Maintainer: edgestat maintainers <edgestat@example.invalid>
 Installed-Size: $installed_size
+Depends: adduser, init-system-helpers (>= 1.54~)
 Section: net
 Priority: optional
 Homepage: https://example.invalid/edgestat
@@ -90,7 +100,8 @@ Description: small metrics agent for routers, Raspberry Pis and LXC hosts
  from one small static binary, and adds LXC container metrics, health
  classification, an ingest path for local applications and OTLP push.
 EOF2
-chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/conffiles"
+(cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\n' | LC_ALL=C sort | xargs md5sum) > "$root/DEBIAN/md5sums"
+chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/conffiles" "$root/DEBIAN/md5sums"
 
 # Every mtime SOURCE_DATE_EPOCH: dpkg-deb (>= 1.18.11) clamps to it, so the
 # same inputs give the same .deb.

@@ -14,8 +14,14 @@
 # uninstall: stops and removes what install put there; --purge also
 #   removes /etc/edgestat, /etc/default/edgestat and /var/lib/edgestat (the
 #   edgestat user stays, as Debian does, so no file is left to a recycled uid).
-# DESTDIR=/some/root installs into that tree: nothing is enabled, started,
-# or stopped, and no user is created (the target must provide it).
+# DESTDIR=/some/root installs into that tree (an SD card's root filesystem
+# mounted on a PC, an image being built): the binary may be for another
+# architecture (it is identified with readelf, not run), the edgestat user
+# and group are added to the target's /etc/passwd and /etc/group (and
+# shadow files), files get the target's numeric ids, and the service is
+# enabled in the target (systemd: the multi-user.target.wants link; sysv:
+# the rcN.d links), to start on its next boot. Nothing on this machine is
+# started, stopped or changed.
 # --binary defaults to ./edgestat beside this script, then build/edgestat of
 # the repository this script is in.
 set -eu
@@ -30,7 +36,11 @@ CONF=$CONF_DIR/edgestat.conf
 UNIT=/etc/systemd/system/edgestat.service
 INITD=/etc/init.d/edgestat
 DEFAULTS=/etc/default/edgestat
+LOGROTATE=/etc/logrotate.d/edgestat
 DATA_DIR=/var/lib/edgestat
+WANTS_LINK=/etc/systemd/system/multi-user.target.wants/edgestat.service
+# The rcN.d links update-rc.d makes from the script's LSB header.
+RC_LINKS="rc2.d/S01edgestat rc3.d/S01edgestat rc4.d/S01edgestat rc5.d/S01edgestat rc0.d/K01edgestat rc1.d/K01edgestat rc6.d/K01edgestat"
 
 say() { printf 'install.sh: %s\n' "$*"; }
 die() { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }
@@ -63,7 +73,7 @@ systemd_running() { live && [ -d /run/systemd/system ]; }
 
 pick_init() {
 	[ "$init" = auto ] || return 0
-	if systemd_running || { [ -n "$ROOT" ] && [ -d "$ROOT/lib/systemd/system" ]; }; then
+	if systemd_running || { [ -n "$ROOT" ] && { [ -d "$ROOT/lib/systemd/system" ] || [ -d "$ROOT/usr/lib/systemd/system" ]; }; }; then
 		init=systemd
 	else
 		init=sysv
@@ -80,7 +90,23 @@ find_binary() {
 	if [ ! -f "$binary" ] || [ ! -x "$binary" ]; then
 		die "$binary is not an executable file"
 	fi
-	"$binary" version >/dev/null 2>&1 || die "$binary does not run here (wrong architecture?)"
+	if live; then
+		"$binary" version >/dev/null 2>&1 || die "$binary does not run here (wrong architecture?)"
+	elif "$binary" version >/dev/null 2>&1; then
+		:
+	elif command -v readelf >/dev/null 2>&1; then
+		# For another machine: it must at least be a Linux executable.
+		machine=$(LC_ALL=C readelf -h "$binary" 2>/dev/null | sed -n 's/^ *Machine: *//p')
+		[ -n "$machine" ] || die "$binary is not an ELF executable"
+		say "$binary is for $machine (not run here)"
+	else
+		say "$binary does not run here; installing it for the target anyway (no readelf to identify it)"
+	fi
+}
+
+# The version of the installed binary, when it runs here.
+installed_version() {
+	"$ROOT$BIN_DST" version 2>/dev/null | sed -n 's/^edgestat version //p'
 }
 
 # The shipped config: the repository's reference config (every key at its
@@ -108,9 +134,52 @@ shipped_config() {
 CONF
 }
 
+# The ids of NAME in the target's passwd/group files (DESTDIR), empty when absent.
+target_id() { # FILE NAME
+	[ -f "$1" ] && awk -F: -v n="$2" '$1 == n { print $3; exit }' "$1"
+}
+
+# The first id below 1000 (Debian's system range, useradd --system's
+# order: highest first) free in both the target's passwd and group files.
+free_system_id() {
+	awk -F: 'FNR == 1 { f++ } { used[$3] = 1 } END {
+		for (i = 999; i >= 100; i--) if (!(i in used)) { print i; exit } }' \
+		"$ROOT/etc/passwd" "$ROOT/etc/group"
+}
+
+# Adds the edgestat user and group to the target's files the way useradd
+# --system --user-group would, without running anything from the target.
+ensure_target_user() {
+	mkdir -p "$ROOT/etc"
+	[ -f "$ROOT/etc/passwd" ] || : > "$ROOT/etc/passwd"
+	[ -f "$ROOT/etc/group" ] || : > "$ROOT/etc/group"
+	gid=$(target_id "$ROOT/etc/group" edgestat)
+	uid=$(target_id "$ROOT/etc/passwd" edgestat)
+	if [ -n "$uid" ] && [ -n "$gid" ]; then
+		return 0
+	fi
+	id=$(free_system_id)
+	[ -n "$id" ] || die "no free system id (100-999) in $ROOT/etc/passwd and group"
+	days=$(( ${SOURCE_DATE_EPOCH:-$(date +%s)} / 86400 ))
+	if [ -z "$gid" ]; then
+		gid=$id
+		echo "edgestat:x:$gid:" >> "$ROOT/etc/group"
+		[ -f "$ROOT/etc/gshadow" ] && echo "edgestat:!::" >> "$ROOT/etc/gshadow"
+	fi
+	if [ -z "$uid" ]; then
+		uid=$id
+		shell=/usr/sbin/nologin
+		[ -e "$ROOT$shell" ] || shell=/sbin/nologin
+		[ -e "$ROOT$shell" ] || shell=/bin/false
+		echo "edgestat:x:$uid:$gid:edgestat metrics agent:$DATA_DIR:$shell" >> "$ROOT/etc/passwd"
+		[ -f "$ROOT/etc/shadow" ] && echo "edgestat:!:$days::::::" >> "$ROOT/etc/shadow"
+	fi
+	say "added user and group edgestat ($uid:$gid) to $ROOT/etc/passwd and group"
+}
+
 ensure_user() {
 	if ! live; then
-		say "DESTDIR set: not creating the edgestat user (the target system must have it)"
+		ensure_target_user
 		return 0
 	fi
 	getent passwd edgestat >/dev/null 2>&1 && return 0
@@ -141,7 +210,12 @@ install_config() {
 		fi
 	else
 		install -m 0640 "$shipped" "$ROOT$CONF"
-		live && getent group edgestat >/dev/null 2>&1 && chgrp edgestat "$ROOT$CONF"
+		# Readable by the agent's group only: it may hold credentials.
+		if live; then
+			getent group edgestat >/dev/null 2>&1 && chgrp edgestat "$ROOT$CONF"
+		else
+			chgrp_target "$ROOT$CONF"
+		fi
 		say "installed $CONF"
 	fi
 	rm -f "$shipped"
@@ -158,12 +232,20 @@ install_files() {
 		if [ ! -f "$ROOT$DEFAULTS" ]; then
 			install -D -m 0644 "$HERE/edgestat.default" "$ROOT$DEFAULTS"
 		fi
-		say "installed $INITD and $DEFAULTS"
+		# The script's log file grows without bound otherwise.
+		install -D -m 0644 "$HERE/edgestat.logrotate" "$ROOT$LOGROTATE"
+		say "installed $INITD, $DEFAULTS and $LOGROTATE"
 	fi
 }
 
 service() { # ACTION: start|stop|restart|enable|disable on the live system
-	live || return 0
+	if ! live; then
+		case "$1" in
+			enable) enable_in_target ;;
+			disable) disable_in_target ;;
+		esac
+		return 0
+	fi
 	if [ "$init" = systemd ] && systemd_running; then
 		case "$1" in
 			enable) systemctl daemon-reload; systemctl enable edgestat.service ;;
@@ -190,6 +272,40 @@ service() { # ACTION: start|stop|restart|enable|disable on the live system
 	fi
 }
 
+# Ownership in the target by number: the names may not exist on this machine
+# or mean other ids. Only root can give files away; others get a notice.
+chown_target() { # FILE...
+	[ -n "${uid:-}" ] || return 0
+	chown "$uid:$gid" "$@" 2>/dev/null || say "not root: $* not given to $uid:$gid; fix it on the target"
+}
+chgrp_target() { # FILE...
+	[ -n "${gid:-}" ] || return 0
+	chgrp "$gid" "$@" 2>/dev/null || say "not root: $* not given to group $gid; fix it on the target"
+}
+
+# The boot links, in the target tree (DESTDIR), as systemctl enable or
+# update-rc.d would make them.
+enable_in_target() {
+	if [ "$init" = systemd ]; then
+		mkdir -p "$ROOT$(dirname "$WANTS_LINK")"
+		ln -sfn "$UNIT" "$ROOT$WANTS_LINK"
+		say "enabled edgestat.service in the target (${WANTS_LINK#/etc/systemd/system/})"
+	elif [ -d "$ROOT/etc/rcS.d" ] || [ -d "$ROOT/etc/rc2.d" ]; then
+		for l in $RC_LINKS; do
+			mkdir -p "$ROOT/etc/${l%/*}"
+			ln -sfn ../init.d/edgestat "$ROOT/etc/$l"
+		done
+		say "enabled /etc/init.d/edgestat in the target (rc2-5.d S01, rc0/1/6.d K01)"
+	else
+		say "the target has no /etc/rcN.d: start /etc/init.d/edgestat from its init (e.g. busybox inittab or rcS)"
+	fi
+}
+
+disable_in_target() {
+	rm -f "$ROOT$WANTS_LINK"
+	for l in $RC_LINKS; do rm -f "$ROOT/etc/$l"; done
+}
+
 installed_init() {
 	if [ -f "$ROOT$UNIT" ]; then init=systemd; elif [ -f "$ROOT$INITD" ]; then init=sysv; fi
 }
@@ -203,10 +319,11 @@ case "$action" in
 		install_config
 		mkdir -p "$ROOT$DATA_DIR"
 		chmod 0750 "$ROOT$DATA_DIR"
-		live && chown edgestat:edgestat "$DATA_DIR"
+		if live; then chown edgestat:edgestat "$DATA_DIR"; else chown_target "$ROOT$DATA_DIR"; fi
 		service enable
 		[ "$start" = yes ] && service start
-		say "edgestat $("$ROOT$BIN_DST" version 2>/dev/null | sed -n 's/^edgestat version //p') installed ($init)"
+		v=$(installed_version)
+		say "edgestat${v:+ $v} installed ($init${ROOT:+, into $ROOT})"
 		;;
 	upgrade)
 		[ -x "$ROOT$BIN_DST" ] || die "edgestat is not installed under ${ROOT:-/}: use install"
@@ -217,13 +334,14 @@ case "$action" in
 		install_config
 		[ "$init" = systemd ] && systemd_running && systemctl daemon-reload
 		[ "$start" = yes ] && service restart
-		say "edgestat upgraded to $("$ROOT$BIN_DST" version 2>/dev/null | sed -n 's/^edgestat version //p')"
+		v=$(installed_version)
+		say "edgestat upgraded${v:+ to $v}${ROOT:+ in $ROOT}"
 		;;
 	uninstall)
 		installed_init
 		service stop
 		service disable
-		rm -f "$ROOT$BIN_DST" "$ROOT$UNIT" "$ROOT$INITD"
+		rm -f "$ROOT$BIN_DST" "$ROOT$UNIT" "$ROOT$INITD" "$ROOT$LOGROTATE"
 		systemd_running && systemctl daemon-reload
 		if [ "$purge" = yes ]; then
 			rm -rf "$ROOT$CONF_DIR" "$ROOT$DATA_DIR" "$ROOT/run/edgestat"

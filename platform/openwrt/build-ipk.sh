@@ -66,6 +66,8 @@ chmod 0755 "$data" "$ctrl"
 install -D -m 0755 "$BINARY" "$data/usr/bin/edgestat"
 install -D -m 0755 "$HERE/files/edgestat.init" "$data/etc/init.d/edgestat"
 install -D -m 0644 "$HERE/files/edgestat.config" "$data/etc/config/edgestat"
+# sysupgrade keeps /etc/edgestat/ (INI file, TLS keys, credentials).
+install -D -m 0644 "$HERE/files/edgestat.upgrade" "$data/lib/upgrade/keep.d/edgestat"
 
 pkgtar() { # DIR: tar of DIR's contents on stdout, as ipkg-build makes it
 	(cd "$1" && tar --format=gnu --numeric-owner --owner=0 --group=0 --sort=name \

@@ -20,6 +20,8 @@ void validate_security_config(const Config& c, ConfigErrors& errors) {
       if (w.view() == a.view()) errors.add("[tls] listen_address \"%s\" is also a [web] listen_address", a.c_str());
   }
   bool https = !t.listen_address.empty();
+  if (https && !http::kTlsBuilt)
+    errors.add("[tls] listen_address is set: this build has no TLS (built with -DEDGESTAT_TLS=OFF); use a TLS build");
   if (https && (t.cert_file.empty() || t.key_file.empty()))
     errors.add("[tls] listen_address is set: cert_file and key_file are required");
   auto auth = static_cast<http::ClientAuth>(t.client_auth);

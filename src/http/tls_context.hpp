@@ -31,7 +31,16 @@
 
 namespace edgestat::http {
 
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+// A build with -DEDGESTAT_TLS=OFF (LAN-only routers) links no TLS or X.509
+// code: tls_none.cpp stands in for tls_context.cpp and tls_session.cpp and
+// refuses every TLS setting (check-config says so).
+#ifdef EDGESTAT_NO_TLS
+inline constexpr bool kTlsBuilt = false;
+#else
+inline constexpr bool kTlsBuilt = true;
+#endif
+
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_SSL_PROTO_TLS1_3) && !defined(EDGESTAT_NO_TLS)
 inline constexpr bool kTls13Available = true;
 #else
 inline constexpr bool kTls13Available = false;

@@ -37,6 +37,10 @@ drwxr-xr-x 0/0 ./etc/config/
 -rw-r--r-- 0/0 ./etc/config/edgestat
 drwxr-xr-x 0/0 ./etc/init.d/
 -rwxr-xr-x 0/0 ./etc/init.d/edgestat
+drwxr-xr-x 0/0 ./lib/
+drwxr-xr-x 0/0 ./lib/upgrade/
+drwxr-xr-x 0/0 ./lib/upgrade/keep.d/
+-rw-r--r-- 0/0 ./lib/upgrade/keep.d/edgestat
 drwxr-xr-x 0/0 ./usr/
 drwxr-xr-x 0/0 ./usr/bin/
 -rwxr-xr-x 0/0 ./usr/bin/edgestat" "$(listing "$x/data.tar.gz")"
@@ -69,6 +73,7 @@ drwxr-xr-x 0/0 ./usr/bin/
 	check_true "$arch: payload is the binary" cmp -s "$BIN" "$x/d/usr/bin/edgestat"
 	check_true "$arch: init script shipped" cmp -s "$SRC/platform/openwrt/files/edgestat.init" "$x/d/etc/init.d/edgestat"
 	check_true "$arch: UCI config shipped" cmp -s "$SRC/platform/openwrt/files/edgestat.config" "$x/d/etc/config/edgestat"
+	check "$arch: sysupgrade keeps /etc/edgestat/" "/etc/edgestat/" "$(cat "$x/d/lib/upgrade/keep.d/edgestat")"
 done
 
 # The maintainer scripts against a stand-in /lib/functions.sh: postinst
@@ -104,7 +109,8 @@ for arch in amd64 armhf; do
 	check "$arch: Package" edgestat "$(f Package)"
 	check "$arch: Version" 1.2.3-1 "$(f Version)"
 	check "$arch: Architecture" "$arch" "$(f Architecture)"
-	check "$arch: no Depends (static binary)" "" "$(f Depends)"
+	check "$arch: Depends: only what the maintainer scripts run (static binary)" \
+		"adduser, init-system-helpers (>= 1.54~)" "$(f Depends)"
 	check_true "$arch: Maintainer and Description" test -n "$(f Maintainer)" -a -n "$(f Description)"
 	dpkg-deb -x "$deb" "$tmp/deb-$arch"
 	check "$arch: Installed-Size (KiB)" "$(du -sk "$tmp/deb-$arch" | cut -f1)" "$(f Installed-Size)"
@@ -117,6 +123,8 @@ drwxr-xr-x root/root ./etc/edgestat/
 -rw-r--r-- root/root ./etc/edgestat/edgestat.conf
 drwxr-xr-x root/root ./etc/init.d/
 -rwxr-xr-x root/root ./etc/init.d/edgestat
+drwxr-xr-x root/root ./etc/logrotate.d/
+-rw-r--r-- root/root ./etc/logrotate.d/edgestat
 drwxr-xr-x root/root ./lib/
 drwxr-xr-x root/root ./lib/systemd/
 drwxr-xr-x root/root ./lib/systemd/system/
@@ -127,14 +135,22 @@ drwxr-xr-x root/root ./usr/bin/
 drwxr-xr-x root/root ./usr/share/
 drwxr-xr-x root/root ./usr/share/doc/
 drwxr-xr-x root/root ./usr/share/doc/edgestat/
+-rw-r--r-- root/root ./usr/share/doc/edgestat/changelog.Debian.gz
 -rw-r--r-- root/root ./usr/share/doc/edgestat/copyright
 drwxr-xr-x root/root ./usr/share/doc/edgestat/examples/
--rw-r--r-- root/root ./usr/share/doc/edgestat/examples/autoscaler.conf" \
+-rw-r--r-- root/root ./usr/share/doc/edgestat/examples/autoscaler.conf
+drwxr-xr-x root/root ./usr/share/lintian/
+drwxr-xr-x root/root ./usr/share/lintian/overrides/
+-rw-r--r-- root/root ./usr/share/lintian/overrides/edgestat
+drwxr-xr-x root/root ./usr/share/man/
+drwxr-xr-x root/root ./usr/share/man/man1/
+-rw-r--r-- root/root ./usr/share/man/man1/edgestat.1.gz" \
 		"$(dpkg-deb -c "$deb" | awk '{print $1, $2, $NF}')"
 	dpkg-deb -e "$deb" "$tmp/ctl-$arch"
-	check "$arch: conffiles" "/etc/default/edgestat /etc/edgestat/edgestat.conf /etc/init.d/edgestat" \
+	check "$arch: conffiles" "/etc/default/edgestat /etc/edgestat/edgestat.conf /etc/init.d/edgestat /etc/logrotate.d/edgestat" \
 		"$(paste -sd ' ' "$tmp/ctl-$arch/conffiles")"
-	check "$arch: maintainer scripts" "conffiles control postinst postrm prerm" "$(cd "$tmp/ctl-$arch" && echo *)"
+	check "$arch: control members" "conffiles control md5sums postinst postrm prerm" "$(cd "$tmp/ctl-$arch" && echo *)"
+	check_true "$arch: md5sums verify" bash -c "cd '$tmp/deb-$arch' && md5sum --quiet -c '$tmp/ctl-$arch/md5sums'"
 	check_true "$arch: postinst uses deb-systemd-helper and update-rc.d" \
 		grep -q "deb-systemd-helper enable edgestat.service" "$tmp/ctl-$arch/postinst"
 	check_true "$arch: shipped config passes check-config" \

@@ -15,9 +15,11 @@ scripts=(
 	"$P/common/payload.sh"
 	"$P/openwrt/build-ipk.sh" "$P/openwrt/files/edgestat.init"
 	"$P/linux/build-deb.sh" "$P/linux/install.sh" "$P/linux/edgestat.init" "$P/linux/edgestat.default"
-	"$P/linux/debian/postinst" "$P/linux/debian/prerm" "$P/linux/debian/postrm"
+	"$P/linux/debian/postinst" "$P/linux/debian/prerm" "$P/linux/debian/postrm" "$P/linux/build-tarball.sh"
+	"$P/image/build-image.sh" "$P/image/init" "$P/image/rcS"
+	"$SRC/toolchains/fetch-guest.sh" "$SRC/toolchains/sizes.sh"
 )
-tests=("$SRC"/tests/packaging/*.sh "$SRC"/tests/e2e/packaging_*.sh)
+tests=("$SRC"/tests/packaging/*.sh "$SRC"/tests/e2e/packaging_*.sh "$SRC"/tests/image/*.sh "$SRC"/tests/container/*.sh)
 
 for s in "${scripts[@]}"; do
 	check_true "sh -n ${s#"$SRC"/}" sh -n "$s"
@@ -26,7 +28,7 @@ for s in "${tests[@]}"; do
 	check_true "bash -n ${s#"$SRC"/}" bash -n "$s"
 done
 if command -v busybox >/dev/null; then
-	for s in "$P/openwrt/files/edgestat.init" "$P/openwrt/build-ipk.sh"; do
+	for s in "$P/openwrt/files/edgestat.init" "$P/openwrt/build-ipk.sh" "$P/linux/edgestat.init" "$P/image/init" "$P/image/rcS"; do
 		check_true "busybox ash -n ${s#"$SRC"/}" busybox sh -n "$s"
 	done
 fi
@@ -85,6 +87,7 @@ for re in '^include \$\(TOPDIR\)/rules\.mk$' '^include \$\(INCLUDE_DIR\)/package
 	'^PKG_NAME:=edgestat$' '^PKG_VERSION:=' '^PKG_RELEASE:=' '^PKG_LICENSE:=' 'DEPENDS:=\+libuv \+libmbedtls$' \
 	'USERID:=edgestat=[0-9]+:edgestat=[0-9]+$' '^define Package/edgestat/conffiles$' '^/etc/config/edgestat$' \
 	'INSTALL_BIN\) ./files/edgestat.init \$\(1\)/etc/init.d/edgestat$' 'INSTALL_CONF\) ./files/edgestat.config \$\(1\)/etc/config/edgestat$' \
+	'INSTALL_BIN\) \$\(PKG_INSTALL_DIR\)/usr/bin/edgestat ' 'INSTALL_DATA\) ./files/edgestat.upgrade \$\(1\)/lib/upgrade/keep.d/edgestat$' \
 	'^\$\(eval \$\(call BuildPackage,edgestat\)\)$'; do
 	check_true "feed Makefile: /$re/" grep -qE "$re" "$m"
 done
@@ -102,15 +105,18 @@ for re in "^config edgestat 'main'$" "option enabled '1'" "option listen_interfa
 done
 i=$P/openwrt/files/edgestat.init
 for re in '^#!/bin/sh /etc/rc.common$' '^START=60$' '^USE_PROCD=1$' 'procd_add_reload_trigger "\$NAME"' \
-	'procd_add_reload_interface_trigger' 'procd_send_signal "\$NAME" main HUP' 'network_get_ipaddr'; do
+	'procd_add_reload_interface_trigger' 'procd_send_signal "\$NAME" main HUP' 'network_get_ipaddr' \
+	'network_get_ipaddrs6' 'uci_load_validate "\$NAME" edgestat' '^	procd_open_validate$' '"\$PROG" check-config'; do
 	check_true "procd script: /$re/" grep -qE "$re" "$i"
 done
 
-# Dockerfile (structure only: no engine here).
+# Dockerfile (run by tests/container/podman_test.sh, make test-packages).
 d=$P/docker/Dockerfile
 check "Dockerfile: FROM scratch (only stage)" "FROM scratch" "$(grep -E '^FROM ' "$d")"
 check_true "Dockerfile: HEALTHCHECK runs edgestat health" grep -qE '^ +CMD \["/edgestat", "health"\]' "$d"
-check_true "Dockerfile: says it is untested" grep -q "NOT TESTED" "$d"
+if command -v logrotate >/dev/null; then
+	check_true "logrotate: edgestat.logrotate parses" logrotate -d -s "$tmp/lr.state" "$P/linux/edgestat.logrotate" 2>/dev/null
+fi
 check_true "binary has the health command the HEALTHCHECK uses" grep -q "health" <<< "$("$BIN" --help 2>&1)"
 
 # README: the install paths it promises.
