@@ -39,7 +39,8 @@ bool sample_labels(const EncodeContext& c, const SeriesRef& r, uint32_t k, bool 
   std::string_view sfx = sample_suffix(smp.kind);
   if (fam.name.size() + sfx.size() > sizeof out.name) return false;
   std::memcpy(out.name, fam.name.data(), fam.name.size());
-  std::memcpy(out.name + fam.name.size(), sfx.data(), sfx.size());
+  // An empty suffix is a null string_view: memcpy's source must not be null.
+  if (!sfx.empty()) std::memcpy(out.name + fam.name.size(), sfx.data(), sfx.size());
   out.l[out.n++] = {"__name__", {out.name, fam.name.size() + sfx.size()}};
   if (smp.kind == SampleKind::Bucket || smp.kind == SampleKind::Quantile) {
     size_t bn = format_double(smp.bound, out.bound);
