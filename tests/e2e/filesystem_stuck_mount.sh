@@ -35,15 +35,17 @@ grep -q mounted "$TMP/fuse.out" || skip "cannot mount FUSE here: $(cat "$TMP/fus
 scrape() {  # prints the seconds the scrape took; the body goes to $TMP/m
   curl -s -o "$TMP/m" -w '%{time_total}' --max-time 30 "$(URL /metrics)"
 }
-series() { grep -F "node_filesystem_$1{device=\"edgestat-hang\",fstype=\"fuse.edgestat-hang\",mountpoint=\"$MNT\"}" "$TMP/m"; }
+# node_exporter 1.12's labels: device_error carries why statfs failed.
+series() { grep -F "node_filesystem_$1{device=\"edgestat-hang\",device_error=\"$2\",fstype=\"fuse.edgestat-hang\",mountpoint=\"$MNT\"}" "$TMP/m"; }
+TIMEOUT="mountpoint timeout"
 
 start_agent --path.procfs=/proc --path.rootfs=/ --collector.disable-defaults --collector.filesystem \
   --collector.filesystem.mount-timeout=1s --collect.scrape-max-age=0s
 
 t=$(scrape)
-[ "$(series device_error)" = "node_filesystem_device_error{device=\"edgestat-hang\",fstype=\"fuse.edgestat-hang\",mountpoint=\"$MNT\"} 1" ] ||
+[ "$(series device_error "$TIMEOUT")" = "node_filesystem_device_error{device=\"edgestat-hang\",device_error=\"$TIMEOUT\",fstype=\"fuse.edgestat-hang\",mountpoint=\"$MNT\"} 1" ] ||
   fail "hung mount not reported with device_error 1: $(grep -F "$MNT" "$TMP/m")"
-series size_bytes && fail "hung mount has a size"
+series size_bytes "$TIMEOUT" && fail "hung mount has a size"
 grep -q '^node_filesystem_size_bytes{.*mountpoint="/"}' "$TMP/m" || fail "/ not reported beside the hung mount"
 grep -q '"msg":"statfs did not return in time; network and FUSE mounts report device_error until it does"' "$LOG" ||
   fail "timeout not logged"
@@ -52,7 +54,7 @@ pass "hung mount: device_error 1, / still reported (scrape ${t}s)"
 t=$(scrape)
 python3 -c "import sys; sys.exit(0 if float('$t') < 0.9 else 1)" || fail "second scrape waited again (${t}s)"
 [ "$(grep -c 'statfs did not return in time' "$LOG")" = 1 ] || fail "timeout logged more than once"
-series device_error | grep -q ' 1$' || fail "hung mount not device_error on the second scrape"
+series device_error "$TIMEOUT" | grep -q ' 1$' || fail "hung mount not device_error on the second scrape"
 curl -s --max-time 2 "$(URL /health/live)" >/dev/null || fail "/health/live does not answer while the mount hangs"
 pass "while the worker is stuck, scrapes do not wait (${t}s)"
 
@@ -66,7 +68,7 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 grep -q '"msg":"statfs answers again' "$LOG" || fail "recovery not logged"
-series device_error | grep -q ' 1$' || fail "dead FUSE mount (ENOTCONN) not device_error 1"
+series device_error "transport endpoint is not connected" | grep -q ' 1$' || fail "dead FUSE mount (ENOTCONN) not device_error 1"
 kill -TERM "$PID"
 wait_exit "$PID" 10 || fail "agent exit status after the hang"
 pass "after the stuck call returns the mount is collected again; clean exit"
