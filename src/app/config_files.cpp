@@ -18,6 +18,8 @@
 #include "http/tls_context.hpp"
 #include "ingest/aggregator.hpp"
 #include "ingest/history.hpp"
+#include "core/spsc_ring.hpp"
+#include "store/batch_format.hpp"
 #include "sys/fs.hpp"
 
 namespace edgestat {
@@ -126,12 +128,26 @@ void check_ingest_specs(const Config& c, ConfigErrors& errors) {
   }
 }
 
+// RecordWriter::init refuses a retention budget smaller than one batch file
+// (it could never keep the file it just wrote); the schema's ranges cover
+// its other checks.
+void check_store(const Config& c, ConfigErrors& errors) {
+  const auto& st = c.store;
+  if (!st.enabled || st.max_bytes == 0) return;
+  uint64_t batch = store::BatchBuilder::capacity_for(st.max_batch, st.record_bytes - SpscRing::kLengthBytes);
+  if (st.max_bytes < batch)
+    errors.add("%s[store] max_bytes = %llu is smaller than one batch file (max_batch x record_bytes: %llu bytes)",
+               pair_where(c, "store", "max_bytes", "store", "max_batch").c_str(),
+               static_cast<unsigned long long>(st.max_bytes), static_cast<unsigned long long>(batch));
+}
+
 }  // namespace
 
 void check_config_files(const Config& c, ConfigErrors& errors) {
   check_server_tls(c, errors);
   for (const ExportTargetConfig& t : c.exporter.targets) check_export_target(t, errors);
   check_ingest_specs(c, errors);
+  check_store(c, errors);
 }
 
 }  // namespace edgestat

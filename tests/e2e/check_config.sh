@@ -1,7 +1,8 @@
 # check-config finds what start-up finds, and names file:line: broken
 # config files (a key that is not the certificate's, a missing certificate,
 # a CIDR, a port, ring_slots, a certificate without its key, a value that is
-# not UTF-8, a push target's client key) each make `edgestat check-config
+# not UTF-8, a push target's client key, a retention budget smaller than a
+# batch) each make `edgestat check-config
 # FILE` exit 1 with the file and line in the message; the good file exits 0;
 # and `edgestat run` refuses the bad pair too, for the same reason.
 BIN=$1 SRC=$2
@@ -52,6 +53,9 @@ expect_bad ring "$TMP/ring.conf:3: [store] ring_slots = 1000: must be a power of
 
 printf '[agent]\ndata_dir = /var/lib/\xe9dge\n' >"$TMP/latin1.conf"
 expect_bad latin1 "$TMP/latin1.conf:2: [agent] data_dir: value is not valid UTF-8"
+
+printf '[store]\nmax_bytes = 1MiB\n' >"$TMP/retention.conf"
+expect_bad retention "$TMP/retention.conf:2: [store] max_bytes = 1048576 is smaller than one batch file"
 
 cat >"$TMP/push.conf" <<CONF
 [export.otlp.main]

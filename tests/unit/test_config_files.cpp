@@ -122,3 +122,13 @@ TEST_CASE("ingest and history specs start-up parses are checked with file:line")
   e = h.run("[history]\nseries = no spaces allowed{\n");
   CHECK_MESSAGE(e.find("/etc/e.conf:2: [history] series \"no spaces allowed{\"") != std::string::npos, e);
 }
+
+TEST_CASE("a retention budget smaller than one batch file, which the records writer refuses at start") {
+  Checked t;
+  std::string e = t.run("[store]\nmax_batch = 1000\nrecord_bytes = 2KiB\nmax_bytes = 1MiB\n");
+  CHECK_MESSAGE(e.find("/etc/e.conf:4: [store] max_bytes = 1048576 is smaller than one batch file") !=
+                    std::string::npos,
+                e);
+  Checked off;
+  CHECK(off.run("[store]\nenabled = false\nmax_bytes = 1MiB\n") == "");
+}
