@@ -350,12 +350,19 @@ void ConfigLoader::validate_export() {
     bool basic = !t.basic_auth_username.empty();
     bool has_pw = !t.basic_auth_password.empty() || !t.basic_auth_password_file.empty();
     bool bearer = !t.bearer_token.empty() || !t.bearer_token_file.empty();
-    if (basic != has_pw) e_.add("%s:%u: %s: basic_auth_username needs a password (or password file) and the other way round", origin, t.line, sec);
-    if (basic && bearer) e_.add("%s:%u: %s: basic auth and a bearer token exclude each other", origin, t.line, sec);
+    const char* pw_key = !t.basic_auth_password.empty() ? "basic_auth_password" : "basic_auth_password_file";
+    if (basic != has_pw)
+      e_.add("%s:%u: %s: basic_auth_username needs a password (or password file) and the other way round", origin,
+             at(basic ? "basic_auth_username" : pw_key), sec);
+    if (basic && bearer)
+      e_.add("%s:%u: %s: basic auth and a bearer token exclude each other", origin,
+             at(!t.bearer_token.empty() ? "bearer_token" : "bearer_token_file"), sec);
     if (!t.basic_auth_password.empty() && !t.basic_auth_password_file.empty())
-      e_.add("%s:%u: %s: basic_auth_password and basic_auth_password_file exclude each other", origin, t.line, sec);
+      e_.add("%s:%u: %s: basic_auth_password and basic_auth_password_file exclude each other", origin,
+             at("basic_auth_password_file"), sec);
     if (!t.bearer_token.empty() && !t.bearer_token_file.empty())
-      e_.add("%s:%u: %s: bearer_token and bearer_token_file exclude each other", origin, t.line, sec);
+      e_.add("%s:%u: %s: bearer_token and bearer_token_file exclude each other", origin, at("bearer_token_file"),
+             sec);
     if (t.tls_cert_file.empty() != t.tls_key_file.empty())
       e_.add("%s:%u: %s: tls_cert_file and tls_key_file go together", origin,
              at(t.tls_cert_file.empty() ? "tls_key_file" : "tls_cert_file"), sec);
@@ -382,7 +389,7 @@ void ConfigLoader::validate_export() {
                l.c_str());
     }
     if (!t.collect.empty() && !t.exclude.empty())
-      e_.add("%s:%u: %s: collect and exclude cannot be used together", origin, t.line, sec);
+      e_.add("%s:%u: %s: collect and exclude cannot be used together", origin, at("exclude"), sec);
     for (const ConfigList* list : {&t.collect, &t.exclude})
       for (const ConfigString& n : *list) {
         bool known = false;
@@ -391,11 +398,12 @@ void ConfigLoader::validate_export() {
                           sec, n.c_str());
       }
     if (t.backoff_max_ms < t.backoff_initial_ms)
-      e_.add("%s:%u: %s: backoff_max is shorter than backoff_initial", origin, t.line, sec);
+      e_.add("%s:%u: %s: backoff_max is shorter than backoff_initial", origin, at("backoff_max"), sec);
     if (t.breaker_max_open_ms < t.breaker_open_ms)
-      e_.add("%s:%u: %s: breaker_max_open is shorter than breaker_open", origin, t.line, sec);
+      e_.add("%s:%u: %s: breaker_max_open is shorter than breaker_open", origin, at("breaker_max_open"), sec);
     if (t.queue_bytes < 2 * t.max_batch_bytes)
-      e_.add("%s:%u: %s: queue_bytes must hold at least two batches (2 x max_batch_bytes)", origin, t.line, sec);
+      e_.add("%s:%u: %s: queue_bytes must hold at least two batches (2 x max_batch_bytes)", origin, at("queue_bytes"),
+             sec);
   }
 }
 

@@ -224,7 +224,9 @@ TEST_CASE("push target sections: named slots, every key validated, errors with f
   CHECK(e.find("[export.otlp.c]: collect and exclude cannot be used together") != std::string::npos);
   CHECK(e.find("[export.otlp.d]: basic auth and a bearer token exclude each other") != std::string::npos);
   CHECK(e.find("[export.otlp.d]: no collector named \"nosuch\"") != std::string::npos);
-  CHECK(e.find("[export.otlp.d]: queue_bytes must hold at least two batches") != std::string::npos);
+  CHECK(e.find("/etc/e.conf:23: [export.otlp.d]: queue_bytes must hold at least two batches") != std::string::npos);
+  CHECK(e.find("/etc/e.conf:19: [export.otlp.d]: basic auth and a bearer token exclude each other") !=
+        std::string::npos);
   CHECK(e.find("more than 4 push targets") != std::string::npos);
   CHECK(e.find("[export.otlp.e]: url is required") != std::string::npos);
 }
