@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -141,6 +142,15 @@ void check_store(const Config& c, ConfigErrors& errors) {
                static_cast<unsigned long long>(st.max_bytes), static_cast<unsigned long long>(batch));
 }
 
+// A unix socket path must fit sockaddr_un (108 bytes on Linux); the
+// StatsD listener refuses a longer one at start.
+void check_statsd_socket(const Config& c, ConfigErrors& errors) {
+  const ConfigString& p = c.ingest.statsd_socket;
+  if (p.size() >= sizeof(sockaddr_un{}.sun_path))
+    errors.add("%s[ingest] statsd_socket: path longer than %zu bytes", key_where(c, "ingest", "statsd_socket").c_str(),
+               sizeof(sockaddr_un{}.sun_path) - 1);
+}
+
 }  // namespace
 
 void check_config_files(const Config& c, ConfigErrors& errors) {
@@ -148,6 +158,7 @@ void check_config_files(const Config& c, ConfigErrors& errors) {
   for (const ExportTargetConfig& t : c.exporter.targets) check_export_target(t, errors);
   check_ingest_specs(c, errors);
   check_store(c, errors);
+  check_statsd_socket(c, errors);
 }
 
 }  // namespace edgestat

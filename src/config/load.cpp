@@ -312,6 +312,15 @@ void ConfigLoader::validate() {
     if (!parse_listen_address(a.view(), &host, &port, &why))
       e_.add("%s[web] listen_address \"%s\": %s", w.c_str(), a.c_str(), why);
   }
+  std::string_view sd = c.ingest.statsd_listen_address.view();
+  if (!sd.empty()) {
+    FixedString<64> host;
+    uint16_t port = 0;
+    const char* why = "";
+    if (!parse_listen_address(sd, &host, &port, &why))
+      e_.add("%s[ingest] statsd_listen_address \"%.*s\": %s", key_where(c, "ingest", "statsd_listen_address").c_str(),
+             int(sd.size()), sd.data(), why);
+  }
   struct PathKey {
     const ConfigString* value;
     std::string_view key;

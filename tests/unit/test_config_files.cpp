@@ -132,3 +132,10 @@ TEST_CASE("a retention budget smaller than one batch file, which the records wri
   Checked off;
   CHECK(off.run("[store]\nenabled = false\nmax_bytes = 1MiB\n") == "");
 }
+
+TEST_CASE("StatsD addresses start-up would refuse: a bad UDP address, a socket path too long") {
+  Checked t;
+  std::string e = t.run("[ingest]\nstatsd_listen_address = 8125\nstatsd_socket = /run/" + std::string(120, 's') + "\n");
+  CHECK_MESSAGE(e.find("/etc/e.conf:2: [ingest] statsd_listen_address \"8125\"") != std::string::npos, e);
+  CHECK_MESSAGE(e.find("/etc/e.conf:3: [ingest] statsd_socket: path longer than 107 bytes") != std::string::npos, e);
+}
