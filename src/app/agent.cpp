@@ -161,9 +161,12 @@ struct Agent::Impl {
     // The certificate and key: a bad new pair keeps the old one, and says why.
     if (a->tls_ctx_) {
       http::TlsError why;
-      http::TlsContext* ctx = http::TlsContext::load(http::tls_settings(next), &why);
+      const char* key = "listen_address";
+      http::TlsContext* ctx = http::TlsContext::load(http::tls_settings(next), &why, &key);
       if (!ctx) {
-        log_error("TLS reload failed, keeping the running certificate and key", {{"err", why.view()}});
+        KeyWhere w = key_where(next, "tls", key);
+        log_error("TLS reload failed, keeping the running certificate and key",
+                  {{"key", key}, {"where", w.view()}, {"err", why.view()}});
       } else {
         a->server_.set_tls_context(ctx);
         a->tls_ctx_->unref();
@@ -241,9 +244,11 @@ struct Agent::Impl {
     a->server_.set_access(&a->access_);
     if (!c.tls.listen_address.empty()) {
       http::TlsError why;
-      a->tls_ctx_ = http::TlsContext::load(http::tls_settings(c), &why);
+      const char* key = "listen_address";
+      a->tls_ctx_ = http::TlsContext::load(http::tls_settings(c), &why, &key);
       if (!a->tls_ctx_) {
-        log_error("cannot set up TLS", {{"err", why.view()}});
+        KeyWhere w = key_where(c, "tls", key);
+        log_error("cannot set up TLS", {{"key", key}, {"where", w.view()}, {"err", why.view()}});
         return false;
       }
       a->server_.set_tls_context(a->tls_ctx_);

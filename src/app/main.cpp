@@ -8,6 +8,7 @@
 #include "app/agent.hpp"
 #include "app/cli.hpp"
 #include "app/collection.hpp"
+#include "app/config_files.hpp"
 #include "app/hash_password.hpp"
 #include "collect/registry.hpp"
 #include "config/defaults_file.hpp"
@@ -96,6 +97,8 @@ int main(int argc, char** argv) {
   load_config(args, argc, argv, environ, cfg, errors);
   log_configure(static_cast<LogLevel>(cfg.log.level), static_cast<LogFormat>(cfg.log.format));
   if (args.command == Command::CheckConfig) {
+    // The files the config names, loaded the way start-up loads them.
+    check_config_files(cfg, errors);
     if (!errors.empty()) {
       print_errors(errors, stdout);
       return 1;

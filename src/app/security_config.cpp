@@ -1,5 +1,6 @@
 #include "app/security_config.hpp"
 
+#include "config/origin.hpp"
 #include "core/listen_address.hpp"
 #include "http/access_policy.hpp"
 #include "http/tls_context.hpp"
@@ -11,29 +12,41 @@ void validate_security_config(const Config& c, ConfigErrors& errors) {
   scratch.configure(c, errors);
 
   const auto& t = c.tls;
+  KeyWhere w = key_where(c, "tls", "listen_address");
   for (const ConfigString& a : t.listen_address) {
     FixedString<64> host;
     uint16_t port = 0;
     const char* why = "";
-    if (!parse_listen_address(a.view(), &host, &port, &why)) errors.add("[tls] listen_address \"%s\": %s", a.c_str(), why);
-    for (const ConfigString& w : c.web.listen_address)
-      if (w.view() == a.view()) errors.add("[tls] listen_address \"%s\" is also a [web] listen_address", a.c_str());
+    if (!parse_listen_address(a.view(), &host, &port, &why))
+      errors.add("%s[tls] listen_address \"%s\": %s", w.c_str(), a.c_str(), why);
+    for (const ConfigString& p : c.web.listen_address)
+      if (p.view() == a.view())
+        errors.add("%s[tls] listen_address \"%s\" is also a [web] listen_address", w.c_str(), a.c_str());
   }
   bool https = !t.listen_address.empty();
   if (https && !http::kTlsBuilt)
-    errors.add("[tls] listen_address is set: this build has no TLS (built with -DEDGESTAT_TLS=OFF); use a TLS build");
+    errors.add("%s[tls] listen_address is set: this build has no TLS (built with -DEDGESTAT_TLS=OFF); use a TLS build",
+               w.c_str());
   if (https && (t.cert_file.empty() || t.key_file.empty()))
-    errors.add("[tls] listen_address is set: cert_file and key_file are required");
+    errors.add("%s[tls] listen_address is set: cert_file and key_file are required",
+               pair_where(c, "tls", t.cert_file.empty() ? "key_file" : "cert_file", "tls", "listen_address").c_str());
+  if (!https && t.cert_file.empty() != t.key_file.empty())
+    errors.add("%s[tls] cert_file and key_file go together",
+               key_where(c, "tls", t.cert_file.empty() ? "key_file" : "cert_file").c_str());
   auto auth = static_cast<http::ClientAuth>(t.client_auth);
   if (auth != http::ClientAuth::None && t.client_ca_file.empty())
-    errors.add("[tls] client_auth = %s needs client_ca_file", auth == http::ClientAuth::Optional ? "optional" : "required");
+    errors.add("%s[tls] client_auth = %s needs client_ca_file", key_where(c, "tls", "client_auth").c_str(),
+               auth == http::ClientAuth::Optional ? "optional" : "required");
   if (auth == http::ClientAuth::None && !t.client_allowed_names.empty())
-    errors.add("[tls] client_allowed_names needs client_auth = optional or required");
+    errors.add("%s[tls] client_allowed_names needs client_auth = optional or required",
+               key_where(c, "tls", "client_allowed_names").c_str());
   if (t.min_version == 1 && !http::kTls13Available)
-    errors.add("[tls] min_version = 1.3: this build's mbedTLS has no TLS 1.3 server (Debian's 2.28); use 1.2");
+    errors.add("%s[tls] min_version = 1.3: this build's mbedTLS has no TLS 1.3 server (Debian's 2.28); use 1.2",
+               key_where(c, "tls", "min_version").c_str());
   for (const ConfigString& name : t.cipher_suites)
     if (http::cipher_suite_id(name.view()) == 0)
-      errors.add("[tls] cipher_suites \"%s\": not available in this build", name.c_str());
+      errors.add("%s[tls] cipher_suites \"%s\": not available in this build",
+                 key_where(c, "tls", "cipher_suites").c_str(), name.c_str());
 }
 
 }  // namespace edgestat

@@ -8,6 +8,7 @@
 
 #include "config/config_types.hpp"
 #include "config/export_config.hpp"
+#include "config/origin.hpp"
 #include "core/log.hpp"
 
 namespace edgestat {
@@ -160,6 +161,9 @@ struct Config {
 
   // Where the config came from, for logs: a file path or "embedded defaults".
   ConfigString source;
+  // Where each key was set (file:line, variable, flag), for errors found
+  // after loading.
+  ConfigOrigins origins;
 };
 
 }  // namespace edgestat

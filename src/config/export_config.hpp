@@ -26,6 +26,10 @@ struct ExportTargetConfig {
   FixedString<64> name;
   ConfigString file;  // where the section starts (its first key), for errors
   uint32_t line = 0;
+  // The line of each key set in the file, indexed like export_target_keys()
+  // (0: not set), so checks after loading name the key's own line.
+  static constexpr size_t kMaxKeys = 64;
+  uint32_t key_lines[kMaxKeys] = {};
   Str url;
   Str basic_auth_username, basic_auth_password, basic_auth_password_file;
   Str bearer_token, bearer_token_file;

@@ -81,6 +81,9 @@ bool name_char(char c) {
 
 }  // namespace
 
+static_assert(sizeof kTargetKeys / sizeof kTargetKeys[0] <= ExportTargetConfig::kMaxKeys,
+              "key_lines and the loader's per-target bitset hold 64 keys");
+
 std::span<const ExportKeySpec> export_target_keys() { return kTargetKeys; }
 
 const ExportKeySpec* find_export_key(std::string_view key) {
@@ -115,6 +118,13 @@ bool parse_export_section(std::string_view section, ExportKind* kind, std::strin
   }
   *name = rest;
   return true;
+}
+
+uint32_t export_key_line(const ExportTargetConfig& t, std::string_view key) {
+  const ExportKeySpec* k = find_export_key(key);
+  if (!k) return t.line;
+  uint32_t l = t.key_lines[static_cast<size_t>(k - export_target_keys().data())];
+  return l ? l : t.line;
 }
 
 bool set_export_key(ExportTargetConfig& t, const ExportKeySpec& k, std::string_view value, const char** why) {

@@ -27,6 +27,9 @@ std::string_view export_kind_name(ExportKind k);
 
 // Sets every key of t to its default.
 bool export_target_defaults(ExportTargetConfig& t, const char** bad_key, const char** why);
+// The file line that set key in t, or the section's first line when the key
+// kept its default.
+uint32_t export_key_line(const ExportTargetConfig& t, std::string_view key);
 bool set_export_key(ExportTargetConfig& t, const ExportKeySpec& k, std::string_view value, const char** why);
 
 }  // namespace edgestat

@@ -13,6 +13,7 @@
 #include "core/reserve.hpp"
 #include "core/scan.hpp"
 #include "core/url.hpp"
+#include "core/utf8.hpp"
 #include "sys/fs.hpp"
 
 namespace edgestat {
@@ -52,13 +53,24 @@ void ConfigLoader::apply_defaults() {
   c_.collector_switch.fill(-1);
   c_.exporter.targets.clear();
   c_.source.assign("embedded defaults");
+  c_.origins = ConfigOrigins{};
 }
 
 bool ConfigLoader::set(std::string_view section, std::string_view key, std::string_view value, bool append,
-                       const char* origin_fmt, std::string_view origin, uint32_t line) {
-  // origin_fmt prints where: "%.*s:%u" for files, "%.*s" for env and flags.
+                       OriginKind kind, std::string_view origin, uint32_t line) {
+  // Prints where: "path:line" for files, the variable or the flag otherwise.
   char where[300];
-  std::snprintf(where, sizeof where, origin_fmt, int(origin.size()), origin.data(), line);
+  if (kind == OriginKind::File)
+    std::snprintf(where, sizeof where, "%.*s:%u", int(origin.size()), origin.data(), line);
+  else
+    std::snprintf(where, sizeof where, "%.*s", int(origin.size()), origin.data());
+  // Values end up in logs, label values and JSON, all of which must be
+  // UTF-8; a value that is not is a mistake (a Latin-1 editor, a binary).
+  if (!valid_utf8(value)) {
+    e_.add("%s: [%.*s] %.*s: value is not valid UTF-8", where, int(section.size()), section.data(),
+           int(key.size()), key.data());
+    return false;
+  }
   if (section == kCollectorSection && key != "disable_defaults") {
     for (size_t i = 0; i < collectors_.size(); ++i) {
       if (collectors_[i] == key) {
@@ -87,6 +99,10 @@ bool ConfigLoader::set(std::string_view section, std::string_view key, std::stri
            key.data(), int(value.size() > 120 ? 120 : value.size()), value.data(), why);
     return false;
   }
+  KeyOrigin& o = c_.origins.keys[key_index(k)];
+  o.kind = kind;
+  o.line = line;
+  if (kind == OriginKind::File) c_.origins.file.assign(origin);
   return true;
 }
 
@@ -123,7 +139,7 @@ void ConfigLoader::apply_ini(std::string_view text, std::string_view origin) {
       }
       set_bit(file_seen_, i);
     }
-    set(e.section, e.key, e.value, false, "%.*s:%u", origin, e.line);
+    set(e.section, e.key, e.value, false, OriginKind::File, origin, e.line);
   }
 }
 
@@ -171,6 +187,12 @@ void ConfigLoader::apply_export_entry(std::string_view section, std::string_view
     return;
   }
   export_seen_[slot] |= uint64_t{1} << bit;
+  if (!valid_utf8(value)) {
+    e_.add("%.*s:%u: [%.*s] %.*s: value is not valid UTF-8", ol, op, line, int(section.size()), section.data(),
+           int(key.size()), key.data());
+    return;
+  }
+  t.key_lines[bit] = line;
   if (!set_export_key(t, *k, value, &why))
     e_.add("%.*s:%u: [%.*s] %.*s = \"%.*s\": %s", ol, op, line, int(section.size()), section.data(), int(key.size()),
            key.data(), int(value.size() > 120 ? 120 : value.size()), value.data(), why);
@@ -201,10 +223,13 @@ void ConfigLoader::apply_env(char* const* envp) {
     std::string_view value = kv;
     bool matched = false;
     FixedString<128> want;
+    FixedString<160> origin;
+    origin.assign("environment ");
+    origin.append(name);
     for (const KeySpec& k : config_keys()) {
       env_name(want, k.section, k.key);
       if (want == name) {
-        set(k.section, k.key, value, false, "environment %.*s", name, 0);
+        set(k.section, k.key, value, false, OriginKind::Env, origin.view(), 0);
         matched = true;
         break;
       }
@@ -212,7 +237,7 @@ void ConfigLoader::apply_env(char* const* envp) {
     for (size_t i = 0; !matched && i < collectors_.size(); ++i) {
       env_name(want, kCollectorSection, collectors_[i]);
       if (want == name) {
-        set(kCollectorSection, collectors_[i], value, false, "environment %.*s", name, 0);
+        set(kCollectorSection, collectors_[i], value, false, OriginKind::Env, origin.view(), 0);
         matched = true;
       }
     }
@@ -262,33 +287,55 @@ bool ConfigLoader::apply_flag(std::string_view name, std::string_view value, boo
   FixedString<80> origin;
   origin.assign("flag --");
   origin.append(name);
-  return set(section, key.view(), value, append, "%.*s", origin.view(), 0);
+  return set(section, key.view(), value, append, OriginKind::Flag, origin.view(), 0);
 }
 
 void ConfigLoader::validate() {
-  std::string_view tp = c_.web.telemetry_path.view();
+  const Config& c = c_;
+  std::string_view tp = c.web.telemetry_path.view();
+  KeyWhere w = key_where(c, "web", "telemetry_path");
   if (tp.empty() || tp[0] != '/')
-    e_.add("[web] telemetry_path = \"%.*s\": must start with '/'", int(tp.size()), tp.data());
+    e_.add("%s[web] telemetry_path = \"%.*s\": must start with '/'", w.c_str(), int(tp.size()), tp.data());
   for (std::string_view reserved : {"/", "/health", "/health/live", "/api/v1/snapshot"})
     if (tp == reserved)
-      e_.add("[web] telemetry_path = \"%.*s\": collides with a built-in endpoint", int(tp.size()), tp.data());
-  if (c_.store.ring_slots & (c_.store.ring_slots - 1))
-    e_.add("[store] ring_slots = %llu: must be a power of two", static_cast<unsigned long long>(c_.store.ring_slots));
-  if (c_.web.listen_address.empty()) e_.add("[web] listen_address: at least one address is needed");
-  for (const ConfigString& a : c_.web.listen_address) {
+      e_.add("%s[web] telemetry_path = \"%.*s\": collides with a built-in endpoint", w.c_str(), int(tp.size()),
+             tp.data());
+  if (c.store.ring_slots & (c.store.ring_slots - 1))
+    e_.add("%s[store] ring_slots = %llu: must be a power of two", key_where(c, "store", "ring_slots").c_str(),
+           static_cast<unsigned long long>(c.store.ring_slots));
+  w = key_where(c, "web", "listen_address");
+  if (c.web.listen_address.empty()) e_.add("%s[web] listen_address: at least one address is needed", w.c_str());
+  for (const ConfigString& a : c.web.listen_address) {
     FixedString<64> host;
     uint16_t port = 0;
     const char* why = "";
     if (!parse_listen_address(a.view(), &host, &port, &why))
-      e_.add("[web] listen_address \"%s\": %s", a.c_str(), why);
+      e_.add("%s[web] listen_address \"%s\": %s", w.c_str(), a.c_str(), why);
   }
-  for (const ConfigString* p : {&c_.path.procfs, &c_.path.sysfs, &c_.path.rootfs, &c_.path.cgroupfs})
-    if (p->empty() || p->view()[0] != '/') e_.add("[path] \"%s\": must be an absolute path", p->c_str());
+  std::string_view sd = c.ingest.statsd_listen_address.view();
+  if (!sd.empty()) {
+    FixedString<64> host;
+    uint16_t port = 0;
+    const char* why = "";
+    if (!parse_listen_address(sd, &host, &port, &why))
+      e_.add("%s[ingest] statsd_listen_address \"%.*s\": %s", key_where(c, "ingest", "statsd_listen_address").c_str(),
+             int(sd.size()), sd.data(), why);
+  }
+  struct PathKey {
+    const ConfigString* value;
+    std::string_view key;
+  };
+  for (PathKey p : {PathKey{&c.path.procfs, "procfs"}, PathKey{&c.path.sysfs, "sysfs"},
+                    PathKey{&c.path.rootfs, "rootfs"}, PathKey{&c.path.cgroupfs, "cgroupfs"}})
+    if (p.value->empty() || p.value->view()[0] != '/')
+      e_.add("%s[path] %.*s = \"%s\": must be an absolute path", key_where(c, "path", p.key).c_str(),
+             int(p.key.size()), p.key.data(), p.value->c_str());
   validate_export();
-  if (c_.collect.scrape_max_age_ms > c_.collect.interval_ms)
-    e_.add("[collect] scrape_max_age (%llu ms) is longer than interval (%llu ms): scrapes would never refresh",
-           static_cast<unsigned long long>(c_.collect.scrape_max_age_ms),
-           static_cast<unsigned long long>(c_.collect.interval_ms));
+  if (c.collect.scrape_max_age_ms > c.collect.interval_ms)
+    e_.add("%s[collect] scrape_max_age (%llu ms) is longer than interval (%llu ms): scrapes would never refresh",
+           pair_where(c, "collect", "scrape_max_age", "collect", "interval").c_str(),
+           static_cast<unsigned long long>(c.collect.scrape_max_age_ms),
+           static_cast<unsigned long long>(c.collect.interval_ms));
 }
 
 void ConfigLoader::validate_export() {
@@ -298,33 +345,44 @@ void ConfigLoader::validate_export() {
                   export_kind_name(t.kind).data(), t.name.c_str());
     const char* origin = t.file.c_str();
     const char* why = "";
+    auto at = [&t](std::string_view key) { return export_key_line(t, key); };
     Url u;
     if (t.url.empty()) {
       e_.add("%s:%u: %s: url is required", origin, t.line, sec);
     } else if (!parse_url(t.url.view(), &u, &why)) {
-      e_.add("%s:%u: %s url = \"%s\": %s", origin, t.line, sec, t.url.c_str(), why);
+      e_.add("%s:%u: %s url = \"%s\": %s", origin, at("url"), sec, t.url.c_str(), why);
     } else if (!u.https && (!t.tls_ca_file.empty() || !t.tls_cert_file.empty() || !t.tls_server_name.empty())) {
-      e_.add("%s:%u: %s: tls_* keys need an https:// url", origin, t.line, sec);
+      e_.add("%s:%u: %s: tls_* keys need an https:// url", origin,
+             at(!t.tls_ca_file.empty() ? "tls_ca_file" : !t.tls_cert_file.empty() ? "tls_cert_file" : "tls_server_name"),
+             sec);
     }
     bool basic = !t.basic_auth_username.empty();
     bool has_pw = !t.basic_auth_password.empty() || !t.basic_auth_password_file.empty();
     bool bearer = !t.bearer_token.empty() || !t.bearer_token_file.empty();
-    if (basic != has_pw) e_.add("%s:%u: %s: basic_auth_username needs a password (or password file) and the other way round", origin, t.line, sec);
-    if (basic && bearer) e_.add("%s:%u: %s: basic auth and a bearer token exclude each other", origin, t.line, sec);
+    const char* pw_key = !t.basic_auth_password.empty() ? "basic_auth_password" : "basic_auth_password_file";
+    if (basic != has_pw)
+      e_.add("%s:%u: %s: basic_auth_username needs a password (or password file) and the other way round", origin,
+             at(basic ? "basic_auth_username" : pw_key), sec);
+    if (basic && bearer)
+      e_.add("%s:%u: %s: basic auth and a bearer token exclude each other", origin,
+             at(!t.bearer_token.empty() ? "bearer_token" : "bearer_token_file"), sec);
     if (!t.basic_auth_password.empty() && !t.basic_auth_password_file.empty())
-      e_.add("%s:%u: %s: basic_auth_password and basic_auth_password_file exclude each other", origin, t.line, sec);
+      e_.add("%s:%u: %s: basic_auth_password and basic_auth_password_file exclude each other", origin,
+             at("basic_auth_password_file"), sec);
     if (!t.bearer_token.empty() && !t.bearer_token_file.empty())
-      e_.add("%s:%u: %s: bearer_token and bearer_token_file exclude each other", origin, t.line, sec);
+      e_.add("%s:%u: %s: bearer_token and bearer_token_file exclude each other", origin, at("bearer_token_file"),
+             sec);
     if (t.tls_cert_file.empty() != t.tls_key_file.empty())
-      e_.add("%s:%u: %s: tls_cert_file and tls_key_file go together", origin, t.line, sec);
+      e_.add("%s:%u: %s: tls_cert_file and tls_key_file go together", origin,
+             at(t.tls_cert_file.empty() ? "tls_key_file" : "tls_cert_file"), sec);
     for (const ConfigString& h : t.headers) {
       std::string_view v = h.view();
       size_t colon = v.find(':');
       if (colon == std::string_view::npos || colon == 0 || trim(v.substr(colon + 1)).empty())
-        e_.add("%s:%u: %s headers: \"%s\" is not \"Name: value\"", origin, t.line, sec, h.c_str());
+        e_.add("%s:%u: %s headers: \"%s\" is not \"Name: value\"", origin, at("headers"), sec, h.c_str());
       for (char ch : v)
         if (static_cast<unsigned char>(ch) < ' ' || ch == 0x7f)
-          e_.add("%s:%u: %s headers: \"%s\" has a control character", origin, t.line, sec, h.c_str());
+          e_.add("%s:%u: %s headers: \"%s\" has a control character", origin, at("headers"), sec, h.c_str());
     }
     for (const ConfigString& l : t.external_labels) {
       std::string_view v = l.view();
@@ -335,23 +393,26 @@ void ConfigLoader::validate_export() {
         ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || (i > 0 && ch >= '0' && ch <= '9');
       }
       if (!ok || starts_with(v, "__"))
-        e_.add("%s:%u: %s external_labels: \"%s\" is not name=value with a valid label name", origin, t.line, sec,
+        e_.add("%s:%u: %s external_labels: \"%s\" is not name=value with a valid label name", origin,
+               at("external_labels"), sec,
                l.c_str());
     }
     if (!t.collect.empty() && !t.exclude.empty())
-      e_.add("%s:%u: %s: collect and exclude cannot be used together", origin, t.line, sec);
+      e_.add("%s:%u: %s: collect and exclude cannot be used together", origin, at("exclude"), sec);
     for (const ConfigList* list : {&t.collect, &t.exclude})
       for (const ConfigString& n : *list) {
         bool known = false;
         for (std::string_view c : collectors_) known = known || c == n.view();
-        if (!known) e_.add("%s:%u: %s: no collector named \"%s\"", origin, t.line, sec, n.c_str());
+        if (!known) e_.add("%s:%u: %s: no collector named \"%s\"", origin, at(list == &t.collect ? "collect" : "exclude"),
+                          sec, n.c_str());
       }
     if (t.backoff_max_ms < t.backoff_initial_ms)
-      e_.add("%s:%u: %s: backoff_max is shorter than backoff_initial", origin, t.line, sec);
+      e_.add("%s:%u: %s: backoff_max is shorter than backoff_initial", origin, at("backoff_max"), sec);
     if (t.breaker_max_open_ms < t.breaker_open_ms)
-      e_.add("%s:%u: %s: breaker_max_open is shorter than breaker_open", origin, t.line, sec);
+      e_.add("%s:%u: %s: breaker_max_open is shorter than breaker_open", origin, at("breaker_max_open"), sec);
     if (t.queue_bytes < 2 * t.max_batch_bytes)
-      e_.add("%s:%u: %s: queue_bytes must hold at least two batches (2 x max_batch_bytes)", origin, t.line, sec);
+      e_.add("%s:%u: %s: queue_bytes must hold at least two batches (2 x max_batch_bytes)", origin, at("queue_bytes"),
+             sec);
   }
 }
 

@@ -42,8 +42,8 @@ class ConfigLoader {
   void validate_export();
   void apply_export_entry(std::string_view section, std::string_view key, std::string_view value,
                           std::string_view origin, uint32_t line);
-  bool set(std::string_view section, std::string_view key, std::string_view value, bool append,
-           const char* origin_fmt, std::string_view origin, uint32_t line);
+  bool set(std::string_view section, std::string_view key, std::string_view value, bool append, OriginKind kind,
+           std::string_view origin, uint32_t line);
 
   Config& c_;
   ConfigErrors& e_;

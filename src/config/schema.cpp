@@ -324,6 +324,8 @@ bool set_string(ConfigString& s, std::string_view v, const char** why) {
 
 }  // namespace
 
+static_assert(sizeof kKeys / sizeof kKeys[0] <= kMaxConfigKeys, "origins and the loader's bitsets hold 256 keys");
+
 std::span<const KeySpec> config_keys() { return kKeys; }
 
 const KeySpec* find_key(std::string_view section, std::string_view key) {

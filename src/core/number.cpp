@@ -1,11 +1,11 @@
 #include "core/number.hpp"
 
 #include <charconv>
-#include <cfloat>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+#include "core/shortest_double.hpp"
 
 namespace edgestat {
 namespace {
@@ -21,35 +21,18 @@ struct Digits {
 };
 
 void shortest_digits(double v, Digits& out) {
-  if (v < kExactIntLimit && v == std::floor(v)) {
-    char tmp[24];
-    auto r = std::to_chars(tmp, tmp + sizeof tmp, static_cast<uint64_t>(v));
-    int len = static_cast<int>(r.ptr - tmp);
-    out.dp = len;
-    while (len > 1 && tmp[len - 1] == '0') --len;
-    std::memcpy(out.d, tmp, static_cast<size_t>(len));
-    out.n = len;
-    return;
-  }
-  // For normal doubles, if any decimal of 15 or fewer digits round-trips,
-  // the correctly rounded 15-digit one does (10^15 < 2^53), so try 15, then
-  // 16, then 17 (which always works). Subnormals carry fewer bits, so their
-  // shortest form can be much shorter: search every precision for them.
-  char buf[40];
-  int first = v < DBL_MIN ? 1 : 15;
-  for (int prec = first; prec <= 17; ++prec) {
-    std::snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
-    if (prec == 17 || std::strtod(buf, nullptr) == v) break;
-  }
-  // buf is "d.dddde[+-]XX"
-  const char* e = std::strchr(buf, 'e');
-  int exp = std::atoi(e + 1);
-  int n = 0;
-  for (const char* p = buf; p < e; ++p)
-    if (*p != '.') out.d[n++] = *p;
-  while (n > 1 && out.d[n - 1] == '0') --n;
-  out.n = n;
-  out.dp = exp + 1;
+  ShortestDecimal sd{0, 0};
+  if (v < kExactIntLimit && v == std::floor(v))
+    sd.digits = static_cast<uint64_t>(v);  // the common case in /metrics: a counter
+  else
+    sd = shortest_decimal(v);
+  char tmp[24];
+  auto r = std::to_chars(tmp, tmp + sizeof tmp, sd.digits);
+  int len = static_cast<int>(r.ptr - tmp);
+  out.dp = len + sd.exponent;
+  while (len > 1 && tmp[len - 1] == '0') --len;
+  std::memcpy(out.d, tmp, static_cast<size_t>(len));
+  out.n = len;
 }
 
 }  // namespace

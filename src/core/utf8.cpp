@@ -28,4 +28,13 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
   return n;
 }
 
+bool valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    size_t k = utf8_sequence_length(s, i);
+    if (k == 0) return false;
+    i += k;
+  }
+  return true;
+}
+
 }  // namespace edgestat

@@ -11,6 +11,9 @@ namespace edgestat {
 // (overlong forms, surrogates and code points above U+10FFFF are invalid).
 size_t utf8_sequence_length(std::string_view s, size_t i);
 
+// Whether all of s is valid UTF-8 (as above).
+bool valid_utf8(std::string_view s);
+
 inline constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";
 
 }  // namespace edgestat

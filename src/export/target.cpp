@@ -103,7 +103,7 @@ bool Target::init(const ExportTargetConfig& c, uv_loop_t* loop, store::JobMailbo
     }
   }
   // Credentials, read once: the Authorization header is built here.
-  char secret[256];
+  char secret[kMaxSecretBytes];
   size_t n = 0;
   if (!c.bearer_token.empty() || !c.bearer_token_file.empty()) {
     if (!c.bearer_token.empty()) {

@@ -38,6 +38,10 @@ namespace edgestat::exporter {
 // Request head: the request line, Host, our headers and up to 8 configured
 // ones of 255 bytes.
 inline constexpr size_t kRequestHeadBytes = 4096;
+// A bearer token or password read from a file (bearer_token_file,
+// basic_auth_password_file) is at most this long; a longer file is refused
+// at start and by check-config.
+inline constexpr size_t kMaxSecretBytes = 256;
 // Spool removals waiting for the writer (batches acknowledged in a row).
 inline constexpr size_t kPendingRemovals = 16;
 

@@ -42,12 +42,16 @@ TlsClientConfig::~TlsClientConfig() {
   mbedtls_pk_free(&key_);
 }
 
-bool TlsClientConfig::load(const TlsClientSettings& s, std::string_view host, http::TlsError* why) {
+bool TlsClientConfig::load(const TlsClientSettings& s, std::string_view host, http::TlsError* why, const char** key) {
+  const char* unused = "";
+  const char*& at = key ? *key : unused;
+  at = "url";
   if (loaded_) return fail(why, "TLS client configured twice", {}, 0);
   if (!http::tls_global_init(why)) return false;
   char path[256];
   int rc = 0;
   if (!s.insecure_skip_verify) {
+    at = "tls_ca_file";
     std::string_view ca = s.ca_file;
     if (ca.empty()) {
       for (const char* b : kSystemCaBundles)
@@ -60,21 +64,19 @@ bool TlsClientConfig::load(const TlsClientSettings& s, std::string_view host, ht
     if (!cstr(ca, path)) return fail(why, "tls_ca_file path too long", {}, 0);
     if ((rc = mbedtls_x509_crt_parse_file(&ca_, path)) < 0) return fail(why, "cannot load CA", ca, rc);
   }
+  at = s.cert_file.empty() ? "tls_key_file" : "tls_cert_file";
   if (s.cert_file.empty() != s.key_file.empty())
     return fail(why, "tls_cert_file and tls_key_file go together", {}, 0);
   if (!s.cert_file.empty()) {
     if (!cstr(s.cert_file, path)) return fail(why, "tls_cert_file path too long", {}, 0);
     if ((rc = mbedtls_x509_crt_parse_file(&cert_, path)) != 0)
       return fail(why, "cannot load client certificate", s.cert_file, rc);
-    if (!cstr(s.key_file, path)) return fail(why, "tls_key_file path too long", {}, 0);
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-    rc = mbedtls_pk_parse_keyfile(&key_, path, nullptr, mbedtls_ctr_drbg_random, http::tls_drbg());
-#else
-    rc = mbedtls_pk_parse_keyfile(&key_, path, nullptr);
-#endif
-    if (rc != 0) return fail(why, "cannot load client key", s.key_file, rc);
+    at = "tls_key_file";
+    if (!http::tls_load_key_for(&cert_, &key_, s.cert_file, s.key_file, why)) return false;
   }
+  at = "tls_server_name";
   if (!name_.assign(s.server_name.empty() ? host : s.server_name)) return fail(why, "server name too long", {}, 0);
+  at = "url";
 
   rc = mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                    MBEDTLS_SSL_PRESET_DEFAULT);

@@ -33,8 +33,10 @@ class TlsClientConfig {
   TlsClientConfig(const TlsClientConfig&) = delete;
   TlsClientConfig& operator=(const TlsClientConfig&) = delete;
 
-  // host: the URL's host, verified unless server_name is set.
-  bool load(const TlsClientSettings& s, std::string_view host, http::TlsError* why);
+  // host: the URL's host, verified unless server_name is set. On failure
+  // *key (when given) names the target's key at fault ("tls_ca_file", ...).
+  // The client key must match its certificate.
+  bool load(const TlsClientSettings& s, std::string_view host, http::TlsError* why, const char** key = nullptr);
   const mbedtls_ssl_config* conf() const { return &conf_; }
   const char* server_name() const { return name_.c_str(); }
 

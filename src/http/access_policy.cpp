@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "config/origin.hpp"
 #include "core/ascii.hpp"
 #include "core/log.hpp"
 #include "core/out_buffer.hpp"
@@ -57,12 +58,13 @@ bool AccessPolicy::configure(const Config& c, ConfigErrors& errors) {
   allow_.clear();
   for (const ConfigString& s : c.access.allow) {
     if (!allow_.add(s.view(), &why)) {
-      errors.add("[access] allow \"%s\": %s", s.c_str(), why);
+      errors.add("%s[access] allow \"%s\": %s", key_where(c, "access", "allow").c_str(), s.c_str(), why);
       ok = false;
     }
   }
   if (c.access.allow.empty()) {
-    errors.add("[access] allow: empty would refuse every client (use \"any\" to allow all)");
+    errors.add("%s[access] allow: empty would refuse every client (use \"any\" to allow all)",
+               key_where(c, "access", "allow").c_str());
     ok = false;
   }
   hosts_ = c.access.trusted_hosts;
@@ -71,7 +73,8 @@ bool AccessPolicy::configure(const Config& c, ConfigErrors& errors) {
     std::string_view v = h.view();
     bool v6 = v.find(':') != std::string_view::npos && v.find('.') == std::string_view::npos;
     if (!v6 && v.find(':') != std::string_view::npos) {
-      errors.add("[access] trusted_hosts \"%s\": list host names without a port", h.c_str());
+      errors.add("%s[access] trusted_hosts \"%s\": list host names without a port",
+                 key_where(c, "access", "trusted_hosts").c_str(), h.c_str());
       ok = false;
     }
   }
@@ -80,7 +83,9 @@ bool AccessPolicy::configure(const Config& c, ConfigErrors& errors) {
   for (const ConfigList* l : {&public_paths_, &ingest_paths_})
     for (const ConfigString& p : *l)
       if (p.empty() || p.view()[0] != '/') {
-        errors.add("[auth] path \"%s\": must start with '/'", p.c_str());
+        errors.add("%s[auth] %s \"%s\": must start with '/'",
+                   key_where(c, "auth", l == &public_paths_ ? "public_paths" : "ingest_paths").c_str(),
+                   l == &public_paths_ ? "public_paths" : "ingest_paths", p.c_str());
         ok = false;
       }
   auth_ = Authenticator();
@@ -89,7 +94,8 @@ bool AccessPolicy::configure(const Config& c, ConfigErrors& errors) {
       // Never echo the entry: it holds a password hash.
       size_t colon = u.view().find(':');
       std::string_view name = u.view().substr(0, colon == std::string_view::npos ? 0 : colon);
-      errors.add("[auth] users entry for \"%.*s\": %s", int(name.size() > 64 ? 64 : name.size()), name.data(), why);
+      errors.add("%s[auth] users entry for \"%.*s\": %s", key_where(c, "auth", "users").c_str(),
+                 int(name.size() > 64 ? 64 : name.size()), name.data(), why);
       ok = false;
     }
   }
@@ -99,7 +105,8 @@ bool AccessPolicy::configure(const Config& c, ConfigErrors& errors) {
     for (const ConfigString& t : l) {
       ++i;
       if (!auth_.add_token(t.view(), set == 1, &why)) {
-        errors.add("[auth] %s entry %zu: %s", set == 0 ? "tokens" : "ingest_tokens", i, why);
+        errors.add("%s[auth] %s entry %zu: %s", key_where(c, "auth", set == 0 ? "tokens" : "ingest_tokens").c_str(),
+                   set == 0 ? "tokens" : "ingest_tokens", i, why);
         ok = false;
       }
     }

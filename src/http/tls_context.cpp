@@ -140,6 +140,33 @@ int cipher_suite_id(std::string_view name) {
   return mbedtls_ssl_get_ciphersuite_id(buf);
 }
 
+bool tls_load_key_for(mbedtls_x509_crt* cert, mbedtls_pk_context* key, std::string_view cert_file,
+                      std::string_view key_file, TlsError* why) {
+  char path[256];
+  if (!path_cstr(key_file, path)) return why->assign("key file path too long"), false;
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+  int rc = mbedtls_pk_parse_keyfile(key, path, nullptr, mbedtls_ctr_drbg_random, &g_drbg);
+#else
+  int rc = mbedtls_pk_parse_keyfile(key, path, nullptr);
+#endif
+  if (rc != 0) return set_error(why, "cannot load private key", key_file, rc), false;
+  // A key from another pair loads fine and fails every handshake later;
+  // say so now, naming both files. 3.x needs the RNG (it blinds the
+  // private-key operation of the check).
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+  rc = mbedtls_pk_check_pair(&cert->pk, key, mbedtls_ctr_drbg_random, &g_drbg);
+#else
+  rc = mbedtls_pk_check_pair(&cert->pk, key);
+#endif
+  if (rc != 0) {
+    char what[320];
+    std::snprintf(what, sizeof what, "private key %.*s does not match the certificate in", int(key_file.size()),
+                  key_file.data());
+    return set_error(why, what, cert_file, rc), false;
+  }
+  return true;
+}
+
 TlsContext::TlsContext() {
   mbedtls_ssl_config_init(&conf_);
   mbedtls_x509_crt_init(&cert_);
@@ -183,13 +210,18 @@ int TlsContext::verify_cb(void* ctx, mbedtls_x509_crt* crt, int depth, uint32_t*
   return 0;
 }
 
-TlsContext* TlsContext::load(const TlsSettings& s, TlsError* why) {
+TlsContext* TlsContext::load(const TlsSettings& s, TlsError* why, const char** key) {
+  const char* unused = "";
+  const char*& at = key ? *key : unused;
+  at = "listen_address";
   if (!tls_global_init(why)) return nullptr;
   if (s.cert_file.empty() || s.key_file.empty()) {
+    at = s.cert_file.empty() ? "cert_file" : "key_file";
     why->assign("[tls] cert_file and key_file are required for HTTPS listeners");
     return nullptr;
   }
   if (s.min_tls13 && !kTls13Available) {
+    at = "min_version";
     why->assign("[tls] min_version = 1.3: this build's mbedTLS has no TLS 1.3 server (mbedTLS 2.28)");
     return nullptr;
   }
@@ -205,28 +237,19 @@ TlsContext* TlsContext::load(const TlsSettings& s, TlsError* why) {
   };
   char path[256];
   int rc = 0;
+  at = "cert_file";
   if (!path_cstr(s.cert_file, path)) return why->assign("[tls] cert_file path too long"), fail();
   if ((rc = mbedtls_x509_crt_parse_file(&t->cert_, path)) != 0)
     return set_error(why, "cannot load certificate", s.cert_file, rc), fail();
-  if (!path_cstr(s.key_file, path)) return why->assign("[tls] key_file path too long"), fail();
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-  rc = mbedtls_pk_parse_keyfile(&t->key_, path, nullptr, mbedtls_ctr_drbg_random, &g_drbg);
-#else
-  rc = mbedtls_pk_parse_keyfile(&t->key_, path, nullptr);
-#endif
-  if (rc != 0) return set_error(why, "cannot load private key", s.key_file, rc), fail();
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-  rc = mbedtls_pk_check_pair(&t->cert_.pk, &t->key_, mbedtls_ctr_drbg_random, &g_drbg);
-#else
-  rc = mbedtls_pk_check_pair(&t->cert_.pk, &t->key_);
-#endif
-  if (rc != 0) return set_error(why, "private key does not match the certificate in", s.cert_file, rc), fail();
+  at = "key_file";
+  if (!tls_load_key_for(&t->cert_, &t->key_, s.cert_file, s.key_file, why)) return fail();
   t->not_after_ = x509_time_to_unix(t->cert_.valid_to);
   t->not_before_ = x509_time_to_unix(t->cert_.valid_from);
   char subj[256];
   if (mbedtls_x509_dn_gets(subj, sizeof subj, &t->cert_.subject) > 0) t->subject_.assign(subj);
 
   t->auth_ = s.client_auth;
+  at = "client_ca_file";
   if (t->auth_ != ClientAuth::None) {
     if (s.client_ca_file.empty())
       return why->assign("[tls] client_auth needs client_ca_file (the CA client certificates chain to)"), fail();
@@ -238,6 +261,7 @@ TlsContext* TlsContext::load(const TlsSettings& s, TlsError* why) {
 
   // Cipher suites: the configured ones (each must exist here) or the
   // default list (those this build has).
+  at = "cipher_suites";
   if (s.cipher_suites && !s.cipher_suites->empty()) {
     for (const ConfigString& name : *s.cipher_suites) {
       int id = cipher_suite_id(name.view());
@@ -264,6 +288,7 @@ TlsContext* TlsContext::load(const TlsSettings& s, TlsError* why) {
   t->ciphers_[t->ncipher_] = 0;
 
   mbedtls_ssl_config* c = &t->conf_;
+  at = "listen_address";
   rc = mbedtls_ssl_config_defaults(c, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
   if (rc != 0) return set_error(why, "mbedtls_ssl_config_defaults", {}, rc), fail();
   mbedtls_ssl_conf_rng(c, mbedtls_ctr_drbg_random, &g_drbg);

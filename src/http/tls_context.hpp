@@ -70,6 +70,12 @@ int64_t x509_time_to_unix(const mbedtls_x509_time& t);
 // name; 0 when this build does not have it.
 int cipher_suite_id(std::string_view name);
 
+// Parses the PEM/DER private key in key_file into key and checks that it
+// is the private half of cert's public key (mbedtls_pk_check_pair). False
+// with *why naming the file(s) on either failure. Needs tls_global_init.
+bool tls_load_key_for(mbedtls_x509_crt* cert, mbedtls_pk_context* key, std::string_view cert_file,
+                      std::string_view key_file, TlsError* why);
+
 struct TlsSettings {
   std::string_view cert_file, key_file, client_ca_file;
   ClientAuth client_auth = ClientAuth::None;
@@ -82,8 +88,10 @@ TlsSettings tls_settings(const Config& c);
 class TlsContext {
  public:
   // Builds a context from the files (allocates: start and reload only).
-  // nullptr with *why on any problem.
-  static TlsContext* load(const TlsSettings& s, TlsError* why);
+  // nullptr with *why on any problem, and *key (when given) names the [tls]
+  // key at fault ("cert_file", "key_file", ...) so callers can say where it
+  // was set.
+  static TlsContext* load(const TlsSettings& s, TlsError* why, const char** key = nullptr);
 
   void ref() { ++refs_; }
   void unref();  // deletes at zero

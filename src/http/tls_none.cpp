@@ -29,8 +29,14 @@ int64_t x509_time_to_unix(const mbedtls_x509_time&) { return 0; }
 
 int cipher_suite_id(std::string_view) { return 0; }
 
-TlsContext* TlsContext::load(const TlsSettings&, TlsError* why) {
+bool tls_load_key_for(mbedtls_x509_crt*, mbedtls_pk_context*, std::string_view, std::string_view, TlsError* why) {
   why->assign(kNoTls);
+  return false;
+}
+
+TlsContext* TlsContext::load(const TlsSettings&, TlsError* why, const char** key) {
+  why->assign(kNoTls);
+  if (key) *key = "listen_address";
   return nullptr;
 }
 

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "app/security_config.hpp"
 #include "collect/registry.hpp"
 #include "config/ini.hpp"
 #include "config/load.hpp"
@@ -211,7 +212,7 @@ TEST_CASE("push target sections: named slots, every key validated, errors with f
   CHECK(e.find("/etc/e.conf:2: unknown key [export.remote_write.a] bogus") != std::string::npos);
   CHECK(e.find("/etc/e.conf:3: [export.remote_write.a] timeout = \"5\": a duration needs a unit") != std::string::npos);
   CHECK(e.find("/etc/e.conf:5: [export.remote_write.a] url set twice") != std::string::npos);
-  CHECK(e.find("/etc/e.conf:2: [export.remote_write.a] url = \"ftp://x\": must start with http:// or https://") !=
+  CHECK(e.find("/etc/e.conf:4: [export.remote_write.a] url = \"ftp://x\": must start with http:// or https://") !=
         std::string::npos);
   CHECK(e.find("/etc/e.conf:7: [export.kafka.x]: push targets are [export.remote_write.NAME] or [export.otlp.NAME]") !=
         std::string::npos);
@@ -219,11 +220,88 @@ TEST_CASE("push target sections: named slots, every key validated, errors with f
   CHECK(e.find("[export.otlp.c]: basic_auth_username needs a password") != std::string::npos);
   CHECK(e.find("[export.otlp.c] external_labels: \"9bad=x\"") != std::string::npos);
   CHECK(e.find("[export.otlp.c] external_labels: \"__x=y\"") != std::string::npos);
-  CHECK(e.find("[export.otlp.c] headers: \"nocolon\" is not \"Name: value\"") != std::string::npos);
+  CHECK(e.find("/etc/e.conf:15: [export.otlp.c] headers: \"nocolon\" is not \"Name: value\"") != std::string::npos);
   CHECK(e.find("[export.otlp.c]: collect and exclude cannot be used together") != std::string::npos);
   CHECK(e.find("[export.otlp.d]: basic auth and a bearer token exclude each other") != std::string::npos);
   CHECK(e.find("[export.otlp.d]: no collector named \"nosuch\"") != std::string::npos);
-  CHECK(e.find("[export.otlp.d]: queue_bytes must hold at least two batches") != std::string::npos);
+  CHECK(e.find("/etc/e.conf:23: [export.otlp.d]: queue_bytes must hold at least two batches") != std::string::npos);
+  CHECK(e.find("/etc/e.conf:19: [export.otlp.d]: basic auth and a bearer token exclude each other") !=
+        std::string::npos);
   CHECK(e.find("more than 4 push targets") != std::string::npos);
   CHECK(e.find("[export.otlp.e]: url is required") != std::string::npos);
+}
+
+// Checks that run after loading (cross-key rules, addresses, CIDRs, TLS
+// prerequisites) name where the key was set, like the parser's own errors.
+TEST_CASE("value errors found after loading name file:line, the variable or the flag") {
+  Loaded t;
+  t.l.apply_ini(
+      "[store]\nring_slots = 1000\n[web]\nlisten_address = 9100\ntelemetry_path = metrics\n"
+      "[path]\nsysfs = sys\n[collect]\ninterval = 5s\nscrape_max_age = 10s\n",
+      "/etc/edgestat/edgestat.conf");
+  t.l.validate();
+  std::string e = t.errors();
+  CHECK(e.find("/etc/edgestat/edgestat.conf:2: [store] ring_slots = 1000: must be a power of two") !=
+        std::string::npos);
+  CHECK(e.find("/etc/edgestat/edgestat.conf:4: [web] listen_address \"9100\": expected host:port") !=
+        std::string::npos);
+  CHECK(e.find("/etc/edgestat/edgestat.conf:5: [web] telemetry_path = \"metrics\": must start with '/'") !=
+        std::string::npos);
+  CHECK(e.find("/etc/edgestat/edgestat.conf:7: [path] sysfs = \"sys\": must be an absolute path") !=
+        std::string::npos);
+  CHECK(e.find("/etc/edgestat/edgestat.conf:10: [collect] scrape_max_age (10000 ms) is longer") != std::string::npos);
+
+  Loaded v;
+  char e1[] = "EDGESTAT_STORE_RING_SLOTS=6";
+  char* env[] = {e1, nullptr};
+  v.l.apply_env(env);
+  v.l.apply_flag("web.listen-address", "nope", true);
+  v.l.validate();
+  e = v.errors();
+  CHECK(e.find("environment EDGESTAT_STORE_RING_SLOTS: [store] ring_slots = 6: must be a power of two") !=
+        std::string::npos);
+  CHECK(e.find("flag --web.listen-address: [web] listen_address \"nope\"") != std::string::npos);
+}
+
+TEST_CASE("security keys: CIDRs, ports, a certificate without its key name file:line") {
+  Loaded t;
+  t.l.apply_ini(
+      "[access]\nallow = 10.0.0.0/33\ntrusted_hosts = edge.lan:9100\n[tls]\nlisten_address = :99999\n"
+      "cert_file = /etc/edgestat/cert.pem\n[auth]\npublic_paths = health\ntokens = tok3n\n",
+      "/etc/e.conf");
+  t.l.validate();
+  validate_security_config(t.c, t.e);
+  std::string e = t.errors();
+  CHECK(e.find("/etc/e.conf:2: [access] allow \"10.0.0.0/33\"") != std::string::npos);
+  CHECK(e.find("/etc/e.conf:3: [access] trusted_hosts \"edge.lan:9100\"") != std::string::npos);
+  CHECK(e.find("/etc/e.conf:5: [tls] listen_address \":99999\"") != std::string::npos);
+  CHECK(e.find("/etc/e.conf:6: [tls] listen_address is set: cert_file and key_file are required") !=
+        std::string::npos);
+  CHECK(e.find("/etc/e.conf:8: [auth] public_paths \"health\": must start with '/'") != std::string::npos);
+  CHECK(e.find("/etc/e.conf:9: [auth] tokens entry 1") != std::string::npos);
+  CHECK(e.find("tok3n") == std::string::npos);  // a secret is never echoed
+
+  Loaded k;
+  k.l.apply_ini("[tls]\nkey_file = /k.pem\n", "/etc/e.conf");
+  validate_security_config(k.c, k.e);
+  CHECK(k.errors().find("/etc/e.conf:2: [tls] cert_file and key_file go together") != std::string::npos);
+}
+
+TEST_CASE("values that are not UTF-8 are refused wherever they come from") {
+  Loaded t;
+  t.l.apply_ini("[web]\ntelemetry_path = /m\xe9trics\n[export.otlp.a]\nurl = http://h/\xff\n", "/etc/e.conf");
+  char e1[] = "EDGESTAT_AGENT_DATA_DIR=/var/\xc3\x28";
+  char* env[] = {e1, nullptr};
+  t.l.apply_env(env);
+  CHECK_FALSE(t.l.apply_flag("path.rootfs", "/\xed\xa0\x80", true));  // a surrogate
+  std::string e = t.errors();
+  CHECK(e.find("/etc/e.conf:2: [web] telemetry_path: value is not valid UTF-8") != std::string::npos);
+  CHECK(e.find("/etc/e.conf:4: [export.otlp.a] url: value is not valid UTF-8") != std::string::npos);
+  CHECK(e.find("environment EDGESTAT_AGENT_DATA_DIR: [agent] data_dir: value is not valid UTF-8") !=
+        std::string::npos);
+  CHECK(e.find("flag --path.rootfs: [path] rootfs: value is not valid UTF-8") != std::string::npos);
+  CHECK(t.c.web.telemetry_path == "/metrics");  // the default stays
+  Loaded ok;
+  ok.l.apply_ini("[agent]\ndata_dir = /var/lib/\xc3\xa9t\xc3\xa9\n", "f");
+  CHECK(ok.errors() == "");
 }

@@ -33,19 +33,6 @@ double go_uint64(double v) {
   return std::trunc(v);
 }
 
-bool valid_utf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t k = utf8_sequence_length(s, i);
-    if (k == 0) return false;
-    i += k;
-  }
-  return true;
-}
-
 constexpr double kNaN = __builtin_nan("");
 
 class Parser {
