@@ -8,6 +8,7 @@
 #include "config/export_schema.hpp"
 #include "config/ini.hpp"
 #include "config/schema.hpp"
+#include "config/sizes.hpp"
 #include "config/values.hpp"
 #include "core/listen_address.hpp"
 #include "core/reserve.hpp"
@@ -285,6 +286,7 @@ void ConfigLoader::validate() {
   for (const ConfigString* p : {&c_.path.procfs, &c_.path.sysfs, &c_.path.rootfs, &c_.path.cgroupfs})
     if (p->empty() || p->view()[0] != '/') e_.add("[path] \"%s\": must be an absolute path", p->c_str());
   validate_export();
+  validate_sizes(c_, e_);
   if (c_.collect.scrape_max_age_ms > c_.collect.interval_ms)
     e_.add("[collect] scrape_max_age (%llu ms) is longer than interval (%llu ms): scrapes would never refresh",
            static_cast<unsigned long long>(c_.collect.scrape_max_age_ms),

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "config/sizes.hpp"
+#include "core/checked.hpp"
 #include "core/listen_address.hpp"
 #include "core/log.hpp"
 #include "core/reserve.hpp"
@@ -15,6 +17,8 @@
 #include "http/tls_session.hpp"
 
 namespace edgestat::http {
+
+static_assert(kConnectionHeadBytes == kMaxHeadBytes, "config/sizes.hpp checks the read buffers with this head size");
 
 enum class ConnState : uint8_t {
   Free,       // in the free list, handles closed
@@ -793,7 +797,7 @@ Server::~Server() {
   release_array(tls_free_, opt_.max_tls_connections);
   if (tls_ctx_) tls_ctx_->unref();
   release_storage(conns_, fresh_, opt_.max_connections);
-  release_array(bufs_, opt_.max_connections * buf_cap_);
+  release_array(bufs_, bufs_bytes_);
   release_array(listeners_, kMaxListeners);
 }
 
@@ -802,9 +806,16 @@ bool Server::init(uv_loop_t* loop, const ServerOptions& o, Router* router, BodyP
   opt_ = o;
   router_ = router;
   pool_ = pool;
-  buf_cap_ = kMaxHeadBytes + static_cast<size_t>(o.max_body_bytes);
+  // Checked: on 32-bit builds a large config must fail here, not wrap to
+  // a small buffer that reads would run past (config validation says why).
+  if (!alloc_size(1, kMaxHeadBytes + o.max_body_bytes, &buf_cap_) ||
+      !alloc_size(o.max_connections, buf_cap_, &bufs_bytes_)) {
+    log_error("connection buffers do not fit in memory", {{"max_connections", uint64_t{o.max_connections}},
+                                                          {"max_body_bytes", o.max_body_bytes}});
+    return false;
+  }
   conns_ = reserve_storage<Connection>(o.max_connections);  // constructed on first use
-  bufs_ = reserve_array<char>(o.max_connections * buf_cap_);
+  bufs_ = reserve_array<char>(bufs_bytes_);
   listeners_ = reserve_array<Listener>(kMaxListeners);
   if (!conns_ || !bufs_ || !listeners_) return false;
   if (o.max_tls_connections > 0) {
