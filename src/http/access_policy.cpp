@@ -149,6 +149,9 @@ bool AccessPolicy::host_trusted(const Request& req) const {
     }
   }
   if (seen != 1) return false;  // RFC 9112 §3.2: exactly one Host
+  // An absolute-form target's authority is the one that counts (RFC 9112
+  // §3.2.2: the Host field is then ignored).
+  if (!req.authority.empty()) host = req.authority;
   std::string_view name = host_name(host);
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);  // FQDN with the root dot
   for (const ConfigString& h : hosts_)
