@@ -27,7 +27,7 @@ void bad_request(http::Exchange& ex, std::string_view a, std::string_view b = {}
 bool HostHandlers::add_routes(http::Router& r) {
   metrics_route_ = r.add(cfg_.web.telemetry_path.view(), kGetHead, "metrics", handle_metrics, this);
   if (metrics_route_ < 0 || r.add("/health/live", kGetHead, "live", handle_live, this) < 0 ||
-      r.add("/api/v1/snapshot", kGetHead, "snapshot", handle_snapshot, this) < 0 ||
+      r.add("/api/v1/snapshot", kGetHead, "snapshot", handle_snapshot, this, false, true) < 0 ||
       r.add("/", kGetHead, "index", handle_index, this) < 0) {
     log_error("the route table is full");
     return false;

@@ -61,9 +61,9 @@ void error_reply(http::Exchange& ex, int status, std::string_view field, std::st
 
 bool IngestApi::add_routes(http::Router& router) {
   constexpr uint8_t kGet = http::kMethodGet | http::kMethodHead;
-  if (router.add("/api/v1/operations", kGet | http::kMethodPost, "ingest", handle_operations, this, true) < 0 ||
-      router.add("/api/v1/stats", kGet, "api", handle_stats, this) < 0 ||
-      router.add("/api/v1/history", kGet, "api", handle_history, this) < 0) {
+  if (router.add("/api/v1/operations", kGet | http::kMethodPost, "ingest", handle_operations, this, true, true) < 0 ||
+      router.add("/api/v1/stats", kGet, "api", handle_stats, this, false, true) < 0 ||
+      router.add("/api/v1/history", kGet, "api", handle_history, this, false, true) < 0) {
     log_error("the route table is full");
     return false;
   }

@@ -8,6 +8,7 @@
 #include "config/export_schema.hpp"
 #include "config/ini.hpp"
 #include "config/schema.hpp"
+#include "config/sizes.hpp"
 #include "config/values.hpp"
 #include "core/listen_address.hpp"
 #include "core/reserve.hpp"
@@ -331,6 +332,7 @@ void ConfigLoader::validate() {
       e_.add("%s[path] %.*s = \"%s\": must be an absolute path", key_where(c, "path", p.key).c_str(),
              int(p.key.size()), p.key.data(), p.value->c_str());
   validate_export();
+  validate_sizes(c, e_);
   if (c.collect.scrape_max_age_ms > c.collect.interval_ms)
     e_.add("%s[collect] scrape_max_age (%llu ms) is longer than interval (%llu ms): scrapes would never refresh",
            pair_where(c, "collect", "scrape_max_age", "collect", "interval").c_str(),

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/checked.hpp"
 #include "core/reserve.hpp"
 
 namespace edgestat {
@@ -54,11 +55,11 @@ class SpscRing {
   bool init(uint32_t slots, uint32_t slot_bytes) {
     if (slots_ || slots == 0 || slots > kMaxSlots || (slots & (slots - 1)) != 0) return false;
     if (slot_bytes <= kLengthBytes || slot_bytes > kMaxSlotBytes) return false;
-    uint64_t total = static_cast<uint64_t>(slots) * slot_bytes;
-    if (total > SIZE_MAX / 2) return false;  // 32-bit targets: refuse, never wrap.
-    slots_ = reserve_array<uint8_t>(static_cast<size_t>(total));
+    size_t total = 0;
+    if (!alloc_size(slots, slot_bytes, &total)) return false;  // 32-bit targets: refuse, never wrap.
+    slots_ = reserve_array<uint8_t>(total);
     if (!slots_) return false;
-    bytes_ = static_cast<size_t>(total);
+    bytes_ = total;
     mask_ = slots - 1;
     slot_bytes_ = slot_bytes;
     max_payload_ = slot_bytes - kLengthBytes;

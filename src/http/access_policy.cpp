@@ -156,6 +156,9 @@ bool AccessPolicy::host_trusted(const Request& req) const {
     }
   }
   if (seen != 1) return false;  // RFC 9112 §3.2: exactly one Host
+  // An absolute-form target's authority is the one that counts (RFC 9112
+  // §3.2.2: the Host field is then ignored).
+  if (!req.authority.empty()) host = req.authority;
   std::string_view name = host_name(host);
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);  // FQDN with the root dot
   for (const ConfigString& h : hosts_)
@@ -184,7 +187,11 @@ AccessVerdict AccessPolicy::check_request(const IpAddr& peer, const Request& req
     v.body = "400 Bad Request: Host not in [access] trusted_hosts\n";
     return v;
   }
-  bool ingest = auth_.has_ingest() && path_in(ingest_paths_, path);
+  // Ingest tokens write, never read: on an ingest path they open only the
+  // methods that carry data (POST), so GET /api/v1/operations on the same
+  // path still needs read credentials.
+  bool writes = req.method != "GET" && req.method != "HEAD";
+  bool ingest = writes && auth_.has_ingest() && path_in(ingest_paths_, path);
   bool admin = auth_.has_admin();
   if ((!admin && !ingest) || path_in(public_paths_, path)) return v;
   AuthNeed need;

@@ -9,6 +9,8 @@
 //        Host in trusted_hosts  -> 400 (also for a missing or repeated Host)
 //        credentials            -> 401 + WWW-Authenticate
 //      /health/live (public_paths) skips 3 only; nothing skips 1 and 2;
+//      ingest tokens count on ingest_paths for POST only (GET and HEAD
+//      there need read credentials like every other read);
 //   3. every response gets the security headers (security_headers) and,
 //      when [access] log is on, one JSON access line (log_access).
 //

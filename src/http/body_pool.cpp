@@ -1,14 +1,17 @@
 #include "http/body_pool.hpp"
 
+#include "core/checked.hpp"
 #include "core/reserve.hpp"
 
 namespace edgestat::http {
 
-BodyPool::~BodyPool() { release_array(mem_, n_ * bytes_); }
+BodyPool::~BodyPool() { release_array(mem_, n_ * bytes_); }  // checked by init
 
 bool BodyPool::init(uint32_t slots, size_t bytes_each) {
   if (mem_ || slots == 0 || slots > kMaxSlots || bytes_each == 0) return false;
-  mem_ = reserve_array<char>(slots * bytes_each);
+  size_t total = 0;
+  if (!alloc_size(slots, bytes_each, &total)) return false;  // would wrap on 32-bit
+  mem_ = reserve_array<char>(total);
   if (!mem_) return false;
   n_ = slots;
   bytes_ = bytes_each;

@@ -83,12 +83,73 @@ ParseError parse_method(Cursor& c, std::string_view& method) {
   return ParseError::None;
 }
 
-// request-target SP. The form is decided by the first byte so that
-// "GET http://..." fails at once instead of after 2 KiB.
+// Case-insensitive "http://" or "https://" at c.p: its length, 0 when
+// the bytes there are something else, -1 when too few bytes are in yet.
+long scheme_prefix(const Cursor& c) {
+  constexpr std::string_view kHttp = "http://", kHttps = "https://";
+  size_t avail = static_cast<size_t>(c.end - c.p);
+  for (std::string_view s : {kHttp, kHttps}) {
+    size_t n = avail < s.size() ? avail : s.size();
+    if (!iequals(std::string_view(c.p, n), s.substr(0, n))) continue;
+    if (n < s.size()) {
+      // "http" could still become "https://": wait unless it cannot.
+      if (s == kHttp && n >= 5 && (c.p[4] == 's' || c.p[4] == 'S')) continue;
+      return -1;
+    }
+    return static_cast<long>(s.size());
+  }
+  return 0;
+}
+
+// The rest of an absolute-form target after its scheme (RFC 9112 §3.2.2):
+// authority [path-abempty] ["?" query]. The authority (no userinfo, which
+// RFC 9110 §4.2.4 says to treat as an error) goes to *authority and the
+// path and query, the origin-form a router wants, to target; "http://h"
+// alone means "/". "http://h?q" (a query without a path) is refused.
+ParseError parse_absolute(Cursor& c, const char* start,
+                          std::string_view& authority,
+                          std::string_view& target) {
+  const char* host = c.p;
+  for (;; ++c.p) {
+    if (c.p == c.end) return ParseError::Incomplete;
+    if (*c.p == '/' || *c.p == ' ') break;
+    if (*c.p == '@' || *c.p == '?' || !has_class(*c.p, kTargetChar)) {
+      return ParseError::BadRequest;
+    }
+    if (static_cast<size_t>(c.p - start) == kMaxTargetBytes) {
+      return ParseError::UriTooLong;
+    }
+  }
+  if (c.p == host) return ParseError::BadRequest;
+  authority = std::string_view(host, static_cast<size_t>(c.p - host));
+  const char* path = c.p;
+  for (;; ++c.p) {
+    if (c.p == c.end) return ParseError::Incomplete;
+    if (*c.p == ' ') break;
+    if (!has_class(*c.p, kTargetChar)) return ParseError::BadRequest;
+    if (static_cast<size_t>(c.p - start) == kMaxTargetBytes) {
+      return ParseError::UriTooLong;
+    }
+  }
+  target = c.p == path ? std::string_view(kRootPath, 1)
+                       : std::string_view(path, static_cast<size_t>(c.p - path));
+  ++c.p;
+  return ParseError::None;
+}
+
+// request-target SP. The form is decided by the first bytes so that
+// "GET ftp://..." fails at once instead of after 2 KiB.
 ParseError parse_target(Cursor& c, std::string_view method,
-                        std::string_view& target) {
+                        std::string_view& authority, std::string_view& target) {
   const char* start = c.p;
   if (c.p == c.end) return ParseError::Incomplete;
+  if (*c.p == 'h' || *c.p == 'H') {
+    long n = scheme_prefix(c);
+    if (n < 0) return ParseError::Incomplete;
+    if (n == 0) return ParseError::BadRequest;
+    c.p += n;
+    return parse_absolute(c, start, authority, target);
+  }
   if (*c.p == '*') {
     // asterisk-form exists only for server-wide OPTIONS (RFC 9112 §3.2.4).
     if (method != "OPTIONS") return ParseError::BadRequest;
@@ -178,10 +239,12 @@ ParseError parse_head(Cursor& c, Request& req) {
   }
   std::string_view method;
   std::string_view target;
+  std::string_view authority;
   int minor_version = 0;
   size_t count = 0;
   if (ParseError e = parse_method(c, method); e != ParseError::None) return e;
-  if (ParseError e = parse_target(c, method, target); e != ParseError::None) {
+  if (ParseError e = parse_target(c, method, authority, target);
+      e != ParseError::None) {
     return e;
   }
   if (ParseError e = parse_version(c, minor_version); e != ParseError::None) {
@@ -193,6 +256,7 @@ ParseError parse_head(Cursor& c, Request& req) {
   }
   req.method = method;
   req.target = target;
+  req.authority = authority;
   req.minor_version = minor_version;
   req.num_headers = count;
   return ParseError::None;
@@ -314,6 +378,21 @@ std::string_view parse_error_name(ParseError err) {
       return "bad_version";
   }
   return "unknown";
+}
+
+bool host_valid(const Request& req) {
+  size_t seen = 0;
+  for (size_t i = 0; i < req.num_headers; ++i) {
+    if (!iequals(req.headers[i].name, "host")) continue;
+    ++seen;
+    // uri-host [":" port]: no list, no userinfo, no path, no spaces.
+    for (char ch : req.headers[i].value) {
+      if (ch == ',' || ch == '@' || ch == '/' || ch == ' ' || ch == '\t') {
+        return false;
+      }
+    }
+  }
+  return seen == 1 || (seen == 0 && req.minor_version == 0);
 }
 
 std::optional<std::string_view> find_header(const Request& req,

@@ -9,9 +9,13 @@
 //   [CRLF] method SP target SP HTTP-version CRLF *( field-line CRLF ) CRLF
 // - Exactly one SP between the request-line parts.
 // - method is an RFC 9110 token of 1..kMaxMethodBytes bytes.
-// - target is origin-form ("/..."), or exactly "*" when the method is
-//   OPTIONS. Absolute-form and authority-form are rejected with 400 (we are
-//   an origin server, never a proxy). Target bytes are visible ASCII
+// - target is origin-form ("/..."), absolute-form ("http://host/path?q",
+//   scheme http or https in any case, which RFC 9112 §3.2.2 says a server
+//   must accept: the authority goes to Request::authority and the path and
+//   query to Request::target, "/" when there is no path), or exactly "*"
+//   when the method is OPTIONS. Authority-form (CONNECT) is rejected with
+//   400 (we are an origin server, never a proxy), as is a userinfo ("@")
+//   in an absolute-form authority. Target bytes are visible ASCII
 //   0x21..0x7E except '#' (a fragment is never sent on the wire, RFC 9112
 //   §3.2); raw bytes >= 0x80 are rejected because clients percent-encode.
 // - HTTP-version is "HTTP/" DIGIT "." DIGIT; only 1.0 and 1.1 are served,
@@ -50,6 +54,10 @@ inline constexpr size_t kMaxMethodBytes = 16;
 // the cap (more headers get 431). Prometheus sends 5, curl 3, browsers ~15.
 inline constexpr size_t kMaxHeaders = 64;
 
+// The target of an absolute-form request without a path ("http://h"): one
+// object, so a view of it is told apart from views into the buffer.
+inline constexpr char kRootPath[] = "/";
+
 struct Header {
   std::string_view name;   // as received (case preserved), never empty
   std::string_view value;  // OWS-trimmed, may be empty
@@ -57,7 +65,8 @@ struct Header {
 
 struct Request {
   std::string_view method;
-  std::string_view target;
+  std::string_view target;     // origin-form: path [ "?" query ]
+  std::string_view authority;  // host[:port] of an absolute-form target, else empty
   int minor_version = 0;      // 0 or 1
   Header* headers = nullptr;  // caller-owned array
   size_t num_headers = 0;     // in: capacity of headers, out: count
@@ -105,6 +114,13 @@ int status_for(ParseError err);
 
 // Short stable name for logs and metrics labels, e.g. "bad_request".
 std::string_view parse_error_name(ParseError err);
+
+// RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host field and an
+// HTTP/1.0 request at most one, whose value is uri-host [":" port] (no
+// comma list, userinfo, path or whitespace). False means 400. (With an
+// absolute-form target the Host is still required, and the target's
+// authority is the one that counts.)
+bool host_valid(const Request& req);
 
 // Value of the first header named `name` (case-insensitive).
 std::optional<std::string_view> find_header(const Request& req,

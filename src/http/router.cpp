@@ -36,7 +36,7 @@ Router::Router() {
 }
 
 int Router::add(std::string_view path, uint8_t methods, std::string_view label, HandlerFn fn, void* ctx,
-                bool takes_body) {
+                bool takes_body, bool json_errors) {
   if (count_ == kMaxRoutes) return -1;
   size_t li = 0;
   while (li < nlabels_ && labels_[li] != label) ++li;
@@ -51,6 +51,7 @@ int Router::add(std::string_view path, uint8_t methods, std::string_view label, 
   r.fn = fn;
   r.ctx = ctx;
   r.takes_body = takes_body;
+  r.json_errors = json_errors;
   return static_cast<int>(count_++);
 }
 

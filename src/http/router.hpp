@@ -62,6 +62,7 @@ struct Route {
   HandlerFn fn = nullptr;
   void* ctx = nullptr;
   bool takes_body = false;
+  bool json_errors = false;  // a JSON API: errors the server answers itself (400/411/413) are JSON
 };
 
 class Router {
@@ -73,8 +74,9 @@ class Router {
 
   // The new route's id, or -1 when the table (or the label list) is full
   // or the path is too long. label must outlive the router (a literal).
+  // json_errors: see Route.
   int add(std::string_view path, uint8_t methods, std::string_view label, HandlerFn fn, void* ctx,
-          bool takes_body = false);
+          bool takes_body = false, bool json_errors = false);
   // Re-points a route (the telemetry path after a reload).
   bool set_path(int route, std::string_view path);
   const Route& route(int id) const { return routes_[id]; }

@@ -6,6 +6,9 @@
 #include <cstring>
 #include <ctime>
 
+#include "config/sizes.hpp"
+#include "core/checked.hpp"
+#include "core/json_writer.hpp"
 #include "core/listen_address.hpp"
 #include "core/log.hpp"
 #include "core/reserve.hpp"
@@ -16,9 +19,14 @@
 
 namespace edgestat::http {
 
+static_assert(kConnectionHeadBytes == kMaxHeadBytes, "config/sizes.hpp checks the read buffers with this head size");
+
 enum class ConnState : uint8_t {
   Free,       // in the free list, handles closed
-  Open,       // waiting for or receiving a request
+  Open,       // waiting for or receiving a request head
+  ReadingBody,  // head parsed and admitted (rate limit, Host, credentials):
+                // waiting for body_need bytes; the head is parsed again when
+                // they are in, never re-admitted or re-charged
   Writing,    // a response is being written; input is buffered, not parsed
   Lingering,  // our side shut down after an error; draining input until EOF or kLingerMs
   Closing,    // uv_close called, waiting for both close callbacks
@@ -35,6 +43,7 @@ struct Connection {
   size_t len = 0;       // bytes in buf
   size_t last_len = 0;  // parse_request's resume hint
   uint64_t discard = 0; // body bytes of the answered request still to drop
+  size_t body_need = 0; // ReadingBody: head plus body bytes the request needs in buf
   ConnState state = ConnState::Free;
   bool reading = false;
   bool eof = false;
@@ -94,6 +103,34 @@ std::string_view error_body(int status) {
     case 505: return "505 HTTP Version Not Supported\n";
   }
   return "500 Internal Server Error\n";
+}
+
+constexpr std::string_view kJsonType = "application/json";
+
+// The JSON form of error_body for JSON API routes, in the shape their
+// handlers use ({"error", "status", "field", "reason"}), into buf[cap].
+std::string_view json_error_body(int status, char* buf, size_t cap) {
+  std::string_view text = error_body(status);
+  std::string_view reason;
+  switch (status) {
+    case 400: reason = "the body's framing (Content-Length, Transfer-Encoding) is invalid"; break;
+    case 411: reason = "chunked request bodies are not accepted; send Content-Length"; break;
+    case 413: reason = "Content-Length is over [web] max_body_bytes"; break;
+    default: break;
+  }
+  OutBuffer out(buf, cap);
+  JsonWriter j(out);
+  j.begin_object();
+  // "413 Content Too Large\n" -> "Content Too Large"; "411 ...: why\n" -> "Length Required".
+  std::string_view name = text.substr(4, text.size() - 5);
+  name = name.substr(0, name.find(':'));
+  j.field("error", name);
+  j.field_u64("status", static_cast<uint64_t>(status));
+  j.field("field", "body");
+  j.field("reason", reason);
+  j.end_object();
+  out.put('\n');
+  return out.view();
 }
 
 }  // namespace
@@ -156,7 +193,7 @@ struct Server::Impl {
       c->len += static_cast<size_t>(nread);
       if (c->len >= c->server->buf_cap_) stop_reading(c);
     }
-    if (c->state == ConnState::Open) process(c);
+    if (c->state == ConnState::Open || c->state == ConnState::ReadingBody) process(c);
   }
 
   static void timer_cb(uv_timer_t* t) {
@@ -168,7 +205,9 @@ struct Server::Impl {
     }
     // A request head that did not arrive in time: counted like nginx's 408,
     // nothing is sent (the client is either gone or an attacker).
-    if (c->state == ConnState::Open && c->head_started) c->server->stats_.count_status(kOtherLabel, 408);
+    // A body that did not arrive within the same deadline counts the same.
+    if ((c->state == ConnState::Open && c->head_started) || c->state == ConnState::ReadingBody)
+      c->server->stats_.count_status(kOtherLabel, 408);
     close(c);
   }
 
@@ -352,7 +391,7 @@ struct Server::Impl {
     }
     // While a response is written, input only accumulates (like the plain
     // path's buffering); it is decrypted once the connection is Open again.
-    if (c->state == ConnState::Open) tls_pump(c);
+    if (c->state == ConnState::Open || c->state == ConnState::ReadingBody) tls_pump(c);
   }
 
   // Runs the handshake while it lasts, then decrypts and parses.
@@ -372,7 +411,7 @@ struct Server::Impl {
       ++srv->tls_stats_.handshakes_ok;
       c->head_started = false;
     }
-    if (c->state != ConnState::Open) return;
+    if (c->state != ConnState::Open && c->state != ConnState::ReadingBody) return;
     if (tls_fill(c) < 0) return;
     process(c);
   }
@@ -519,6 +558,20 @@ struct Server::Impl {
   // Parses and answers buffered requests while the connection is Open.
   static void process(Connection* c) {
     Server* srv = c->server;
+    if (c->state == ConnState::ReadingBody) {
+      if (!body_arrived(c)) return;
+      // The whole body is in: parse the head again (pure, cheap; its views
+      // died with the last read callback) and serve it without going
+      // through admission a second time.
+      Header headers[kMaxHeaders];
+      Request req;
+      req.headers = headers;
+      req.num_headers = kMaxHeaders;
+      int n = parse_request(c->buf, c->len, 0, req, nullptr);
+      c->state = ConnState::Open;
+      if (n < 0) return send_error(c, kOtherLabel, 500);  // cannot happen: it parsed before
+      if (!serve(c, req, static_cast<size_t>(n))) return;
+    }
     while (c->state == ConnState::Open) {
       if (c->discard > 0) {
         size_t d = c->discard < c->len ? static_cast<size_t>(c->discard) : c->len;
@@ -575,41 +628,72 @@ struct Server::Impl {
         send_error(c, kOtherLabel, status_for(err));
         return;
       }
+      if (!host_valid(req)) {
+        // RFC 9112 §3.2: HTTP/1.1 needs exactly one Host, 1.0 at most one.
+        send_error(c, kOtherLabel, 400);
+        return;
+      }
       if (!dispatch(c, req, static_cast<size_t>(n))) {
-        // Waiting for a body: over TLS part of it may be decrypted already.
-        if (c->state == ConnState::Open && c->tls && c->tls->has_buffered()) {
-          long more = tls_fill(c);
-          if (more > 0) continue;
-        }
+        // Waiting for a body (ReadingBody): it may be here already.
+        if (c->state == ConnState::ReadingBody) process(c);
         return;
       }
     }
   }
 
-  static void send_error(Connection* c, uint8_t label, int status) {
+  // ReadingBody: whether body_need bytes are in the buffer; if not, reads
+  // more (or closes at EOF) and returns false. Over TLS, decrypted input
+  // may be waiting in the session.
+  static bool body_arrived(Connection* c) {
+    while (c->len < c->body_need) {
+      if (c->tls && c->tls->has_buffered()) {
+        long more = tls_fill(c);
+        if (more < 0) return false;
+        if (more > 0) continue;
+      }
+      if (c->eof) {
+        close(c);
+        return false;
+      }
+      start_reading(c);
+      return false;
+    }
+    return true;
+  }
+
+  // An error the server answers itself, then closes. json: the route is a
+  // JSON API, whose clients parse every error as JSON.
+  static void send_error(Connection* c, uint8_t label, int status, bool json = false) {
     note_request(c, {}, {});
     Reply r;
     r.status = status;
     r.content_type = kTextPlain;
     r.body = error_body(status);
+    if (json) {
+      r.content_type = kJsonType;
+      r.body = json_error_body(status, c->small, sizeof c->small);
+    }
     r.close = true;
     c->t0 = uv_hrtime();
     c->linger = true;
     send(c, label, r, false, false, c->len);
   }
 
-  // False when the request's body is still arriving (nothing sent yet).
+  // Admits a parsed request (framing, rate limit, Host, credentials: once
+  // per request) and serves it. False when its body is still arriving
+  // (the connection is then ReadingBody).
   static bool dispatch(Connection* c, const Request& req, size_t head_len) {
     Server* srv = c->server;
     c->t0 = uv_hrtime();
     TargetParts t = split_target(req.target);
     Router::Match m = srv->router_->match(req.method, t.path);
     uint8_t label = m.route ? m.route->label : kOtherLabel;
+    bool json = m.route && m.route->json_errors;
     BodyInfo bi = body_info(req, srv->opt_.max_body_bytes);
     switch (bi.kind) {
-      case BodyKind::Chunked: return send_error(c, label, 411), true;
-      case BodyKind::Invalid: return send_error(c, label, 400), true;
-      case BodyKind::TooLarge: return send_error(c, label, 413), true;
+      case BodyKind::Chunked: return send_error(c, label, 411, json), true;
+      case BodyKind::Invalid: return send_error(c, label, 400, json), true;
+      case BodyKind::TooLarge: return send_error(c, label, 413, json), true;
       default: break;
     }
     bool head_only = req.method == "HEAD";
@@ -632,6 +716,21 @@ struct Server::Impl {
         return true;
       }
     }
+    return serve(c, req, head_len);
+  }
+
+  // Runs the handler of an admitted request. False when the body of a
+  // route that takes one is not all in the buffer yet: the connection
+  // becomes ReadingBody and process() calls this again once it is.
+  static bool serve(Connection* c, const Request& req, size_t head_len) {
+    Server* srv = c->server;
+    TargetParts t = split_target(req.target);
+    Router::Match m = srv->router_->match(req.method, t.path);
+    uint8_t label = m.route ? m.route->label : kOtherLabel;
+    BodyInfo bi = body_info(req, srv->opt_.max_body_bytes);
+    bool head_only = req.method == "HEAD";
+    bool keep = wants_keep_alive(req) && !srv->stopping_;
+    uint64_t body_len = bi.kind == BodyKind::Length ? bi.length : 0;
     Exchange ex;
     ex.req = &req;
     ex.route = m.route;
@@ -650,9 +749,9 @@ struct Server::Impl {
     } else if (m.route->takes_body && body_len > 0) {
       // head_len + body_len <= kMaxHeadBytes + max_body_bytes = buffer size.
       if (c->len < head_len + body_len) {
-        if (c->eof) return close(c), false;
-        start_reading(c);
-        return false;  // parsed again when more arrives
+        c->state = ConnState::ReadingBody;
+        c->body_need = head_len + static_cast<size_t>(body_len);
+        return false;
       }
       ex.body = {c->buf + head_len, static_cast<size_t>(body_len)};
       consumed += static_cast<size_t>(body_len);
@@ -793,7 +892,7 @@ Server::~Server() {
   release_array(tls_free_, opt_.max_tls_connections);
   if (tls_ctx_) tls_ctx_->unref();
   release_storage(conns_, fresh_, opt_.max_connections);
-  release_array(bufs_, opt_.max_connections * buf_cap_);
+  release_array(bufs_, bufs_bytes_);
   release_array(listeners_, kMaxListeners);
 }
 
@@ -802,9 +901,16 @@ bool Server::init(uv_loop_t* loop, const ServerOptions& o, Router* router, BodyP
   opt_ = o;
   router_ = router;
   pool_ = pool;
-  buf_cap_ = kMaxHeadBytes + static_cast<size_t>(o.max_body_bytes);
+  // Checked: on 32-bit builds a large config must fail here, not wrap to
+  // a small buffer that reads would run past (config validation says why).
+  if (!alloc_size(1, kMaxHeadBytes + o.max_body_bytes, &buf_cap_) ||
+      !alloc_size(o.max_connections, buf_cap_, &bufs_bytes_)) {
+    log_error("connection buffers do not fit in memory", {{"max_connections", uint64_t{o.max_connections}},
+                                                          {"max_body_bytes", o.max_body_bytes}});
+    return false;
+  }
   conns_ = reserve_storage<Connection>(o.max_connections);  // constructed on first use
-  bufs_ = reserve_array<char>(o.max_connections * buf_cap_);
+  bufs_ = reserve_array<char>(bufs_bytes_);
   listeners_ = reserve_array<Listener>(kMaxListeners);
   if (!conns_ || !bufs_ || !listeners_) return false;
   if (o.max_tls_connections > 0) {
@@ -933,7 +1039,7 @@ void Server::shutdown(uint64_t deadline_ms, void (*done)(void*), void* ctx) {
     Connection& c = conns_[i];
     // Idle and half-received requests go now; a response being written
     // finishes and then closes (write_done sees stopping_).
-    if (c.state == ConnState::Open) Impl::close(&c);
+    if (c.state == ConnState::Open || c.state == ConnState::ReadingBody) Impl::close(&c);
   }
   if (open_ > 0) {
     uv_timer_init(loop_, &stop_timer_);

@@ -139,6 +139,7 @@ class Server {
   Connection* conns_ = nullptr;
   char* bufs_ = nullptr;
   size_t buf_cap_ = 0;
+  size_t bufs_bytes_ = 0;  // max_connections x buf_cap_, checked
   Connection* free_ = nullptr;  // closed connections, ready for reuse
   // conns_[fresh_, max_connections) have never been used: their pages stay
   // untouched until the connection count reaches them.

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/checked.hpp"
 #include "core/json_writer.hpp"
 #include "core/reserve.hpp"
 #include "core/scan.hpp"
@@ -85,8 +86,10 @@ bool History::init(const HistorySpec* specs, size_t n, uint32_t depth) {
     if (!parse_history_spec(specs[i].text.view(), &specs_[i], &why)) return false;
   }
   depth_ = depth;
+  size_t values = 0;
+  if (!alloc_size(depth, n ? n : 1, &values)) return false;  // calloc checks the x sizeof(double)
   times_ = reserve_array<int64_t>(depth);
-  values_ = reserve_array<double>(static_cast<size_t>(depth) * (n ? n : 1));
+  values_ = reserve_array<double>(values);
   return times_ && values_;
 }
 

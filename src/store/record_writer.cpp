@@ -11,6 +11,7 @@
 #include <climits>
 #include <cstring>
 
+#include "core/checked.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/reserve.hpp"
@@ -94,9 +95,10 @@ Status RecordWriter::init(const RecordWriterConfig& cfg) {
         "records ring: %u slots of %u bytes refused (slots: a power of two up to %u; slot bytes: %u..%u; or out of "
         "memory)",
         cfg.ring_slots, cfg.slot_bytes, SpscRing::kMaxSlots, SpscRing::kLengthBytes + 1, SpscRing::kMaxSlotBytes);
-  uint64_t cap = BatchBuilder::capacity_for(cfg.max_batch, ring_.max_payload());
-  if (cap > SIZE_MAX / 2)
-    return Status::error("records batch buffer of %llu bytes is too large", (unsigned long long)cap);
+  uint64_t cap = 0;
+  if (!checked_mul_add<uint64_t>(cfg.max_batch, uint64_t{ring_.max_payload()} + 1, BatchBuilder::kOverheadBytes, &cap,
+                                 kMaxObjectBytes))
+    return Status::error("records batch buffer of [store] max_batch x record_bytes is too large for this build");
   if (cfg.retention.max_bytes && cfg.retention.max_bytes < cap)
     return Status::error("records retention max_bytes %llu is smaller than one batch (%llu bytes)",
                          (unsigned long long)cfg.retention.max_bytes, (unsigned long long)cap);

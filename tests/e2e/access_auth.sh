@@ -32,7 +32,14 @@ echo "$h" | grep -q '^WWW-Authenticate: Bearer realm="edgestat"' || fail "no Bea
 [ "$(code -H "Authorization: Bearer $TOKEN" "$(URL /api/v1/snapshot)")" = 200 ] || fail "token refused"
 [ "$(code -H "Authorization: Bearer $INGEST" "$(URL /metrics)")" = 401 ] || fail "ingest token read /metrics"
 [ "$(code -H "Authorization: Bearer nope-nope-nope-nope" "$(URL /metrics)")" = 401 ] || fail "bad token accepted"
-pass "401 + WWW-Authenticate without credentials; Basic and Bearer accepted; ingest token cannot read"
+# GET and POST of the ingest path are authorised separately: the ingest
+# token posts but cannot read the aggregates back.
+OP='{"operation_type":"auth","operation_name":"e2e","duration_ms":3}'
+[ "$(code -H "Authorization: Bearer $INGEST" "$(URL /api/v1/operations)")" = 401 ] || fail "ingest token read /api/v1/operations"
+[ "$(code -I -H "Authorization: Bearer $INGEST" "$(URL /api/v1/operations)")" = 401 ] || fail "ingest token HEAD /api/v1/operations"
+[ "$(code -H "Authorization: Bearer $INGEST" -H 'Content-Type: application/json' --data "$OP" "$(URL /api/v1/operations)")" = 202 ] || fail "ingest token cannot post"
+[ "$(code -H "Authorization: Bearer $TOKEN" "$(URL /api/v1/operations)")" = 200 ] || fail "read token cannot read /api/v1/operations"
+pass "401 + WWW-Authenticate without credentials; Basic and Bearer accepted; ingest token posts but cannot read"
 
 # Timing: an unknown user costs what a wrong password costs (PBKDF2 either way).
 t() { curl -s -o /dev/null -w '%{time_total}\n' -u "$1" "$(URL /metrics)"; }

@@ -111,7 +111,10 @@ void check_shape(const Result& r, size_t len, size_t capacity) {
   FUZZ_CHECK(r.base[n - 1] == '\n');
   FUZZ_CHECK(!r.req.method.empty() && inside(r.req.method, r.base, n));
   FUZZ_CHECK(r.req.method.size() <= http::kMaxMethodBytes);
-  FUZZ_CHECK(!r.req.target.empty() && inside(r.req.target, r.base, n));
+  const bool root = r.req.target.data() == http::kRootPath;  // "http://h": "/"
+  FUZZ_CHECK(!r.req.target.empty() && (root || inside(r.req.target, r.base, n)));
+  FUZZ_CHECK(root == false || !r.req.authority.empty());
+  FUZZ_CHECK(r.req.authority.empty() || inside(r.req.authority, r.base, n));
   FUZZ_CHECK(r.req.target.size() <= http::kMaxTargetBytes);
   FUZZ_CHECK(r.req.target[0] == '/' || r.req.target == "*");
   FUZZ_CHECK(r.req.minor_version == 0 || r.req.minor_version == 1);
@@ -140,7 +143,9 @@ bool same(const Result& a, const Result& b) {
   if (a.rc < 0) return true;
   if (offset(a.req.method, a.base) != offset(b.req.method, b.base) ||
       a.req.method != b.req.method || a.req.target != b.req.target ||
-      offset(a.req.target, a.base) != offset(b.req.target, b.base) ||
+      (a.req.target.data() != http::kRootPath &&
+       offset(a.req.target, a.base) != offset(b.req.target, b.base)) ||
+      a.req.authority != b.req.authority ||
       a.req.minor_version != b.req.minor_version ||
       a.req.num_headers != b.req.num_headers) {
     return false;

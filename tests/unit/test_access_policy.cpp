@@ -144,13 +144,23 @@ TEST_CASE("ingest tokens open ingest paths only; read credentials open everythin
   Req ing({{"Authorization", "Bearer ingest-token-0123456789"}});
   Req rd({{"Authorization", "Bearer read-token-0123456789"}});
   Req none({});
-  CHECK(p.check_request(a, ing.r, "/api/v1/operations", 0, hdr, sizeof hdr).status == 0);
+  ing.r.method = "POST";
   CHECK(p.check_request(a, ing.r, "/api/v1/operations", 0, hdr, sizeof hdr).status == 0);
   CHECK(p.check_request(a, ing.r, "/api/v1/operations/x", 0, hdr, sizeof hdr).status == 401);  // exact, no slash
   CHECK(p.check_request(a, ing.r, "/metrics", 0, hdr, sizeof hdr).status == 401);
-  CHECK(p.check_request(a, ing.r, "/api/v1/snapshot", 0, hdr, sizeof hdr).status == 401);
+  // Reading with an ingest token: refused, even on the ingest path itself.
+  for (const char* m : {"GET", "HEAD"}) {
+    ing.r.method = m;
+    CHECK(p.check_request(a, ing.r, "/api/v1/operations", 0, hdr, sizeof hdr).status == 401);
+    CHECK(p.check_request(a, ing.r, "/api/v1/snapshot", 0, hdr, sizeof hdr).status == 401);
+    CHECK(p.check_request(a, ing.r, "/metrics", 0, hdr, sizeof hdr).status == 401);
+  }
   CHECK(p.check_request(a, rd.r, "/api/v1/operations", 0, hdr, sizeof hdr).status == 0);
+  rd.r.method = "POST";
+  CHECK(p.check_request(a, rd.r, "/api/v1/operations", 0, hdr, sizeof hdr).status == 0);
+  rd.r.method = "GET";
   CHECK(p.check_request(a, rd.r, "/metrics", 0, hdr, sizeof hdr).status == 0);
+  none.r.method = "POST";
   AccessVerdict v = p.check_request(a, none.r, "/api/v1/operations", 0, hdr, sizeof hdr);
   CHECK(v.status == 401);
   CHECK(std::string(v.extra_headers) == "WWW-Authenticate: Bearer realm=\"edgestat\"\r\n");
@@ -164,6 +174,8 @@ TEST_CASE("only ingest tokens set: reading stays open, ingest is protected") {
   char hdr[kAccessHeaderBytes];
   Req none({});
   CHECK(p.check_request(ip("10.0.0.1"), none.r, "/metrics", 0, hdr, sizeof hdr).status == 0);
+  CHECK(p.check_request(ip("10.0.0.1"), none.r, "/api/v1/operations", 0, hdr, sizeof hdr).status == 0);
+  none.r.method = "POST";
   CHECK(p.check_request(ip("10.0.0.1"), none.r, "/api/v1/operations", 0, hdr, sizeof hdr).status == 401);
 }
 

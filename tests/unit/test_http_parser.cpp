@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <string_view>
 
 #include "http/negotiate.hpp"
@@ -328,7 +329,7 @@ TEST_CASE("target: origin-form up to 2048 bytes, asterisk for OPTIONS only") {
   check_error("OPTIONS *x HTTP/1.1\r\n\r\n", ParseError::BadRequest);
   check_error("OPTIONS ** HTTP/1.1\r\n\r\n", ParseError::BadRequest);
 
-  check_error("GET http://example.com/ HTTP/1.1\r\n\r\n", ParseError::BadRequest);
+  check_error("GET ftp://example.com/ HTTP/1.1\r\n\r\n", ParseError::BadRequest);
   check_error("CONNECT example.com:443 HTTP/1.1\r\n\r\n", ParseError::BadRequest);
   check_error("GET  / HTTP/1.1\r\n\r\n", ParseError::BadRequest);
   check_error("GET / \r\n\r\n", ParseError::BadRequest);
@@ -706,6 +707,75 @@ TEST_CASE("body framing: Content-Length strict, Transfer-Encoding flagged") {
   // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 is faulty framing.
   CHECK(body("Transfer-Encoding: chunked\r\n", kMax, "1.0").kind == BodyKind::Invalid);
   CHECK(body("Content-Length: 3\r\n", kMax, "1.0").length == 3);
+}
+
+
+TEST_CASE("absolute-form targets: the path is extracted, the authority kept") {
+  Parse a("GET http://10.0.0.1:9100/metrics?collect[]=cpu HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(a.rc > 0);
+  CHECK(a.req.target == "/metrics?collect[]=cpu");
+  CHECK(a.req.authority == "10.0.0.1:9100");
+  Parse b("GET HTTPS://Edge.lan/health HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(b.rc > 0);
+  CHECK(b.req.target == "/health");
+  CHECK(b.req.authority == "Edge.lan");
+  Parse root("GET http://[::1]:9100 HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(root.rc > 0);
+  CHECK(root.req.target == "/");
+  CHECK(root.req.target.data() == http::kRootPath);
+  CHECK(root.req.authority == "[::1]:9100");
+  Parse origin("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(origin.req.authority.empty());
+
+  check_error("GET http:/x/ HTTP/1.1\r\n\r\n", ParseError::BadRequest);
+  check_error("GET http:// HTTP/1.1\r\n\r\n", ParseError::BadRequest);       // no authority
+  check_error("GET http:///m HTTP/1.1\r\n\r\n", ParseError::BadRequest);
+  check_error("GET http://u:p@h/ HTTP/1.1\r\n\r\n", ParseError::BadRequest);  // userinfo
+  check_error("GET http://h?q HTTP/1.1\r\n\r\n", ParseError::BadRequest);     // query without a path
+  check_error("GET http://h/a#f HTTP/1.1\r\n\r\n", ParseError::BadRequest);
+  check_error("GET httpx://h/ HTTP/1.1\r\n\r\n", ParseError::BadRequest);
+  check_error("GET hello HTTP/1.1\r\n\r\n", ParseError::BadRequest);
+
+  // The target cap counts the whole absolute-form target.
+  std::string t(http::kMaxTargetBytes + 1, 'a');
+  t.replace(0, 8, "http://h");
+  t[8] = '/';
+  check_error("GET " + t + " HTTP/1.1\r\n\r\n", ParseError::UriTooLong);
+
+  // Byte at a time: incomplete until the head is, then the same result.
+  constexpr std::string_view kFull = "GET https://h:1/p HTTP/1.1\r\nHost: h\r\n\r\n";
+  for (size_t n = 1; n < kFull.size(); ++n) {
+    CAPTURE(n);
+    Parse part(kFull.substr(0, n));
+    CHECK(part.rc == -2);
+  }
+  Parse full(kFull);
+  CHECK(full.rc == static_cast<int>(kFull.size()));
+  CHECK(full.req.target == "/p");
+}
+
+TEST_CASE("Host: exactly one in HTTP/1.1, at most one in 1.0 (RFC 9112 3.2)") {
+  auto valid = [](std::string_view s) {
+    Parse p(s);
+    REQUIRE(p.rc > 0);
+    return http::host_valid(p.req);
+  };
+  CHECK(valid("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+  CHECK(valid("GET / HTTP/1.1\r\nhOsT: [::1]:9100\r\n\r\n"));
+  CHECK(valid("GET / HTTP/1.1\r\nHost:\r\n\r\n"));  // empty: allowed by the grammar
+  CHECK_FALSE(valid("GET / HTTP/1.1\r\n\r\n"));
+  CHECK_FALSE(valid("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n"));
+  CHECK_FALSE(valid("GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n"));
+  CHECK_FALSE(valid("GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\nhost: b\r\n\r\n"));
+  CHECK_FALSE(valid("GET / HTTP/1.1\r\nHost: a, b\r\n\r\n"));
+  CHECK_FALSE(valid("GET / HTTP/1.1\r\nHost: u@a\r\n\r\n"));
+  CHECK_FALSE(valid("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n"));
+  CHECK_FALSE(valid("GET / HTTP/1.1\r\nHost: a b\r\n\r\n"));
+  CHECK(valid("GET / HTTP/1.0\r\n\r\n"));
+  CHECK(valid("GET / HTTP/1.0\r\nHost: a\r\n\r\n"));
+  CHECK_FALSE(valid("GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n"));
+  // Absolute-form still needs its Host.
+  CHECK_FALSE(valid("GET http://h/ HTTP/1.1\r\n\r\n"));
 }
 
 }  // TEST_SUITE
