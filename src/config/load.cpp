@@ -274,6 +274,8 @@ void ConfigLoader::validate() {
       e_.add("[web] telemetry_path = \"%.*s\": collides with a built-in endpoint", int(tp.size()), tp.data());
   if (c_.store.ring_slots & (c_.store.ring_slots - 1))
     e_.add("[store] ring_slots = %llu: must be a power of two", static_cast<unsigned long long>(c_.store.ring_slots));
+  if (c_.store.ack == static_cast<uint8_t>(StoreAck::Durable) && !c_.store.enabled)
+    e_.add("[store] ack = durable needs [store] enabled = true (nothing is written otherwise)");
   if (c_.web.listen_address.empty()) e_.add("[web] listen_address: at least one address is needed");
   for (const ConfigString& a : c_.web.listen_address) {
     FixedString<64> host;

@@ -11,6 +11,7 @@ using namespace std::string_view_literals;
 
 #include "core/fixed_string.hpp"
 #include "ingest/record.hpp"
+#include "../lib/personal_keys.hpp"
 
 using namespace edgestat;
 using namespace edgestat::ingest;
@@ -37,7 +38,7 @@ TEST_CASE("test_fuzz_regressions: a too-deep records body is refused with a fiel
   static OperationRecord scratch;
   RecordError err;
   ParseResult r = parse_operation_records("[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]"sv, &scratch, nullptr,
-                                                  nullptr, &err);
+                                                  nullptr, &err, test::default_personal_keys());
   CHECK_FALSE(r.ok);
   CHECK((err.status == 400 || err.status == 422));
   CHECK_FALSE(err.field.empty());
