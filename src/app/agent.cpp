@@ -228,7 +228,8 @@ struct Agent::Impl {
       return false;
     }
     a->cache_.init(&a->pool_, &a->collection_.snapshot());
-    if (!a->export_.init(c, &a->loop_) || !a->ingest_.init(c, a->export_.jobs()) || !a->statsd_.init(c, &a->loop_))
+    if (!a->export_.init(c, &a->loop_) || !a->ingest_.init(c, a->export_.jobs()) ||
+        !a->ingest_api_.init_acks(&a->loop_, c) || !a->statsd_.init(c, &a->loop_))
       return false;
     if (a->export_.enabled()) a->health_.add_check(export_check, &a->export_);
     if (!a->host_.add_routes(a->router_) || !a->health_.add_routes(a->router_) ||
@@ -315,6 +316,9 @@ int Agent::run() {
   // shutdown deadline again (at least a second).
   uint64_t flush_ms = cfg_.agent.shutdown_timeout_ms > 1000 ? cfg_.agent.shutdown_timeout_ms : 1000;
   ingest_.stop(monotonic_ns() + static_cast<int64_t>(flush_ms) * 1000000);
+  // The writer has stopped calling the durable hook: its handles can close.
+  ingest_api_.close();
+  uv_run(&loop_, UV_RUN_DEFAULT);
   int rc = uv_loop_close(&loop_);
   if (rc != 0) log_warn("event loop closed with handles open", {{"err", uv_strerror(rc)}});
   log_info("stopped");

@@ -152,7 +152,7 @@ void print_help(int fd) {
     for (char c : k.key) out.put(c == '_' ? '-' : c);
     out.put("  ");
     out.put(k.help);
-    if (!k.default_value.empty() && k.kind != KeyKind::Regex) {
+    if (!k.default_value.empty() && k.kind != KeyKind::Regex && k.kind != KeyKind::Patterns) {
       out.put(" (default ");
       out.put(k.default_value);
       out.put(')');

@@ -59,6 +59,15 @@ void error_reply(http::Exchange& ex, int status, std::string_view field, std::st
 
 }  // namespace
 
+bool IngestApi::init_acks(uv_loop_t* loop, const Config& c) {
+  if (!p_.store_on() || c.store.ack != static_cast<uint8_t>(StoreAck::Durable)) return true;
+  if (!acks_.init(loop, &p_, static_cast<uint32_t>(c.web.max_connections), c.store.ack_timeout_ms)) {
+    log_error("cannot set up durable acknowledgements ([store] ack = durable)");
+    return false;
+  }
+  return true;
+}
+
 bool IngestApi::add_routes(http::Router& router) {
   constexpr uint8_t kGet = http::kMethodGet | http::kMethodHead;
   if (router.add("/api/v1/operations", kGet | http::kMethodPost, "ingest", handle_operations, this, true, true) < 0 ||
@@ -76,7 +85,7 @@ void IngestApi::post_operations(http::Exchange& ex) {
   c.now = realtime_ns() / 1000;
   store::format_rfc3339_us(c.now, c.ts);
   ingest::RecordError err;
-  ingest::ParseResult r = ingest::parse_operation_records(ex.body, &p_.scratch(), validate_cb, &c, &err);
+  ingest::ParseResult r = ingest::parse_operation_records(ex.body, &p_.scratch(), validate_cb, &c, &err, p_.personal_keys());
   if (c.too_large >= 0) {
     p_.refuse_http(RefuseReason::TooLarge);
     FixedString<96> field;
@@ -109,7 +118,7 @@ void IngestApi::post_operations(http::Exchange& ex) {
       return;
     }
   }
-  ingest::parse_operation_records(ex.body, &p_.scratch(), accept_cb, &c, &err);
+  ingest::parse_operation_records(ex.body, &p_.scratch(), accept_cb, &c, &err, p_.personal_keys());
   p_.notify_writer();
   OutBuffer out(ex.small, ex.small_cap);
   out.put("{\"accepted\":");
@@ -118,6 +127,12 @@ void IngestApi::post_operations(http::Exchange& ex) {
   ex.reply.status = 202;
   ex.reply.content_type = kJsonType;
   ex.reply.body = out.view();
+  // ack = durable: the 202 waits (parked, the loop goes on) until the batch
+  // holding the last of these records is fsynced.
+  if (acks_.enabled() && acks_.park(ex, p_.pushed_seq()) == DurableAcks::Park::Full) {
+    error_reply(ex, 503, "body", "too many requests waiting for durability; retry later", -1);
+    ex.reply.extra_headers = kRetryAfter;
+  }
 }
 
 void IngestApi::handle_operations(void* ctx, http::Exchange& ex) {

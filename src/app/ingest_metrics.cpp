@@ -26,6 +26,11 @@ constexpr FamilyDesc kIngestRefused{
     "POST /api/v1/operations bodies refused whole, by reason (syntax 400, validation 422, too_large 413/422, "
     "ring_full 503).",
     MetricType::Counter};
+constexpr FamilyDesc kIngestAcks{
+    "edgestat_ingest_acks_total",
+    "[store] ack = durable: POST requests answered 202 once their records were fsynced (durable), 503 at "
+    "ack_timeout (timeout), or whose client left before (gone).",
+    MetricType::Counter};
 constexpr FamilyDesc kStatsdDatagrams{"edgestat_statsd_datagrams_total", "StatsD datagrams received.",
                                       MetricType::Counter};
 constexpr FamilyDesc kStatsdLines{"edgestat_statsd_lines_total", "Well-formed StatsD lines received.",
@@ -76,6 +81,12 @@ void IngestPipeline::add_metrics(Snapshot& snap) const {
   for (size_t i = 0; i < kRefuseReasons; ++i) {
     Label l{"reason", refuse_reason_name(static_cast<RefuseReason>(i))};
     snap.add(kIngestRefused, static_cast<double>(n_.http_refused[i]), &l, 1);
+  }
+  if (store_on_ && cfg_->store.ack == static_cast<uint8_t>(StoreAck::Durable)) {
+    for (size_t i = 0; i < kAckResults; ++i) {
+      Label l{"result", ack_result_name(static_cast<AckResult>(i))};
+      snap.add(kIngestAcks, static_cast<double>(n_.acks[i]), &l, 1);
+    }
   }
   snap.add(kStatsdDatagrams, static_cast<double>(n_.statsd_datagrams));
   snap.add(kStatsdLines, static_cast<double>(n_.statsd_lines));

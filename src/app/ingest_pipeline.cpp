@@ -23,6 +23,15 @@ std::string_view refuse_reason_name(RefuseReason r) {
   return "syntax";
 }
 
+std::string_view ack_result_name(AckResult r) {
+  switch (r) {
+    case AckResult::Durable: return "durable";
+    case AckResult::Timeout: return "timeout";
+    case AckResult::Gone: return "gone";
+  }
+  return "gone";
+}
+
 IngestPipeline::~IngestPipeline() {
   release_array(scratch_, 1);
   release_array(rec_buf_, rec_cap_);
@@ -157,7 +166,6 @@ void IngestPipeline::timer_line(const StatsdLine& l, int64_t now_us, std::string
   OperationRecord& r = *scratch_;
   r.clear();
   for (uint32_t i = 0; i < l.ntags; ++i) {
-    if (ingest::is_personal_key(l.tags[i].key)) return count(StatsdError::PersonalTag);
     if (!r.add_meta(l.tags[i].key, l.tags[i].value, true)) return count(StatsdError::BadTags);
   }
   if (l.sample_rate != 1) {
@@ -171,6 +179,16 @@ void IngestPipeline::timer_line(const StatsdLine& l, int64_t now_us, std::string
   if (!push_record(r, ts, &n_.dropped_statsd)) return count(StatsdError::TooLarge);
   ++n_.statsd_records;
   ops_.observe("statsd", l.name, l.value, true, now_us);
+}
+
+// The whole line is dropped, not just the tag: a line without the tag
+// would be a different series, silently merged with others.
+bool IngestPipeline::carries_personal_data(const StatsdLine& l) const {
+  const KeyPatterns& personal = cfg_->ingest.personal_keys.patterns;
+  if (ingest::is_personal_metric_name(personal, l.name)) return true;
+  for (uint32_t i = 0; i < l.ntags; ++i)
+    if (personal.matches(l.tags[i].key)) return true;
+  return false;
 }
 
 void IngestPipeline::statsd_datagram(std::string_view d, bool truncated, int64_t now_us, std::string_view ts) {
@@ -191,6 +209,12 @@ void IngestPipeline::statsd_datagram(std::string_view d, bool truncated, int64_t
       continue;
     }
     ++n_.statsd_lines;
+    // Every type: a counter's or gauge's tags become labels on /metrics,
+    // a timer's are stored on disk, and a gauge named `pin` exports the PIN.
+    if (carries_personal_data(l)) {
+      ++n_.statsd_malformed[static_cast<size_t>(StatsdError::PersonalData)];
+      continue;
+    }
     if (l.type == StatsdType::Timer || l.type == StatsdType::Histogram || l.type == StatsdType::Distribution)
       timer_line(l, now_us, ts);
     else

@@ -32,6 +32,12 @@ enum class RefuseReason : uint8_t { Syntax, Validation, TooLarge, RingFull };
 inline constexpr size_t kRefuseReasons = 4;
 std::string_view refuse_reason_name(RefuseReason r);
 
+// How a POST answered under [store] ack = durable (app/durable_acks.hpp):
+// 202 once durable, 503 at ack_timeout, or the client had left.
+enum class AckResult : uint8_t { Durable, Timeout, Gone };
+inline constexpr size_t kAckResults = 3;
+std::string_view ack_result_name(AckResult r);
+
 // Loop-thread counters behind the ingest families and /api/v1/stats.
 struct IngestCounters {
   uint64_t http_records = 0, statsd_records = 0;
@@ -40,6 +46,7 @@ struct IngestCounters {
   uint64_t statsd_malformed[ingest::kStatsdErrorCount] = {};
   uint64_t recorded = 0;  // records pushed into the ring
   uint64_t dropped_http = 0, dropped_statsd = 0, dropped_history = 0;
+  uint64_t acks[kAckResults] = {};
 };
 
 class IngestPipeline {
@@ -61,6 +68,8 @@ class IngestPipeline {
 
   // ---- HTTP records (two passes: check every record, then accept all) ----
   ingest::OperationRecord& scratch() { return *scratch_; }
+  // [ingest] personal_keys, live across reloads.
+  const KeyPatterns& personal_keys() const { return cfg_->ingest.personal_keys.patterns; }
   // Whether r serializes within a ring slot.
   bool fits(const ingest::OperationRecord& r, std::string_view ts);
   // Aggregates r and pushes it into the ring (room was checked).
@@ -74,6 +83,14 @@ class IngestPipeline {
   // ---- StatsD ----
   // One datagram (possibly cut by the kernel: its last line is dropped).
   void statsd_datagram(std::string_view d, bool truncated, int64_t now_us, std::string_view ts);
+
+  // ---- [store] ack = durable (app/durable_acks.hpp) ----
+  // Sequence number of the last record pushed, and of the last persisted.
+  uint64_t pushed_seq() const { return writer_.pushed(); }
+  uint64_t durable_seq() const { return writer_.durable(); }
+  void request_durable(uint64_t seq) { writer_.request_durable(seq); }
+  void set_durable_hook(void (*fn)(void*), void* ctx) { writer_.set_durable_hook(fn, ctx); }
+  void count_ack(AckResult r) { ++n_.acks[static_cast<size_t>(r)]; }
 
   // After a burst of pushes: wake the writer if it asked to be.
   void notify_writer() {
@@ -92,6 +109,7 @@ class IngestPipeline {
   const IngestCounters& counters() const { return n_; }
 
  private:
+  bool carries_personal_data(const ingest::StatsdLine& l) const;
   void timer_line(const ingest::StatsdLine& l, int64_t now_us, std::string_view ts);
   bool push_record(const ingest::OperationRecord& r, std::string_view ts, uint64_t* dropped);
 

@@ -17,6 +17,9 @@ namespace edgestat {
 // that every collector has one.
 inline constexpr size_t kMaxCollectorSwitches = 64;
 
+// [store] ack: when a POST of records is answered 202.
+enum class StoreAck : uint8_t { Received, Durable };
+
 struct Config {
   struct Collect {
     uint64_t interval_ms;
@@ -133,6 +136,7 @@ struct Config {
     uint64_t max_series, statsd_max_series;
     uint64_t window_ms;
     ConfigString duration_buckets;       // seconds, comma-separated
+    ConfigKeyPatterns personal_keys;     // refused metadata/tag keys and metric names
   } ingest;
 
   // [store]: the records ring and the writer thread's batch files in
@@ -140,6 +144,8 @@ struct Config {
   struct Store {
     bool enabled;
     uint64_t ring_slots, record_bytes, max_batch, flush_interval_ms;
+    uint8_t ack;  // StoreAck
+    uint64_t ack_timeout_ms;
     uint64_t max_files, max_bytes, max_age_ms;
   } store;
 

@@ -6,6 +6,7 @@
 
 #include "core/fixed_string.hpp"
 #include "core/fixed_vector.hpp"
+#include "core/key_patterns.hpp"
 #include "core/regex.hpp"
 
 namespace edgestat {
@@ -25,6 +26,16 @@ struct ConfigRegex {
   FixedString<kMaxRegexSource> source;
   Regex re;
   bool match(std::string_view s) const { return re.match(s); }
+};
+
+// A list of key patterns (core/key_patterns.hpp) and its source text; the
+// default personal-data list alone is ~800 bytes.
+inline constexpr size_t kMaxPatternListSource = 4095;
+
+struct ConfigKeyPatterns {
+  FixedString<kMaxPatternListSource> source;
+  KeyPatterns patterns;
+  bool match(std::string_view key) const { return patterns.matches(key); }
 };
 
 }  // namespace edgestat

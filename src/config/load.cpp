@@ -304,6 +304,9 @@ void ConfigLoader::validate() {
   if (c.store.ring_slots & (c.store.ring_slots - 1))
     e_.add("%s[store] ring_slots = %llu: must be a power of two", key_where(c, "store", "ring_slots").c_str(),
            static_cast<unsigned long long>(c.store.ring_slots));
+  if (c.store.ack == static_cast<uint8_t>(StoreAck::Durable) && !c.store.enabled)
+    e_.add("%s[store] ack = durable needs [store] enabled = true (nothing is written otherwise)",
+           key_where(c, "store", "ack").c_str());
   w = key_where(c, "web", "listen_address");
   if (c.web.listen_address.empty()) e_.add("%s[web] listen_address: at least one address is needed", w.c_str());
   for (const ConfigString& a : c.web.listen_address) {

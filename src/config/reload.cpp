@@ -23,6 +23,7 @@ void copy_value(const KeySpec& k, const Config& from, Config& to) {
     case KeyKind::List: *static_cast<ConfigList*>(t) = as<ConfigList>(f); break;
     case KeyKind::Enum: *static_cast<uint8_t*>(t) = as<uint8_t>(f); break;
     case KeyKind::Regex: *static_cast<ConfigRegex*>(t) = as<ConfigRegex>(f); break;
+    case KeyKind::Patterns: *static_cast<ConfigKeyPatterns*>(t) = as<ConfigKeyPatterns>(f); break;
   }
 }
 
@@ -47,6 +48,8 @@ bool same_value(const KeySpec& k, const Config& a, const Config& b) {
     }
     case KeyKind::Enum: return as<uint8_t>(fa) == as<uint8_t>(fb);
     case KeyKind::Regex: return as<ConfigRegex>(fa).source.view() == as<ConfigRegex>(fb).source.view();
+    case KeyKind::Patterns:
+      return as<ConfigKeyPatterns>(fa).source.view() == as<ConfigKeyPatterns>(fb).source.view();
   }
   return false;
 }

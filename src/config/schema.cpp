@@ -1,5 +1,7 @@
 #include "config/schema.hpp"
 
+#include <cstdio>
+
 #include "config/values.hpp"
 #include "core/number.hpp"
 #include "core/scan.hpp"
@@ -22,6 +24,19 @@ constexpr std::string_view kNetstatFields =
     "TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts|TCPOFOQueue|TCPRcvQDrop)|"
     "Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|"
     "Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$";
+
+// Personal-data key words (core/key_patterns.hpp: words in any spelling,
+// `=` for a whole key). Left out on purpose: `pin` (GPIO pins on boards),
+// `ip` and `host` (a router's own addresses), `id` alone and `key` or `name`
+// as a part (`cache_key`, `host_name`).
+constexpr std::string_view kPersonalKeys =
+    "password, passwd, pwd, pass, passphrase, passcode, secret, token, auth, authorization, credential, "
+    "credentials, cookie, session, api key, apikey, access key, private key, =key, otp, pin code, pincode, "
+    "=name, username, user name, login name, first name, last name, full name, given name, surname, "
+    "maiden name, user id, userid, client id, customer id, ssn, social security, national id, passport, "
+    "tax id, birthdate, birthday, birth date, date of birth, dob, email, e mail, mail, phone, telephone, tel, "
+    "mobile, msisdn, fax, address, street, postcode, postal code, zip code, zipcode, iban, credit card, "
+    "card number, cardnumber, cvv, cvc, account number";
 
 const KeySpec kKeys[] = {
     {"collect", "interval", KeyKind::Duration, "15s",
@@ -203,6 +218,10 @@ const KeySpec kKeys[] = {
     {"ingest", "duration_buckets", KeyKind::String, "0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10",
      "Bucket bounds in seconds of edgestat_operation_duration_seconds, increasing, at most 24.", 0, 0, {},
      FIELD(ingest.duration_buckets), Apply::Restart},
+    {"ingest", "personal_keys", KeyKind::Patterns, kPersonalKeys,
+     "Keys that name personal data, matched by words (README.md, Personal data): such POST metadata keys are "
+     "refused (422), StatsD lines with such a tag key or metric name dropped and counted.",
+     0, 0, {}, FIELD(ingest.personal_keys)},
     {"store", "enabled", KeyKind::Bool, "true",
      "Persist operation records (and history snapshots) as JSON batch files in [agent] data_dir.", 0, 0, {},
      FIELD(store.enabled), Apply::Restart},
@@ -217,6 +236,14 @@ const KeySpec kKeys[] = {
     {"store", "flush_interval", KeyKind::Duration, "5s",
      "A partial batch is written this long after its first record arrived (one file, two fsyncs).", 10,
      3600 * 1000, {}, FIELD(store.flush_interval_ms), Apply::Restart},
+    {"store", "ack", KeyKind::Enum, "received",
+     "When POST /api/v1/operations answers 202: received (the records are in the memory ring) or durable (the "
+     "batch file holding them is fsynced; slower, survives a crash).",
+     0, 0, "received|durable", FIELD(store.ack), Apply::Restart},
+    {"store", "ack_timeout", KeyKind::Duration, "5s",
+     "With ack = durable: a request whose records are not persisted within this gets 503 (they may still be "
+     "written: retrying can duplicate them).",
+     10, 60 * 1000, {}, FIELD(store.ack_timeout_ms), Apply::Restart},
     {"store", "max_files", KeyKind::Uint, "1000", "Batch files kept (oldest removed first); 0: no limit.", 0,
      1ull << 32, {}, FIELD(store.max_files), Apply::Restart},
     {"store", "max_bytes", KeyKind::Bytes, "64MiB",
@@ -391,6 +418,22 @@ bool set_field(void* f, const KeySpec& k, std::string_view value, bool append, c
       }
       *why = "not one of the allowed values";
       return false;
+    }
+    case KeyKind::Patterns: {
+      auto& p = *static_cast<ConfigKeyPatterns*>(f);
+      static char err[200];  // config loads on one thread only
+      const char* what = "";
+      std::string_view bad;
+      if (!p.patterns.set(value, &what, &bad)) {
+        std::snprintf(err, sizeof err, "%s: \"%.*s\"", what, int(bad.size() > 64 ? 64 : bad.size()), bad.data());
+        *why = err;
+        return false;
+      }
+      if (!p.source.assign(value)) {
+        *why = "list longer than 4095 bytes";
+        return false;
+      }
+      return true;
     }
     case KeyKind::Regex: {
       auto& r = *static_cast<ConfigRegex*>(f);

@@ -11,7 +11,8 @@
 
 namespace edgestat {
 
-enum class KeyKind : uint8_t { Bool, Uint, Duration, Bytes, String, List, Enum, Regex };
+// Patterns: a comma-separated list of key patterns (core/key_patterns.hpp).
+enum class KeyKind : uint8_t { Bool, Uint, Duration, Bytes, String, List, Enum, Regex, Patterns };
 
 // When a new value takes effect on SIGHUP. Restart keys size memory reserved
 // at start, bind sockets or name the lock: a reload logs the change and

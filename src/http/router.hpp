@@ -42,6 +42,20 @@ struct Reply {
 
 struct Route;
 
+// A handler may answer later (an ingest request waiting for its records to
+// be fsynced): it sets Exchange::parked and keeps the ticket. The server
+// then reads no further request on that connection until ticket.finish()
+// sends the reply, whose body must live in the connection's small buffer
+// (Exchange::small, untouched while parked) or in static storage. A ticket
+// outlives its connection harmlessly: finish() on a closed connection (the
+// client left, the server's idle_timeout fired) returns false.
+struct ParkTicket {
+  bool (*fn)(void* owner, uint32_t slot, uint32_t gen, const Reply& r) = nullptr;
+  void* owner = nullptr;
+  uint32_t slot = 0, gen = 0;
+  bool finish(const Reply& r) const { return fn && fn(owner, slot, gen, r); }
+};
+
 struct Exchange {
   const Request* req = nullptr;
   const Route* route = nullptr;  // the matched route (its label counts in-flight requests)
@@ -51,6 +65,8 @@ struct Exchange {
   char* small = nullptr;  // per-connection buffer for small bodies (errors, /health)
   size_t small_cap = 0;
   Reply reply;
+  ParkTicket ticket;    // set by the server
+  bool parked = false;  // set by a handler that answers later through ticket
 };
 
 using HandlerFn = void (*)(void* ctx, Exchange& ex);

@@ -28,6 +28,7 @@ enum class ConnState : uint8_t {
                 // waiting for body_need bytes; the head is parsed again when
                 // they are in, never re-admitted or re-charged
   Writing,    // a response is being written; input is buffered, not parsed
+  Parked,     // the handler answers later (ParkTicket); input is buffered, not parsed
   Lingering,  // our side shut down after an error; draining input until EOF or kLingerMs
   Closing,    // uv_close called, waiting for both close callbacks
 };
@@ -51,6 +52,8 @@ struct Connection {
   bool head_started = false;  // the header deadline is armed for this request
   bool write_pending = false;
   bool linger = false;  // an error answer: drain input after it before closing
+  bool parked_head_only = false;
+  uint32_t gen = 0;     // bumped at each close: a ParkTicket of an earlier use is stale
   uint8_t closes_pending = 0;
   uint8_t label = kOtherLabel;  // the route label of the response being written
   int body_slot = BodyPool::kNone;
@@ -208,6 +211,8 @@ struct Server::Impl {
     // A body that did not arrive within the same deadline counts the same.
     if ((c->state == ConnState::Open && c->head_started) || c->state == ConnState::ReadingBody)
       c->server->stats_.count_status(kOtherLabel, 408);
+    // A parked exchange its handler never answered: counted as the 503 it is.
+    if (c->state == ConnState::Parked) c->server->stats_.count_status(c->label, 503);
     close(c);
   }
 
@@ -245,6 +250,8 @@ struct Server::Impl {
 
   static void close(Connection* c) {
     if (c->state == ConnState::Closing || c->state == ConnState::Free) return;
+    if (c->state == ConnState::Parked) --c->server->in_flight_[c->label];
+    ++c->gen;
     stop_reading(c);
     tls_goodbye(c);
     c->state = ConnState::Closing;
@@ -732,6 +739,7 @@ struct Server::Impl {
     bool keep = wants_keep_alive(req) && !srv->stopping_;
     uint64_t body_len = bi.kind == BodyKind::Length ? bi.length : 0;
     Exchange ex;
+    ex.ticket = {finish_parked, srv, static_cast<uint32_t>(c - srv->conns_), c->gen};
     ex.req = &req;
     ex.route = m.route;
     ex.path = t.path;
@@ -762,7 +770,35 @@ struct Server::Impl {
     // The body of a route that takes none is dropped as it arrives, after
     // the answer (it was within max_body_bytes).
     if (!(m.route && m.route->takes_body)) c->discard = body_len;
+    if (ex.parked) return park(c, label, head_only, keep, consumed), true;
     send(c, label, ex.reply, head_only, keep, consumed);
+    return true;
+  }
+
+  // The handler answers later: the request leaves the buffer (its views
+  // die), pipelined input keeps arriving, and the exchange counts as in
+  // flight. The idle timer is a backstop for a handler that never answers.
+  static void park(Connection* c, uint8_t label, bool head_only, bool keep, size_t consumed) {
+    Server* srv = c->server;
+    if (consumed > c->len) consumed = c->len;
+    std::memmove(c->buf, c->buf + consumed, c->len - consumed);
+    c->len -= consumed;
+    c->label = label;
+    c->keep_alive = keep;
+    c->parked_head_only = head_only;
+    c->state = ConnState::Parked;
+    ++srv->in_flight_[label];
+    arm(c, srv->opt_.idle_timeout_ms);
+    start_reading(c);
+  }
+
+  static bool finish_parked(void* owner, uint32_t slot, uint32_t gen, const Reply& r) {
+    Server* srv = static_cast<Server*>(owner);
+    if (slot >= srv->fresh_) return false;
+    Connection* c = &srv->conns_[slot];
+    if (c->gen != gen || c->state != ConnState::Parked) return false;
+    --srv->in_flight_[c->label];
+    send(c, c->label, r, c->parked_head_only, c->keep_alive && !srv->stopping_, 0);
     return true;
   }
 

@@ -24,6 +24,10 @@
 //   a client not reading its response close after idle_timeout.
 // - shutdown(): listeners closed, idle and half-received connections
 //   closed, in-flight responses finish (then close) until the deadline.
+// - A handler may park its exchange (router.hpp, ParkTicket) and answer
+//   later; the connection then buffers input without parsing it, counts the
+//   exchange in flight, and closes (counted 503) if no answer comes within
+//   idle_timeout. Parked exchanges finish during shutdown like writes do.
 // - Access control (http/access_policy.hpp), when set: the peer address is
 //   checked against [access] allow right after uv_accept, before any TLS
 //   state, and a refused peer is closed and counted; each parsed request

@@ -11,9 +11,6 @@ namespace {
 // Longest field name we compare against; longer keys are unknown fields.
 constexpr size_t kMaxFieldNameBytes = 32;
 
-constexpr std::string_view kPersonalKeys[] = {"email",  "name",    "username", "password",  "token",     "key",
-                                              "secret", "api_key", "user_id",  "client_id", "session_id"};
-
 enum FieldBit : uint32_t { kType = 1, kName = 2, kDuration = 4, kSuccess = 8, kError = 16, kMeta = 32 };
 
 struct Ctx {
@@ -21,6 +18,7 @@ struct Ctx {
   OperationRecord* r;
   RecordError* err;
   int64_t index;
+  const KeyPatterns* personal;
 };
 
 bool set_error(Ctx& c, int status, std::string_view field, std::string_view sub, std::string_view reason) {
@@ -92,7 +90,7 @@ bool read_metadata(Ctx& c) {
     if (!decode_into(t, key)) return set_error(c, 422, "metadata", {}, "a key is longer than 64 bytes");
     if (key.empty()) return set_error(c, 422, "metadata", {}, "keys must not be empty");
     if (has_control(key.view())) return set_error(c, 422, "metadata", {}, "keys must not hold control characters");
-    if (is_personal_key(key.view()))
+    if (c.personal->matches(key.view()))
       return set_error(c, 422, "metadata", key.view(), "personal data keys are refused");
     for (uint32_t i = 0; i < r.meta_count; ++i)
       if (r.meta[i].key.view() == key.view()) return set_error(c, 422, "metadata", key.view(), "duplicate key");
@@ -221,26 +219,16 @@ bool OperationRecord::add_meta(std::string_view key, std::string_view value, boo
   return true;
 }
 
-bool is_personal_key(std::string_view key) {
-  char low[16];
-  if (key.size() > sizeof low) return false;  // longer than every listed key
-  for (size_t i = 0; i < key.size(); ++i) {
-    char ch = key[i];
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-    if (ch == '-') ch = '_';
-    low[i] = ch;
-  }
-  std::string_view k(low, key.size());
-  for (std::string_view p : kPersonalKeys)
-    if (k == p) return true;
-  return false;
+bool is_personal_metric_name(const KeyPatterns& personal, std::string_view name) {
+  size_t dot = name.rfind('.');
+  return personal.matches(dot == std::string_view::npos ? name : name.substr(dot + 1));
 }
 
 ParseResult parse_operation_records(std::string_view body, OperationRecord* scratch, RecordFn fn, void* ctx,
-                                    RecordError* err) {
+                                    RecordError* err, const KeyPatterns& personal) {
   ParseResult res;
   JsonReader rd(body);
-  Ctx c{&rd, scratch, err, -1};
+  Ctx c{&rd, scratch, err, -1, &personal};
   err->status = 0;
   JsonToken t;
   JsonTok k = rd.next(&t);

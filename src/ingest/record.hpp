@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "core/fixed_string.hpp"
+#include "core/key_patterns.hpp"
 #include "core/out_buffer.hpp"
 
 namespace edgestat::ingest {
@@ -81,16 +82,18 @@ struct ParseResult {
 };
 
 // Parses body (one record or an array of records) into scratch, calling fn
-// (may be null: validate only) per record. On the first error returns ok =
+// (may be null: validate only) per record. Metadata keys matching personal
+// ([ingest] personal_keys) are refused. On the first error returns ok =
 // false with err filled; fn may already have seen earlier records, which is
 // why callers run a validating pass first.
 ParseResult parse_operation_records(std::string_view body, OperationRecord* scratch, RecordFn fn, void* ctx,
-                                    RecordError* err);
+                                    RecordError* err, const KeyPatterns& personal);
 
-// True for metadata keys that carry personal data and are refused: email,
-// name, username, password, token, key, secret, api_key, user_id,
-// client_id, session_id; case-insensitive, '-' counts as '_' ("API-Key").
-bool is_personal_key(std::string_view key);
+// The personal-data rule for a StatsD metric name, applied to its last
+// dot-separated segment: that is what the value measures
+// (`customer.ssn:123|g` exports an SSN); the segments before it are
+// namespaces (`email.sent:1|c` counts mail, `auth.failures:1|c` logins).
+bool is_personal_metric_name(const KeyPatterns& personal, std::string_view name);
 
 // Writes the stored form of r:
 //   {"kind":"operation","timestamp":"<RFC 3339 UTC>","operation_type":..,

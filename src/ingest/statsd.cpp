@@ -72,7 +72,7 @@ std::string_view statsd_error_name(StatsdError e) {
     case StatsdError::BadSampleRate: return "bad_sample_rate";
     case StatsdError::BadTags: return "bad_tags";
     case StatsdError::BadField: return "bad_field";
-    case StatsdError::PersonalTag: return "personal_tag";
+    case StatsdError::PersonalData: return "personal_data";
     case StatsdError::Truncated: return "truncated";
     case StatsdError::TooLarge: return "too_large";
   }

@@ -31,7 +31,7 @@ enum class StatsdError : uint8_t {
   BadTags,         // empty tag name, too many tags, or a control byte
   BadField,        // an unknown |field
   // Not grammar, decided by the receiver:
-  PersonalTag,     // a tag key on the personal-data list (record.hpp)
+  PersonalData,    // the name or a tag key names personal data (record.hpp)
   Truncated,       // the datagram was longer than the receive buffer: its cut last line
   TooLarge,        // the timer's record does not fit [store] record_bytes
 };

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,6 +25,9 @@ namespace {
 constexpr int64_t kNsPerMs = 1000000;
 // A batch file's batch_id sits in its last ~60 bytes; read a little more.
 constexpr size_t kTailProbeBytes = 128;
+// Room beyond a batch's bytes before a retry after ENOSPC: the temp
+// file's inode and directory entry, and a block of rounding.
+constexpr uint64_t kSpaceSlackBytes = 8192;
 // Name collisions are bumped by one microsecond; this many in a row means
 // something other than a collision (a stat that keeps failing).
 constexpr int kMaxNameBumps = 1000;
@@ -277,6 +281,47 @@ void RecordWriter::note_error(const WriteOutcome& w) {
   last_error_reason_.store(static_cast<uint8_t>(reason), r);
 }
 
+// Free bytes in the directory's filesystem for this process: root may use
+// the blocks reserved for it (f_bfree), others only f_bavail.
+bool RecordWriter::free_bytes(uint64_t* out) const {
+  struct statvfs sv;
+  if (::statvfs(dir_.c_str(), &sv) != 0) return false;
+  uint64_t blocks = ::geteuid() == 0 ? sv.f_bfree : sv.f_bavail;
+  *out = blocks * sv.f_frsize;
+  return true;
+}
+
+// Space has come back: enough for the batch that failed (and its temp
+// file's metadata), and more than when it failed, so a full quota or a
+// file size limit (where statfs shows room all along) keeps its backoff.
+bool RecordWriter::space_returned() const {
+  uint64_t now = 0;
+  if (!free_bytes(&now)) return false;
+  return now > free_at_failure_ && now >= failed_bytes_ + kSpaceSlackBytes;
+}
+
+void RecordWriter::popped(uint32_t k) {
+  ring_.pop_n(k);
+  uint64_t before = durable_.load(std::memory_order_relaxed);
+  // seq_cst with request_durable's store and the producer's durable() load:
+  // a producer that asked after this store sees it, one that asked before
+  // is seen here and gets the hook.
+  durable_.store(before + k, std::memory_order_seq_cst);
+  if (durable_hook_ && durable_want_.load(std::memory_order_seq_cst) > before) durable_hook_(durable_hook_ctx_);
+}
+
+void RecordWriter::request_durable(uint64_t seq) {
+  if (seq <= durable_want_.load(std::memory_order_relaxed)) return;  // asked already (only this thread raises it)
+  durable_want_.store(seq, std::memory_order_seq_cst);
+  // The same handshake as notify_if_needed: the writer clears the flag with
+  // an exchange before it reads durable_want_, so either it sees this seq or
+  // this exchange sees the flag cleared and wakes it.
+  if (durable_wake_sent_.exchange(true, std::memory_order_acq_rel)) return;
+  uint64_t one = 1;
+  ssize_t r = ::write(event_fd_, &one, sizeof one);
+  (void)r;  // EAGAIN: a wake is pending anyway
+}
+
 bool RecordWriter::flush(uint32_t available) {
   constexpr auto r = std::memory_order_relaxed;
   if (!prepared_) prepare();
@@ -292,7 +337,7 @@ bool RecordWriter::flush(uint32_t available) {
     if (!looks_like_json_object(rec) || !batch.add(rec)) ++rejected;
   }
   if (batch.count() == 0) {
-    ring_.pop_n(k);
+    popped(k);
     records_rejected_.store(records_rejected_.load(r) + rejected, r);
     return true;
   }
@@ -317,11 +362,12 @@ bool RecordWriter::flush(uint32_t available) {
   ::close(dir_fd);
   if (!w.renamed) {
     note_error(w);
+    failed_bytes_ = doc.size();
     return false;
   }
 
   // The batch is in place: only now do its records leave the ring.
-  ring_.pop_n(k);
+  popped(k);
   last_name_us_ = ts;
   total_persisted_.store(total_persisted_.load(r) + batch.count(), r);
   batches_written_.store(batches_written_.load(r) + 1, r);
@@ -373,18 +419,26 @@ void RecordWriter::run() {
     // Mailbox work first: the loop is waiting for it, records are not.
     if (jobs_ && jobs_->run_pending()) continue;
     int64_t now = monotonic_ns();
+    durable_wake_sent_.exchange(false, std::memory_order_acq_rel);
+    // A producer waits for records to be durable: flush now (group commit).
+    bool urgent = durable_want_.load(std::memory_order_acquire) > durable_.load(std::memory_order_relaxed);
     uint32_t avail = ring_.readable();
     if (avail == 0)
       first_seen_ns = 0;
     else if (!first_seen_ns)
       first_seen_ns = now;
     bool backing_off = retry_at_ns && now < retry_at_ns;
-    if (!backing_off && avail && (avail >= threshold_ || now - first_seen_ns >= interval_ns)) {
+    if (backing_off && space_probe_ && space_returned()) {
+      log_info("records directory has space again, retrying now", {{"dir", dir_.view()}});
+      backing_off = false;
+    }
+    if (!backing_off && avail && (urgent || avail >= threshold_ || now - first_seen_ns >= interval_ns)) {
       if (flush(avail)) {
         if (retry_at_ns) {
           log_info("records writing recovered", {{"dir", dir_.view()}, {"pending", ring_.size()}});
           retry_at_ns = 0;
         }
+        space_probe_ = false;
         backoff_next_ms_ = cfg_.backoff_initial_ms;
         backoff_ms_.store(0, std::memory_order_relaxed);
         first_seen_ns = ring_.readable() ? monotonic_ns() : 0;
@@ -394,6 +448,7 @@ void RecordWriter::run() {
         backoff_ms_.store(b, std::memory_order_relaxed);
         backoff_next_ms_ = static_cast<uint32_t>(std::min<uint64_t>(uint64_t{b} * 2, cfg_.backoff_max_ms));
         int err = last_errno_.load(std::memory_order_relaxed);
+        space_probe_ = classify_errno(err) == WriteErrorReason::NoSpace && free_bytes(&free_at_failure_);
         log_warn(
             "records write failed, keeping records in the ring",
             {{"dir", dir_.view()},
@@ -406,7 +461,7 @@ void RecordWriter::run() {
     }
     if (retention_due(realtime_us())) run_retention(realtime_us());
     if (backing_off)
-      sleep(0, retry_at_ns - now);
+      sleep(0, space_probe_ ? std::min(retry_at_ns - now, kSpaceProbeMs * kNsPerMs) : retry_at_ns - now);
     else if (avail == 0)
       sleep(1, retention_enabled(cfg_.retention) && cfg_.retention.max_age_us ? kIdleWakeMs * kNsPerMs
                                                                               : INT_MAX * kNsPerMs);

@@ -21,6 +21,17 @@
 // sleep: one write when a quiet ring gets its first record, one when a batch
 // fills, none per record. The timeout flushes a partial batch
 // flush_interval after the writer first saw it.
+//
+// Durable acknowledgements ([store] ack = durable): every record pushed has
+// a sequence number (pushed() after its push), and durable() is how many
+// records have left the ring after their batch was fsynced and renamed. A
+// producer waiting for sequence s calls request_durable(s): the writer then
+// flushes at once whatever is in the ring, ignoring the batch threshold and
+// flush_interval (group commit: everything that arrived while the previous
+// fsync ran shares the next one), and calls the durable hook after each
+// batch so the loop can answer its waiting requests. Like notify_if_needed,
+// a request costs one atomic exchange and at most one eventfd write per
+// writer cycle.
 #include <pthread.h>
 
 #include <atomic>
@@ -88,6 +99,12 @@ class RecordWriter {
   static constexpr int64_t kIdleWakeMs = 60000;
   // Retries during stop() ignore the backoff and come this often.
   static constexpr int64_t kStopRetryMs = 100;
+  // While backing off after ENOSPC, the directory's free space is checked
+  // (one statfs) this often, and the write retried at once when the space
+  // has grown enough for the failed batch: a disk freed by a shipper or an
+  // operator resumes writing within this, not after a backoff of up to
+  // backoff_max.
+  static constexpr int64_t kSpaceProbeMs = 250;
   // The thread's stack: DirReader's 8 KiB, retention's 4 KiB heap and a log
   // line, with a wide margin (musl's default is 128 KiB, glibc's 8 MiB).
   static constexpr size_t kStackBytes = 128 * 1024;
@@ -116,7 +133,11 @@ class RecordWriter {
 
   // Copies one record into the ring; false when full or too large (the
   // caller counts the drop).
-  bool push(const void* p, uint32_t n) { return ring_.try_push(p, n); }
+  bool push(const void* p, uint32_t n) {
+    if (!ring_.try_push(p, n)) return false;
+    ++pushed_;
+    return true;
+  }
   bool push(std::string_view r) { return r.size() <= UINT32_MAX && push(r.data(), static_cast<uint32_t>(r.size())); }
   // Wakes the writer if it asked to be woken at the current fill level.
   // Call after one or more pushes; costs one atomic read-modify-write, and
@@ -124,8 +145,23 @@ class RecordWriter {
   void notify_if_needed();
   SpscRing& ring() { return ring_; }
   const SpscRing& ring() const { return ring_; }
+  // Records pushed so far: the sequence number of the last one.
+  uint64_t pushed() const { return pushed_; }
+  // Asks the writer to persist every record up to seq now (not waiting for
+  // a full batch or flush_interval).
+  void request_durable(uint64_t seq);
 
   // ---- any thread ----
+  // Records persisted and removed from the ring (in push order): every
+  // sequence number <= durable() is in a renamed, fsynced batch file.
+  uint64_t durable() const { return durable_.load(std::memory_order_seq_cst); }
+  // Called on the writer thread after a batch was persisted while a
+  // request_durable() waited (uv_async_send, for the loop). Set before start().
+  void set_durable_hook(void (*fn)(void*), void* ctx) {
+    durable_hook_ = fn;
+    durable_hook_ctx_ = ctx;
+  }
+
   RecordWriterStats stats() const;
   uint32_t max_record_bytes() const { return ring_.max_payload(); }
 
@@ -139,12 +175,23 @@ class RecordWriter {
   void run_retention(int64_t now_us);
   bool retention_due(int64_t now_us) const;
   void note_error(const WriteOutcome& w);
+  void popped(uint32_t k);
+  bool free_bytes(uint64_t* out) const;
+  bool space_returned() const;
 
   // Shared with the producer.
   SpscRing ring_;
   // 0: writer awake or backing off; k > 0: wake it once k records wait.
   alignas(SpscRing::kCacheLine) std::atomic<uint32_t> wake_threshold_{0};
   std::atomic<bool> stop_{false};
+  // Durable acknowledgements: the highest sequence a producer waits for,
+  // whether its wake is already sent this cycle, and what is persisted.
+  alignas(SpscRing::kCacheLine) std::atomic<uint64_t> durable_want_{0};
+  std::atomic<bool> durable_wake_sent_{false};
+  alignas(SpscRing::kCacheLine) std::atomic<uint64_t> durable_{0};
+  void (*durable_hook_)(void*) = nullptr;
+  void* durable_hook_ctx_ = nullptr;
+  uint64_t pushed_ = 0;  // producer only
   std::atomic<int64_t> stop_deadline_ns_{0};
   int event_fd_ = -1;
   JobMailbox* jobs_ = nullptr;
@@ -170,6 +217,10 @@ class RecordWriter {
   uint64_t next_batch_id_ = 0;
   int64_t last_name_us_ = 0;
   uint32_t backoff_next_ms_ = 0;
+  // After an ENOSPC: the size of the batch that did not fit and the free
+  // space then (space_returned() compares with both).
+  bool space_probe_ = false;
+  uint64_t failed_bytes_ = 0, free_at_failure_ = 0;
   // Retention bookkeeping from the last scan plus what was written since,
   // so the directory is scanned only when a limit may be crossed.
   uint64_t tracked_files_ = 0, tracked_bytes_ = 0;

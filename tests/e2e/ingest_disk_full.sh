@@ -4,7 +4,9 @@
 # degraded on /health, keep the records in its ring (503 + Retry-After once
 # the ring is full), and when space is freed (the batch files are moved
 # away) write everything it accepted: every 202-accepted record ends up on
-# disk exactly once, no file is half-written, no temp file is left.
+# disk exactly once, no file is half-written, no temp file is left. Freed
+# space is noticed within a few seconds (a statfs while backing off), not
+# when a backoff of up to 60 s ends.
 # Needs root for mount(8); SKIPPED with the reason otherwise.
 BIN=$1 SRC=$2
 source "$SRC/tests/e2e/lib/agent.sh"
@@ -75,6 +77,30 @@ assert h["status"] != "healthy" and st["status"] == "degraded", h
 assert "no_space" in st["detail"], st' || fail "/health does not report the store degraded: $h"
 ls -a "$SMALL" | grep -q '\.tmp$' && fail "a temp file stayed after a failed write"
 pass "serving continues, no_space counted, /health degraded: $(echo "$h" | python3 -c 'import json,sys; print([c["detail"] for c in json.load(sys.stdin)["checks"] if c["name"]=="store"][0])')"
+
+# Prompt resume: let the retry backoff grow (1 s, doubling, up to 60 s) to at
+# least 8 s, then free space once. The writer checks the directory's free
+# space while it backs off and must resume within a few seconds, not when
+# the backoff ends.
+stat() { curl -s "$(URL /api/v1/stats)" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+for _ in $(seq 300); do
+  [ "$(stat backoff_ms)" -ge 8000 ] && break
+  sleep 0.1
+done
+backoff=$(stat backoff_ms)
+[ "$backoff" -ge 8000 ] || fail "the backoff never grew to 8 s (at $backoff ms)"
+persisted=$(stat total_persisted)
+mv "$SMALL"/metrics_*.json "$TMP/saved/" 2>/dev/null
+t0=$(date +%s.%N)
+for _ in $(seq 100); do
+  [ "$(stat total_persisted)" -gt "$persisted" ] && break
+  sleep 0.1
+done
+took=$(python3 -c "import time; print('%.1f' % (time.time() - $t0))")
+[ "$(stat total_persisted)" -gt "$persisted" ] || fail "no write within 10 s of freeing space (backoff $backoff ms)"
+python3 -c "import sys; sys.exit(0 if $took < 3 else 1)" ||
+  fail "writing resumed ${took}s after space returned (backoff was $backoff ms): not prompt"
+pass "writing resumed ${took}s after space returned, although the backoff was $backoff ms"
 
 # Free the space: move the written files away, as a shipper would, until
 # the ring has drained (it holds more than the 256 KiB disk takes at once).

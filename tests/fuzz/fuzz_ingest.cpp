@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "core/out_buffer.hpp"
+#include "../lib/personal_keys.hpp"
 #include "fuzz_check.hpp"
 #include "ingest/json_reader.hpp"
 #include "ingest/record.hpp"
@@ -94,7 +95,7 @@ bool check_record(void* ctx, OperationRecord& r, uint32_t index) {
   FUZZ_CHECK(utf8_code_points(r.error_message.view()) <= kMaxErrorChars);
   FUZZ_CHECK(r.meta_count <= kMaxMetaKeys);
   FUZZ_CHECK(std::isfinite(r.duration_ms));
-  for (uint32_t i = 0; i < r.meta_count; ++i) FUZZ_CHECK(!is_personal_key(r.meta[i].key.view()));
+  for (uint32_t i = 0; i < r.meta_count; ++i) FUZZ_CHECK(!test::default_personal_keys().matches(r.meta[i].key.view()));
   // The stored form is JSON the reader accepts.
   OutBuffer out(g_out_buf, sizeof g_out_buf);
   if (serialize_record(r, "2026-01-02T03:04:05.000006Z", out)) {
@@ -108,14 +109,14 @@ bool check_record(void* ctx, OperationRecord& r, uint32_t index) {
 
 void records(std::string_view body) {
   RecordError err;
-  ParseResult a = parse_operation_records(body, &g_scratch, nullptr, nullptr, &err);
+  ParseResult a = parse_operation_records(body, &g_scratch, nullptr, nullptr, &err, test::default_personal_keys());
   if (!a.ok) {
     FUZZ_CHECK(err.status == 400 || err.status == 422);
     FUZZ_CHECK(!err.reason.empty());
   }
   Seen seen;
   RecordError err2;
-  ParseResult b = parse_operation_records(body, &g_scratch, check_record, &seen, &err2);
+  ParseResult b = parse_operation_records(body, &g_scratch, check_record, &seen, &err2, test::default_personal_keys());
   FUZZ_CHECK(a.ok == b.ok && a.records == b.records && a.array == b.array && err.status == err2.status);
   if (b.ok) FUZZ_CHECK(seen.n == b.records);
 }

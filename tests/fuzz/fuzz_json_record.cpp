@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "core/out_buffer.hpp"
+#include "../lib/personal_keys.hpp"
 #include "fuzz_check.hpp"
 #include "ingest/json_reader.hpp"
 #include "ingest/record.hpp"
@@ -40,7 +41,7 @@ std::string_view decode(const JsonToken& t) {
 bool round_trip(void*, OperationRecord& r, uint32_t) {
   FUZZ_CHECK(!r.type.empty() && !r.name.empty());
   FUZZ_CHECK(std::isfinite(r.duration_ms) && r.duration_ms >= 0);
-  for (uint32_t i = 0; i < r.meta_count; ++i) FUZZ_CHECK(!is_personal_key(r.meta[i].key.view()));
+  for (uint32_t i = 0; i < r.meta_count; ++i) FUZZ_CHECK(!test::default_personal_keys().matches(r.meta[i].key.view()));
   OutBuffer out(g_out, sizeof g_out);
   FUZZ_CHECK(serialize_record(r, "2026-01-02T03:04:05.000006Z", out));
   JsonReader rd(out.view());
@@ -87,8 +88,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > (256u << 10)) return 0;
   std::string_view body(reinterpret_cast<const char*>(data), size);
   RecordError e1, e2;
-  ParseResult a = parse_operation_records(body, &g_scratch, nullptr, nullptr, &e1);
-  ParseResult b = parse_operation_records(body, &g_scratch, round_trip, nullptr, &e2);
+  ParseResult a = parse_operation_records(body, &g_scratch, nullptr, nullptr, &e1, test::default_personal_keys());
+  ParseResult b = parse_operation_records(body, &g_scratch, round_trip, nullptr, &e2, test::default_personal_keys());
   FUZZ_CHECK(a.ok == b.ok && a.records == b.records);
   if (!a.ok) {
     FUZZ_CHECK((e1.status == 400 || e1.status == 422) && e1.status == e2.status);

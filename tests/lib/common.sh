@@ -1,7 +1,15 @@
 # Shared helpers for e2e and system tests (sourced by bash scripts).
 # Tests exit 77 to be reported as skipped; they print why first.
 
+# A system test (it sets EDGESTAT_SYSTEM_TEST=1 before sourcing this) that
+# skips under CI=true as root fails instead: CI has root, LXC, tmpfs and
+# every tool toolchains/deps.sh installs, so a skip there hides a broken
+# environment (as rsync missing for lxc-copy once did).
 skip() {
+  if [ "${EDGESTAT_SYSTEM_TEST:-0}" = 1 ] && [ "${CI:-}" = true ] && [ "$(id -u)" = 0 ]; then
+    echo "FAIL: a system test would be skipped under CI=true as root: $*"
+    exit 1
+  fi
   echo "SKIPPED: $*"
   exit 77
 }

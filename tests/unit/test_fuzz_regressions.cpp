@@ -12,6 +12,7 @@ using namespace std::string_view_literals;
 
 #include "core/fixed_string.hpp"
 #include "ingest/record.hpp"
+#include "../lib/personal_keys.hpp"
 
 using namespace edgestat;
 using namespace edgestat::ingest;
@@ -62,7 +63,7 @@ TEST_CASE("test_fuzz_regressions: hostile records bodies get one exact status, f
   static OperationRecord scratch;
   for (const RecordCase& c : kCases) {
     RecordError err;
-    ParseResult r = parse_operation_records(c.body, &scratch, nullptr, nullptr, &err);
+    ParseResult r = parse_operation_records(c.body, &scratch, nullptr, nullptr, &err, test::default_personal_keys());
     std::string got = std::to_string(err.status) + " " + std::string(err.field.view()) + ": " + std::string(err.reason.view());
     INFO("body: ", std::string(c.body), " -> ", got);
     CHECK_FALSE(r.ok);

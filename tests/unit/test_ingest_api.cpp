@@ -8,13 +8,19 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 #include "app/ingest_api.hpp"
 #include "app/render_cache.hpp"
 #include "app/statsd_listener.hpp"
 #include "app_harness.hpp"
 #include "collector_harness.hpp"
+#include "collect/registry.hpp"
+#include "config/load.hpp"
+#include "core/clock.hpp"
+#include "metrics/render.hpp"
 
 using namespace edgestat;
 
@@ -89,6 +95,98 @@ TEST_CASE("with the store on, a body larger than the ring is 413 and a full ring
   CHECK(a.pipeline.counters().recorded == 2);
 }
 
+namespace {
+
+// What the server would send for a parked exchange, recorded.
+struct Finished {
+  int status = 0;
+  std::string body;
+  bool gone = false;  // answer as if the client had left
+};
+
+bool record_finish(void* owner, uint32_t, uint32_t, const http::Reply& r) {
+  auto* f = static_cast<Finished*>(owner);
+  if (f->gone) return false;
+  f->status = r.status;
+  f->body = std::string(r.body);
+  return true;
+}
+
+size_t batch_files(const std::string& dir) {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().filename().string().rfind("metrics_", 0) == 0) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("[store] ack = durable: the 202 waits for the batch file, 503 at ack_timeout, the loop never blocks") {
+  test::TempTree t;
+  // flush_interval 1h: only the durable request can have the batch written.
+  test::load_test_config(g_cfg, {{"agent.data-dir", t.root},
+                                 {"store.ack", "durable"},
+                                 {"store.ack-timeout", "200ms"},
+                                 {"store.flush-interval", "1h"}});
+  uv_loop_t loop;
+  REQUIRE(uv_loop_init(&loop) == 0);
+  {
+    Api a;
+    REQUIRE(a.api.init_acks(&loop, g_cfg));
+    REQUIRE(a.pipeline.start());
+    std::string rec = R"([{"operation_type":"t","operation_name":"n","duration_ms":1},)"
+                      R"({"operation_type":"t","operation_name":"n","duration_ms":2}])";
+    Finished f;
+    test::TestExchange ex("POST", {}, rec);
+    ex.ex.ticket = {record_finish, &f, 0, 0};
+    IngestApi::handle_operations(&a.api, ex.ex);
+    // Either parked (the usual case) or, if the writer was faster than the
+    // handler, answered at once; both only once the file exists.
+    if (ex.ex.parked) {
+      CHECK(a.api.acks().waiting() == 1);
+      for (int i = 0; i < 5000 && f.status == 0; ++i) uv_run(&loop, UV_RUN_NOWAIT), usleep(1000);
+    } else {
+      f.status = ex.ex.reply.status;
+      f.body = ex.body();
+    }
+    CHECK(f.status == 202);
+    CHECK(f.body == "{\"accepted\":2}\n");
+    CHECK(batch_files(t.root) == 1);
+    CHECK(a.pipeline.durable_seq() >= 2);
+    CHECK(a.pipeline.counters().acks[static_cast<size_t>(AckResult::Durable)] == 1);
+
+    // Records that cannot be written (the directory is gone): 503 at the
+    // timeout, while the loop keeps running.
+    std::filesystem::remove_all(t.root);
+    Finished late;
+    test::TestExchange ex2("POST", {}, rec);
+    ex2.ex.ticket = {record_finish, &late, 0, 0};
+    IngestApi::handle_operations(&a.api, ex2.ex);
+    REQUIRE(ex2.ex.parked);
+    for (int i = 0; i < 5000 && late.status == 0; ++i) uv_run(&loop, UV_RUN_NOWAIT), usleep(1000);
+    CHECK(late.status == 503);
+    CHECK(late.body.find("ack_timeout") != std::string::npos);
+    CHECK(a.pipeline.counters().acks[static_cast<size_t>(AckResult::Timeout)] == 1);
+    CHECK(a.api.acks().waiting() == 0);
+    a.pipeline.stop(monotonic_ns() + 100 * 1000000LL);
+    a.api.close();
+    uv_run(&loop, UV_RUN_DEFAULT);
+  }
+  CHECK(uv_loop_close(&loop) == 0);
+}
+
+TEST_CASE("[store] ack = durable needs the store") {
+  Config c;
+  ConfigErrors e;
+  ConfigLoader l(c, e, collector_names());
+  l.apply_defaults();
+  REQUIRE(l.apply_flag("store.ack", "durable", true));
+  REQUIRE(l.apply_flag("store.enabled", "false", true));
+  l.validate();
+  REQUIRE(e.items.size() == 1);
+  CHECK(std::string(e.items[0].c_str()).find("ack = durable needs [store] enabled") != std::string::npos);
+}
+
 TEST_CASE("StatsD datagrams: every type, malformed lines counted, a cut datagram loses its last line") {
   test::load_test_config(g_cfg, {{"store.enabled", "false"}});
   IngestPipeline p;
@@ -103,6 +201,37 @@ TEST_CASE("StatsD datagrams: every type, malformed lines counted, a cut datagram
   p.statsd_datagram("a:1|c\nb:2|c", true, 1000, "ts");  // cut by the kernel
   CHECK(p.counters().statsd_lines == 5);
   CHECK(p.counters().statsd_malformed[static_cast<size_t>(ingest::StatsdError::Truncated)] == 1);
+}
+
+TEST_CASE("StatsD: a personal-data tag or metric name drops the line, whatever its type, and is counted") {
+  test::load_test_config(g_cfg, {{"store.enabled", "false"}});
+  IngestPipeline p;
+  REQUIRE(p.init(g_cfg));
+  // The issue's report: a gauge's tag reached /metrics as a label.
+  p.statsd_datagram(
+      "pii_g:1|g|#password:hunter2\npii_c:1|c|#env:prod,Password:x\npii_s:ann|s|#api-key:k\n"
+      "pii_t:5|ms|#token:t\npii_h:5|h|#email:a@b.c\ncustomer.ssn:123456789|g\nemail:x@y.z|s\n"
+      "email.sent:3|c|#env:prod\nok_g:2|g|#env:prod",
+      false, 1000, "ts");
+  CHECK(p.counters().statsd_lines == 9);
+  CHECK(p.counters().statsd_malformed[static_cast<size_t>(ingest::StatsdError::PersonalData)] == 7);
+  CHECK(p.counters().statsd_records == 0);
+  Snapshot snap;
+  REQUIRE(snap.init({}));
+  snap.clear();
+  p.add_metrics(snap);
+  snap.finish();
+  std::vector<char> buf(1 << 20);
+  OutBuffer out(buf.data(), buf.size());
+  render_exposition(snap, ExpositionFormat::Text004, kAllCollectors, out);
+  std::string text(out.view());
+  for (const char* leaked : {"hunter2", "pii_", "ssn", "a@b.c", "metric=\"email\""}) {
+    INFO(leaked);
+    CHECK(text.find(leaked) == std::string::npos);
+  }
+  CHECK(text.find("edgestat_statsd_gauge{env=\"prod\",metric=\"ok_g\"} 2") != std::string::npos);
+  CHECK(text.find("edgestat_statsd_counter_total{env=\"prod\",metric=\"email.sent\"} 3") != std::string::npos);
+  CHECK(text.find("edgestat_statsd_malformed_total{reason=\"personal_data\"} 7") != std::string::npos);
 }
 
 TEST_CASE("the StatsD listener reads real UDP datagrams on the loop") {

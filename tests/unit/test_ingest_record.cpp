@@ -10,6 +10,7 @@
 #include "core/out_buffer.hpp"
 #include "ingest/json_reader.hpp"
 #include "ingest/record.hpp"
+#include "../lib/personal_keys.hpp"
 
 using namespace edgestat;
 using namespace edgestat::ingest;
@@ -46,7 +47,7 @@ struct Result {
 Result parse(std::string_view body) {
   static auto scratch = std::make_unique<OperationRecord>();
   Result r;
-  r.res = parse_operation_records(body, scratch.get(), collect, &r.got, &r.err);
+  r.res = parse_operation_records(body, scratch.get(), collect, &r.got, &r.err, test::default_personal_keys());
   return r;
 }
 
@@ -251,7 +252,7 @@ TEST_CASE("ingest_record: the callback sees records in order and can stop") {
     ++*static_cast<int*>(ctx);
     return i < 2;
   };
-  ParseResult p = parse_operation_records(body, &scratch, stop_at_3, &seen, &err);
+  ParseResult p = parse_operation_records(body, &scratch, stop_at_3, &seen, &err, test::default_personal_keys());
   CHECK(p.ok);
   CHECK(seen == 3);
 }
@@ -300,7 +301,7 @@ TEST_CASE("ingest_record: parse then serialize round-trips a record") {
   std::string out;
   REQUIRE(parse_operation_records(R"({"operation_type":"t","operation_name":"\ud83d\ude00","duration_ms":3.25,)"
                                   R"("metadata":{"k":"v\"q","n":-0.5}})",
-                                  scratch.get(), keep, &out, &err)
+                                  scratch.get(), keep, &out, &err, test::default_personal_keys())
               .ok);
   CHECK(out ==
         "{\"kind\":\"operation\",\"timestamp\":\"1970-01-01T00:00:00.000000Z\",\"operation_type\":\"t\","

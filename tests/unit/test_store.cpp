@@ -3,10 +3,13 @@
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -777,16 +780,100 @@ TEST_CASE("test_store: writer applies retention as it writes") {
   CHECK(d.has("README"));
 }
 
-TEST_CASE("test_store: ENOSPC keeps records in the ring and recovers when space returns") {
+TEST_CASE("test_store: a durable request flushes at once and signals, without waiting for a batch") {
+  TempDir d;
+  REQUIRE(d.path[0]);
+  RecordWriter w;
+  RecordWriterConfig c = small_config(d.path);
+  c.max_batch = 1000;
+  c.ring_slots = 1024;
+  c.flush_interval_ms = 3600 * 1000;  // without the request nothing is written for an hour
+  REQUIRE(w.init(c).is_ok());
+  static std::atomic<int> hooks{0};
+  hooks = 0;
+  w.set_durable_hook([](void*) { ++hooks; }, nullptr);
+  REQUIRE(w.start().is_ok());
+  push_records(w, 0, 7);
+  CHECK(w.pushed() == 7);
+  CHECK(w.durable() == 0);
+  w.request_durable(w.pushed());
+  CHECK(wait_until(10000, [&] { return w.durable() >= 7; }));
+  CHECK(hooks.load() >= 1);
+  CHECK(w.stats().total_persisted == 7);
+  // A second group: the records pushed meanwhile share one batch.
+  push_records(w, 7, 50);
+  w.request_durable(w.pushed());
+  CHECK(wait_until(10000, [&] { return w.durable() >= 50; }));
+  CHECK(w.stats().batches_written <= 3);
+  // Without a request a partial batch waits for flush_interval.
+  push_records(w, 50, 53);
+  ::usleep(100 * 1000);
+  CHECK(w.durable() == 50);
+  CHECK(w.stop(monotonic_ns() + 5000 * kMs) == 0);
+  BatchCheck b = check_batches(d.path);
+  CHECK(b.records == 53);
+  CHECK(b.order_ok);
+}
+
+namespace {
+
+// Fills the disk, checks the records stay in the ring, frees it and checks
+// they are all written. free_space() must make room.
+template <typename FreeSpace>
+void full_then_free(const char* dir, FreeSpace free_space, WriteErrorReason reason) {
+  RecordWriter w;
+  RecordWriterConfig c = small_config(dir);
+  c.max_batch = 100;
+  REQUIRE(w.init(c).is_ok());
+  REQUIRE(w.start().is_ok());
+  push_records(w, 0, 100);
+  auto errors = [&] { return w.stats().write_errors[static_cast<size_t>(reason)]; };
+  CHECK(wait_until(5000, [&] { return errors() >= 2; }));
+  CHECK(w.stats().total_persisted == 0);
+  CHECK(w.ring().size() == 100);
+  Listing full(dir);
+  CHECK(full.temps == 0);  // the failed temp was unlinked
+  CHECK(full.batches == 0);
+  free_space();
+  CHECK(wait_until(5000, [&] { return w.stats().total_persisted == 100; }));
+  CHECK(w.stop(monotonic_ns() + 5000 * kMs) == 0);
+  BatchCheck b = check_batches(dir);
+  CHECK(b.records == 100);
+  CHECK(b.order_ok);
+}
+
+}  // namespace
+
+TEST_CASE("test_store: a write over the file size limit (EFBIG, no root needed) keeps records, then recovers") {
+  // RLIMIT_FSIZE makes every write past 512 bytes fail with EFBIG (counted
+  // as no_space, like ENOSPC and EDQUOT) for this process; SIGXFSZ ignored
+  // so the write returns the error instead of killing the test.
+  TempDir d;
+  REQUIRE(d.path[0]);
+  rlimit old{};
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &old) == 0);
+  auto old_sig = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = old;
+  small.rlim_cur = 512;
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+  full_then_free(d.path, [&] { REQUIRE(::setrlimit(RLIMIT_FSIZE, &old) == 0); }, WriteErrorReason::NoSpace);
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_sig);
+}
+
+TEST_CASE("test_store: ENOSPC on a full tmpfs keeps records in the ring; writing resumes as soon as space returns") {
   TempDir d;
   REQUIRE(d.path[0]);
   const char* mnt = d.at("small");
   char dir[300];
   std::snprintf(dir, sizeof dir, "%s", mnt);
   REQUIRE(::mkdir(dir, 0755) == 0);
-  // A 64 KiB tmpfs; needs CAP_SYS_ADMIN (CI runs the unit tests as root).
+  // A 64 KiB tmpfs needs CAP_SYS_ADMIN. Without it the EFBIG case above
+  // covers the keep-and-recover logic; as root (CI) this must run.
   if (::mount("tmpfs", dir, "tmpfs", 0, "size=64k") != 0) {
-    MESSAGE("skipped: cannot mount a small tmpfs here (" << std::strerror(errno) << ")");
+    int err = errno;
+    if (::geteuid() == 0) FAIL("cannot mount a tmpfs as root: " << std::strerror(err));
+    MESSAGE("SKIPPED: the tmpfs ENOSPC case needs root (" << std::strerror(err) << "); EFBIG case ran instead");
     return;
   }
   struct Unmount {
@@ -803,23 +890,32 @@ TEST_CASE("test_store: ENOSPC keeps records in the ring and recovers when space 
     }
     ::close(fd);
   }
+  full_then_free(dir, [&] { REQUIRE(::unlink(filler) == 0); }, WriteErrorReason::NoSpace);
+
+  // The backoff grows to a minute; freed space must not wait for it.
+  ::unlink(filler);
+  {
+    int fd = ::open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    REQUIRE(fd >= 0);
+    static char block[4096];
+    while (::write(fd, block, sizeof block) > 0) {
+    }
+    ::close(fd);
+  }
   RecordWriter w;
   RecordWriterConfig c = small_config(dir);
   c.max_batch = 100;
+  c.backoff_initial_ms = 60000;  // one failure backs off a full minute
+  c.backoff_max_ms = 60000;
   REQUIRE(w.init(c).is_ok());
   REQUIRE(w.start().is_ok());
   push_records(w, 0, 100);
-  auto nospace = [&] { return w.stats().write_errors[static_cast<size_t>(WriteErrorReason::NoSpace)]; };
-  CHECK(wait_until(5000, [&] { return nospace() >= 2; }));
-  CHECK(w.stats().total_persisted == 0);
-  CHECK(w.ring().size() == 100);
-  Listing full(dir);
-  CHECK(full.temps == 0);  // the failed temp was unlinked
-  CHECK(full.batches == 0);
+  CHECK(wait_until(5000, [&] { return w.stats().current_backoff_ms == 60000; }));
   REQUIRE(::unlink(filler) == 0);
-  CHECK(wait_until(5000, [&] { return w.stats().total_persisted == 100; }));
+  int64_t freed = monotonic_ns();
+  CHECK(wait_until(10000, [&] { return w.stats().total_persisted == 100; }));
+  int64_t waited_ms = (monotonic_ns() - freed) / kMs;
+  MESSAGE("resumed " << waited_ms << " ms after space returned (backoff 60000 ms)");
+  CHECK(waited_ms < 10000);
   CHECK(w.stop(monotonic_ns() + 5000 * kMs) == 0);
-  BatchCheck b = check_batches(dir);
-  CHECK(b.records == 100);
-  CHECK(b.order_ok);
 }
