@@ -84,7 +84,9 @@ struct Agent::Impl {
     in.start_time_s = a->start_time_s_;
     in.stale_bodies_total = a->cache_.stale_total();
     in.render_overflow_total = a->cache_.overflow_total();
-    add_self_metrics(snap, in);
+    // --web.disable-exporter-metrics: what process_* and promhttp_* are to
+    // node_exporter. Application data (ingest, store) and push stay.
+    if (!a->cfg_.web.disable_exporter_metrics) add_self_metrics(snap, in);
     a->ingest_.add_metrics(snap);
     a->export_.add_metrics(snap);
     SecurityInputs sec;
@@ -94,7 +96,7 @@ struct Agent::Impl {
       sec.tls_max_connections = static_cast<uint32_t>(a->cfg_.tls.max_connections);
       sec.cert_not_after = a->tls_ctx_->not_after();
     }
-    add_security_metrics(snap, sec);
+    if (!a->cfg_.web.disable_exporter_metrics) add_security_metrics(snap, sec);
   }
 
   static void refresh(Agent* a, CollectTrigger why) {
@@ -142,6 +144,7 @@ struct Agent::Impl {
     errors.clear();
     load_config(a->args_, a->argc_, a->argv_, a->envp_, next, errors);
     if (!errors.empty()) return log_config_errors(errors);
+    log_config_warnings(errors);
     ExportWiring::keep_targets(a->cfg_, next);
     const KeySpec* kept[kMaxKeptListed];
     size_t nkept = keep_restart_values(a->cfg_, next, kept, kMaxKeptListed);

@@ -121,6 +121,11 @@ void load_config(const CliArgs& args, int argc, char** argv, char** envp, Config
   validate_security_config(cfg, errors);
 }
 
+void log_config_warnings(const ConfigErrors& errors) {
+  for (const auto& w : errors.warnings) log_warn("config warning", {{"warning", w.view()}});
+  if (errors.unlisted_warnings) log_warn("more config warnings", {{"unlisted", errors.unlisted_warnings}});
+}
+
 void print_help(int fd) {
   char buf[32768];
   OutBuffer out(buf, sizeof buf);

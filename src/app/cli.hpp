@@ -31,6 +31,10 @@ void load_config(const CliArgs& args, int argc, char** argv, char** envp, Config
 
 void print_help(int fd);
 
+// Logs each config warning (node_exporter flags edgestat ignores, its
+// collectors edgestat lacks) at warn level.
+void log_config_warnings(const ConfigErrors& errors);
+
 inline constexpr const char* kDefaultConfigPath = "/etc/edgestat/edgestat.conf";
 
 }  // namespace edgestat

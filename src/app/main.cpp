@@ -99,6 +99,8 @@ int main(int argc, char** argv) {
   if (args.command == Command::CheckConfig) {
     // The files the config names, loaded the way start-up loads them.
     check_config_files(cfg, errors);
+    for (const auto& w : errors.warnings) std::printf("edgestat: warning: %s\n", w.c_str());
+    if (errors.unlisted_warnings) std::printf("edgestat: ... and %zu more warnings\n", errors.unlisted_warnings);
     if (!errors.empty()) {
       print_errors(errors, stdout);
       return 1;
@@ -120,6 +122,7 @@ int main(int argc, char** argv) {
     print_errors(errors, stderr);
     return 1;
   }
+  log_config_warnings(errors);
   if (!args.config_file && cfg.source == "embedded defaults" && args.command == Command::Run)
     log_info("no config file, using embedded defaults", {{"path", kDefaultConfigPath}});
   switch (args.command) {

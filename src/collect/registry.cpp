@@ -5,6 +5,7 @@
 #include "collect/host/host.hpp"
 #include "collect/lxc/lxc.hpp"
 #include "config/config.hpp"
+#include "config/node_exporter_compat.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 
@@ -128,6 +129,15 @@ void run_collectors(const Config& c, uint64_t mask, Snapshot& snap, char* scratc
     Label l{"collector", d.name};
     snap.add(kDuration, secs, &l, 1);
     snap.add(kSuccess, st ? 1 : 0, &l, 1);
+  }
+  // A node_exporter collector asked for but not in edgestat fails the way a
+  // collector does, so dashboards and alerts on collector success see it.
+  snap.set_collector(kMissingCollectorsId);
+  std::span<const NodeExporterCollector> ne = node_exporter_collectors();
+  for (size_t i = 0; i < ne.size(); ++i) {
+    if (!((c.missing_collectors_on[i / 64] >> (i % 64)) & 1)) continue;
+    Label l{"collector", ne[i].name};
+    snap.add(kSuccess, 0, &l, 1);
   }
 }
 

@@ -9,9 +9,13 @@
 
 namespace edgestat {
 
-// Collector ids stay below the self id, the snapshot's tag for the agent's
-// own samples.
-inline constexpr size_t kMaxCollectors = kSelfCollectorId;
+// node_scrape_collector_success 0 of node_exporter collectors edgestat
+// lacks but the config switches on carries this id (shown unless collect[]
+// names collectors).
+inline constexpr uint8_t kMissingCollectorsId = kSelfCollectorId - 1;
+// Collector ids stay below those two, the snapshot's tags for samples no
+// collector of ours produced.
+inline constexpr size_t kMaxCollectors = kMissingCollectorsId;
 
 std::span<const CollectorDesc> collectors();
 std::span<const std::string_view> collector_names();

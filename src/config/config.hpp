@@ -51,6 +51,7 @@ struct Config {
     uint64_t max_connections;
     uint64_t header_timeout_ms, idle_timeout_ms;
     uint64_t max_body_bytes;
+    bool disable_exporter_metrics;  // /metrics leaves out process_* and edgestat_*
   } web;
 
   // Daemon: single-instance lock, data directory, shutdown deadline.
@@ -102,7 +103,8 @@ struct Config {
   struct Filters {
     ConfigRegex filesystem_mount_points_exclude, filesystem_fs_types_exclude;
     uint64_t filesystem_mount_timeout_ms;  // network/FUSE statfs deadline; 0: none
-    ConfigRegex diskstats_device_exclude;
+    ConfigRegex diskstats_device_exclude, diskstats_device_include;
+    bool cpu_guest;  // node_cpu_guest_seconds_total (--collector.cpu.guest)
     ConfigRegex netdev_device_include, netdev_device_exclude;
     ConfigRegex netclass_ignored_devices;
     ConfigRegex vmstat_fields;
@@ -164,6 +166,10 @@ struct Config {
   // --no-collector.NAME: -1 means not set (the collector's default applies).
   std::array<int8_t, kMaxCollectorSwitches> collector_switch;
   bool collector_disable_defaults;
+  // node_exporter collectors edgestat lacks that the config switches on,
+  // bit i = node_exporter_collectors()[i]: each is reported as
+  // node_scrape_collector_success 0 (config/node_exporter_compat.hpp).
+  std::array<uint64_t, 2> missing_collectors_on;
 
   // Where the config came from, for logs: a file path or "embedded defaults".
   ConfigString source;

@@ -5,8 +5,11 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <unistd.h>
+
 #include "config/export_schema.hpp"
 #include "config/ini.hpp"
+#include "config/node_exporter_compat.hpp"
 #include "config/schema.hpp"
 #include "config/sizes.hpp"
 #include "config/values.hpp"
@@ -52,6 +55,7 @@ void ConfigLoader::apply_defaults() {
              int(k.key.size()), k.key.data(), why);
   }
   c_.collector_switch.fill(-1);
+  c_.missing_collectors_on.fill(0);
   c_.exporter.targets.clear();
   c_.source.assign("embedded defaults");
   c_.origins = ConfigOrigins{};
@@ -86,8 +90,7 @@ bool ConfigLoader::set(std::string_view section, std::string_view key, std::stri
         return true;
       }
     }
-    e_.add("%s: [collector] %.*s: no such collector", where, int(key.size()), key.data());
-    return false;
+    return set_missing_collector(key, value, where);
   }
   const KeySpec* k = find_key(section, key);
   if (!k) {
@@ -104,6 +107,34 @@ bool ConfigLoader::set(std::string_view section, std::string_view key, std::stri
   o.kind = kind;
   o.line = line;
   if (kind == OriginKind::File) c_.origins.file.assign(origin);
+  return true;
+}
+
+bool ConfigLoader::set_missing_collector(std::string_view key, std::string_view value, const char* where) {
+  int id = find_node_exporter_collector(key);
+  if (id < 0) {
+    e_.add("%s: [collector] %.*s: no such collector", where, int(key.size()), key.data());
+    return false;
+  }
+  bool on = false;
+  const char* why = "";
+  if (!parse_bool_value(value, &on, &why)) {
+    e_.add("%s: [collector] %.*s = \"%.*s\": %s", where, int(key.size()), key.data(), int(value.size()),
+           value.data(), why);
+    return false;
+  }
+  // Switching off a collector edgestat does not have is what it does anyway.
+  uint64_t& word = c_.missing_collectors_on[size_t(id) / 64];
+  uint64_t bit = uint64_t{1} << (size_t(id) % 64);
+  if (!on) {
+    word &= ~bit;
+    return true;
+  }
+  if (!(word & bit))
+    e_.warn("%s: edgestat has no %.*s collector (node_exporter's); it is reported as "
+            "node_scrape_collector_success{collector=\"%.*s\"} 0",
+            where, int(key.size()), key.data(), int(key.size()), key.data());
+  word |= bit;
   return true;
 }
 
@@ -251,6 +282,8 @@ void ConfigLoader::apply_env(char* const* envp) {
 
 bool ConfigLoader::flag_needs_value(std::string_view name) {
   if (starts_with(name, "no-")) return false;
+  if (const IgnoredFlag* f = find_ignored_flag(name)) return !f->boolean;
+  if (find_flag_alias(name)) return true;
   size_t dot = name.rfind('.');
   if (dot == std::string_view::npos) return true;
   FixedString<64> key;
@@ -264,6 +297,27 @@ bool ConfigLoader::flag_needs_value(std::string_view name) {
 bool ConfigLoader::apply_flag(std::string_view name, std::string_view value, bool has_value) {
   bool negate = starts_with(name, "no-");
   if (negate) name.remove_prefix(3);
+  if (const IgnoredFlag* f = find_ignored_flag(name)) {
+    if (negate && !f->boolean) {
+      e_.add("flag --no-%.*s: only boolean flags can be negated", int(name.size()), name.data());
+      return false;
+    }
+    e_.warn("flag --%s%.*s: node_exporter's flag is accepted and ignored: %.*s", negate ? "no-" : "",
+            int(name.size()), name.data(), int(f->why.size()), f->why.data());
+    return true;
+  }
+  if (const FlagAlias* a = find_flag_alias(name)) {
+    if (negate || !has_value) {
+      e_.add("flag --%s%.*s needs a value", negate ? "no-" : "", int(name.size()), name.data());
+      return false;
+    }
+    FixedString<80> origin;
+    origin.assign("flag --");
+    origin.append(name);
+    e_.warn("flag --%.*s is deprecated in node_exporter: it sets [%.*s] %.*s", int(name.size()), name.data(),
+            int(a->section.size()), a->section.data(), int(a->key.size()), a->key.data());
+    return set(a->section, a->key, value, false, "%.*s", origin.view(), 0);
+  }
   size_t dot = name.rfind('.');
   if (dot == std::string_view::npos) {
     e_.add("flag --%.*s: unknown flag (see edgestat --help)", int(name.size()), name.data());
@@ -325,15 +379,11 @@ void ConfigLoader::validate() {
       e_.add("%s[ingest] statsd_listen_address \"%.*s\": %s", key_where(c, "ingest", "statsd_listen_address").c_str(),
              int(sd.size()), sd.data(), why);
   }
-  struct PathKey {
-    const ConfigString* value;
-    std::string_view key;
-  };
-  for (PathKey p : {PathKey{&c.path.procfs, "procfs"}, PathKey{&c.path.sysfs, "sysfs"},
-                    PathKey{&c.path.rootfs, "rootfs"}, PathKey{&c.path.cgroupfs, "cgroupfs"}})
-    if (p.value->empty() || p.value->view()[0] != '/')
-      e_.add("%s[path] %.*s = \"%s\": must be an absolute path", key_where(c, "path", p.key).c_str(),
-             int(p.key.size()), p.key.data(), p.value->c_str());
+  // Relative paths are node_exporter's too (its end-to-end test passes
+  // --path.procfs=collector/fixtures/proc): they name the working directory's.
+  for (ConfigString* p : {&c_.path.procfs, &c_.path.sysfs, &c_.path.rootfs, &c_.path.cgroupfs, &c_.path.udev_data})
+    make_absolute(*p, "[path]");
+  for (ConfigString& d : c_.filters.textfile_directory) make_absolute(d, "[collector.textfile] directory");
   validate_export();
   validate_sizes(c, e_);
   if (c.collect.scrape_max_age_ms > c.collect.interval_ms)
@@ -341,6 +391,26 @@ void ConfigLoader::validate() {
            pair_where(c, "collect", "scrape_max_age", "collect", "interval").c_str(),
            static_cast<unsigned long long>(c.collect.scrape_max_age_ms),
            static_cast<unsigned long long>(c.collect.interval_ms));
+}
+
+void ConfigLoader::make_absolute(ConfigString& p, const char* what) {
+  if (p.empty()) {
+    e_.add("%s: an empty path", what);
+    return;
+  }
+  if (p.view()[0] == '/') return;
+  char cwd[4096];
+  if (!getcwd(cwd, sizeof cwd)) {
+    e_.add("%s \"%s\": relative, and the working directory is unknown", what, p.c_str());
+    return;
+  }
+  FixedString<sizeof cwd + 256> full;
+  full.assign(cwd);
+  if (full.view().back() != '/') full.push_back('/');
+  std::string_view rel = p.view();
+  while (starts_with(rel, "./")) rel.remove_prefix(2);
+  full.append(rel);
+  if (!p.assign(full.view())) e_.add("%s \"%s\": longer than 255 bytes made absolute", what, p.c_str());
 }
 
 void ConfigLoader::validate_export() {

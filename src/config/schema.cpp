@@ -74,8 +74,9 @@ const KeySpec kKeys[] = {
 
     {"log", "level", KeyKind::Enum, "info", "Least severe level logged.", 0, 0, "debug|info|warn|error",
      FIELD(log.level)},
-    {"log", "format", KeyKind::Enum, "json", "json: one object a line for procd/journald; text: for people.", 0, 0,
-     "json|text", FIELD(log.format)},
+    {"log", "format", KeyKind::Enum, "json",
+     "json: one object a line for procd/journald; text: for people; logfmt: node_exporter's (time= level= msg=).", 0,
+     0, "json|text|logfmt", FIELD(log.format)},
 
     {"web", "listen_address", KeyKind::List, ":9100",
      "Addresses to listen on, comma-separated (flag repeatable): :9100, 127.0.0.1:9100, [::1]:9100.", 0, 0, {},
@@ -85,6 +86,9 @@ const KeySpec kKeys[] = {
     {"web", "max_requests", KeyKind::Uint, "40",
      "Concurrent /metrics requests before 503 (node_exporter --web.max-requests); 0 means no limit.", 0, 100000, {},
      FIELD(web.max_requests)},
+    {"web", "disable_exporter_metrics", KeyKind::Bool, "false",
+     "Leave the agent's own process_* and edgestat_* metrics out of /metrics (node_exporter's flag of that name).", 0,
+     0, {}, FIELD(web.disable_exporter_metrics)},
     // --- HTTP server, agent and health (the daemon) ---
     {"web", "max_connections", KeyKind::Uint, "64",
      "Open HTTP connections; at the cap no more are accepted until one closes.", 1, 65536, {},
@@ -273,6 +277,11 @@ const KeySpec kKeys[] = {
      0, 60 * 1000, {}, FIELD(filters.filesystem_mount_timeout_ms)},
     {"collector.diskstats", "device_exclude", KeyKind::Regex, kDiskstatsExclude,
      "Block devices to ignore (regex, node_exporter's default).", 0, 0, {}, FIELD(filters.diskstats_device_exclude)},
+    {"collector.diskstats", "device_include", KeyKind::Regex, "",
+     "If set, only block devices matching this regex are reported, and device_exclude is not applied.", 0, 0, {},
+     FIELD(filters.diskstats_device_include)},
+    {"collector.cpu", "guest", KeyKind::Bool, "true", "Export node_cpu_guest_seconds_total.", 0, 0, {},
+     FIELD(filters.cpu_guest)},
     {"collector.netdev", "device_include", KeyKind::Regex, "",
      "If set, only network devices matching this regex are reported.", 0, 0, {},
      FIELD(filters.netdev_device_include)},

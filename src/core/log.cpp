@@ -41,6 +41,74 @@ void put_text_value(OutBuffer& out, std::string_view v) {
   out.put('"');
 }
 
+// logfmt as Go's log/slog TextHandler writes it (node_exporter's
+// --log.format=logfmt): a value is quoted when it is empty or holds a
+// space, '=', '"', a control byte or a byte that is not printable ASCII
+// (slog also quotes non-printable runes; quoting all of UTF-8 is as valid),
+// and quoting escapes like strconv.Quote.
+void put_logfmt_value(OutBuffer& out, std::string_view v) {
+  bool quote = v.empty();
+  for (char c : v) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == ' ' || c == '=' || c == '"' || u < 0x20 || u >= 0x7f) quote = true;
+  }
+  if (!quote) {
+    out.put(v);
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.put('"');
+  for (char c : v) {
+    unsigned char u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out.put("\\\""); break;
+      case '\\': out.put("\\\\"); break;
+      case '\n': out.put("\\n"); break;
+      case '\r': out.put("\\r"); break;
+      case '\t': out.put("\\t"); break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          out.put("\\x");
+          out.put(kHex[u >> 4]);
+          out.put(kHex[u & 15]);
+        } else {
+          out.put(c);
+        }
+    }
+  }
+  out.put('"');
+}
+
+std::string_view upper_level_name(LogLevel level) {
+  switch (level) {
+    case LogLevel::Debug: return "DEBUG";
+    case LogLevel::Info: return "INFO";
+    case LogLevel::Warn: return "WARN";
+    case LogLevel::Error: return "ERROR";
+  }
+  return "INFO";
+}
+
+void put_logfmt_line(OutBuffer& out, LogLevel level, std::string_view msg, std::span<const LogField> fields) {
+  out.put("time=");
+  put_timestamp(out);
+  out.put(" level=");
+  out.put(upper_level_name(level));
+  out.put(" msg=");
+  put_logfmt_value(out, msg);
+  for (const LogField& f : fields) {
+    out.put(' ');
+    out.put(f.key);
+    out.put('=');
+    switch (f.kind) {
+      case LogField::Kind::Str: put_logfmt_value(out, f.s); break;
+      case LogField::Kind::Int: out.put_i64(f.i); break;
+      case LogField::Kind::Dbl: out.put_double(f.d); break;
+      case LogField::Kind::Bool: out.put(f.i ? "true" : "false"); break;
+    }
+  }
+}
+
 }  // namespace
 
 void log_configure(LogLevel level, LogFormat format, int fd) {
@@ -83,6 +151,8 @@ void log_write(LogLevel level, std::string_view msg, std::span<const LogField> f
       }
     }
     w.end_object();
+  } else if (g_format == LogFormat::Logfmt) {
+    put_logfmt_line(out, level, msg, fields);
   } else {
     put_timestamp(out);
     out.put(' ');

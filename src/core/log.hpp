@@ -1,6 +1,7 @@
 #pragma once
 // One log line per event on stderr: a JSON object (ts, level, msg, then the
-// fields) for procd and journald, or human text with --log.format=text.
+// fields) for procd and journald, human text with --log.format=text, or
+// node_exporter's logfmt (time=... level=INFO msg=...) with --log.format=logfmt.
 // Each line is formatted on the stack and written with one write(2), so the
 // loop and writer threads can log without locks or allocation.
 #include <cstdint>
@@ -12,7 +13,7 @@
 namespace edgestat {
 
 enum class LogLevel : uint8_t { Debug, Info, Warn, Error };
-enum class LogFormat : uint8_t { Json, Text };
+enum class LogFormat : uint8_t { Json, Text, Logfmt };
 
 struct LogField {
   enum class Kind : uint8_t { Str, Int, Dbl, Bool };

@@ -64,7 +64,7 @@ Status collect_cpu(CollectContext& ctx) {
       Label l[] = {{"cpu", cpu_label}, {"mode", kModeNames[m]}};
       ctx.out.add(kSeconds, static_cast<double>(guarded(cpu, m, vals[m])) / kUserHz, l, 2);
     }
-    if (t.columns >= 10) {
+    if (t.columns >= 10 && ctx.config.filters.cpu_guest) {
       Label lu[] = {{"cpu", cpu_label}, {"mode", "user"}};
       ctx.out.add(kGuest, static_cast<double>(t.guest) / kUserHz, lu, 2);
       Label ln[] = {{"cpu", cpu_label}, {"mode", "nice"}};

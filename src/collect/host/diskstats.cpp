@@ -111,8 +111,11 @@ Status collect_diskstats(CollectContext& ctx) {
   if (Status st = read_file(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
   char* udev_buf = ctx.scratch + n;
   size_t udev_cap = ctx.scratch_cap - n;
+  // node_exporter: an include pattern replaces the exclude default.
+  const ConfigRegex& include = ctx.config.filters.diskstats_device_include;
   const ConfigRegex& exclude = ctx.config.filters.diskstats_device_exclude;
-  const bool has_exclude = !exclude.source.empty();
+  const bool has_include = !include.source.empty();
+  const bool has_exclude = !has_include && !exclude.source.empty();
 
   Scanner lines(std::string_view(ctx.scratch, n));
   unsigned lineno = 0;
@@ -124,6 +127,7 @@ Status collect_diskstats(CollectContext& ctx) {
     if (r == DiskstatsParse::Malformed) return Status::error("%s:%u: malformed line", path.c_str(), lineno);
     if (r == DiskstatsParse::Skip) continue;
     if (has_exclude && exclude.match(d.device)) continue;
+    if (has_include && !include.match(d.device)) continue;
 
     UdevInfo u;
     read_udev(ctx.config.path.udev_data.view(), d.major, d.minor, udev_buf, udev_cap, &u);
