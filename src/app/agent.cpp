@@ -236,8 +236,9 @@ struct Agent::Impl {
       return false;
     if (a->export_.enabled()) a->health_.add_check(export_check, &a->export_);
     if (!a->host_.add_routes(a->router_) || !a->health_.add_routes(a->router_) ||
-        !a->ingest_api_.add_routes(a->router_))
+        !a->ingest_api_.add_routes(a->router_) || !a->web_.add_routes(a->router_))
       return false;
+    a->server_.set_reply_filter(WebHandlers::reply_filter, &a->web_);
     a->health_.add_check(store_check, &a->ingest_);
     static ConfigErrors errs;
     if (!a->access_.init(c) || !a->access_.configure(c, errs)) {

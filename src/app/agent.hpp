@@ -35,6 +35,7 @@
 #include "app/render_cache.hpp"
 #include "app/self_metrics.hpp"
 #include "app/statsd_listener.hpp"
+#include "app/web_handlers.hpp"
 #include "config/config.hpp"
 #include "http/access_policy.hpp"
 #include "http/body_pool.hpp"
@@ -86,6 +87,7 @@ class Agent {
   double lag_s_ = 0;
   HealthHandler health_{cfg_, collection_, lag_s_};
   HostHandlers host_{cfg_, collection_, cache_, server_, ensure_fresh, this};
+  WebHandlers web_{pool_};
 
   uint64_t collections_[kCollectTriggers] = {};
   int64_t refreshed_ns_ = 0;  // monotonic time of the last refresh

@@ -27,8 +27,7 @@ void bad_request(http::Exchange& ex, std::string_view a, std::string_view b = {}
 bool HostHandlers::add_routes(http::Router& r) {
   metrics_route_ = r.add(cfg_.web.telemetry_path.view(), kGetHead, "metrics", handle_metrics, this);
   if (metrics_route_ < 0 || r.add("/health/live", kGetHead, "live", handle_live, this) < 0 ||
-      r.add("/api/v1/snapshot", kGetHead, "snapshot", handle_snapshot, this, false, true) < 0 ||
-      r.add("/", kGetHead, "index", handle_index, this) < 0) {
+      r.add("/api/v1/snapshot", kGetHead, "snapshot", handle_snapshot, this, false, true) < 0) {
     log_error("the route table is full");
     return false;
   }
@@ -107,26 +106,6 @@ void HostHandlers::handle_live(void*, http::Exchange& ex) {
   // Answered at all means the loop turns.
   ex.reply.content_type = kTextPlain;
   ex.reply.body = "ok\n";
-}
-
-void HostHandlers::handle_index(void* ctx, http::Exchange& ex) {
-  auto* h = static_cast<HostHandlers*>(ctx);
-  OutBuffer out(ex.small, ex.small_cap);
-  std::string_view tp = h->cfg_.web.telemetry_path.view();
-  out.put(
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>edgestat</title></head>\n"
-      "<body><h1>edgestat " EDGESTAT_VERSION "</h1>\n<ul>\n<li><a href=\"");
-  out.put(tp);
-  out.put("\">");
-  out.put(tp);
-  out.put(
-      "</a>: metrics (Prometheus text 0.0.4 or OpenMetrics 1.0)</li>\n"
-      "<li><a href=\"/health\">/health</a>: health checks (JSON)</li>\n"
-      "<li><a href=\"/health/live\">/health/live</a>: liveness</li>\n"
-      "<li><a href=\"/api/v1/snapshot\">/api/v1/snapshot</a>: the current snapshot (JSON)</li>\n"
-      "</ul></body></html>\n");
-  ex.reply.content_type = kHtmlType;
-  ex.reply.body = out.view();
 }
 
 }  // namespace edgestat

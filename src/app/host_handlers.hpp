@@ -1,8 +1,8 @@
 #pragma once
 // The snapshot's endpoints: /metrics (--web.telemetry-path; text 0.0.4 or
 // OpenMetrics by Accept; node_exporter's collect[]/exclude[] and its
-// --web.max-requests 503), /api/v1/snapshot (JSON), /health/live and the
-// index page. Each scrape first asks for a fresh snapshot (the agent
+// --web.max-requests 503), /api/v1/snapshot (JSON) and /health/live (the
+// page at / is app/web_handlers). Each scrape first asks for a fresh snapshot (the agent
 // decides whether that collects) and then serves a cached rendering.
 #include <cstdint>
 
@@ -36,7 +36,6 @@ class HostHandlers {
   static void handle_metrics(void* ctx, http::Exchange& ex);
   static void handle_snapshot(void* ctx, http::Exchange& ex);
   static void handle_live(void* ctx, http::Exchange& ex);
-  static void handle_index(void* ctx, http::Exchange& ex);
 
   const Config& cfg_;
   const Collection& col_;

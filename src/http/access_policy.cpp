@@ -16,7 +16,8 @@ constexpr std::string_view kCommonHeaders =
     "X-Frame-Options: DENY\r\n"
     "Referrer-Policy: no-referrer\r\n"
     "Cache-Control: no-store\r\n";
-// The index page is static HTML with links and nothing else to load.
+// HTML that sets no policy of its own may load nothing (the status page
+// and the HTML renderings of JSON set theirs: app/web_handlers.cpp).
 constexpr std::string_view kCspHtml =
     "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'\r\n";
 // Everything else is data: a browser opening it gets a sandboxed document
@@ -210,11 +211,12 @@ AccessVerdict AccessPolicy::check_request(const IpAddr& peer, const Request& req
   return v;
 }
 
-size_t AccessPolicy::security_headers(std::string_view content_type, bool https, char* p, size_t cap) const {
+size_t AccessPolicy::security_headers(std::string_view content_type, bool https, char* p, size_t cap,
+                                      bool own_csp) const {
   OutBuffer out(p, cap);
   if (headers_) {
     out.put(kCommonHeaders);
-    out.put(starts_with(content_type, "text/html") ? kCspHtml : kCspData);
+    if (!own_csp) out.put(starts_with(content_type, "text/html") ? kCspHtml : kCspData);
   }
   if (https && hsts_max_age_s_ > 0) {
     out.put("Strict-Transport-Security: max-age=");

@@ -74,8 +74,10 @@ class AccessPolicy {
 
   // The security headers for a response of this content type, into
   // out[cap]; returns the length (0 when disabled). api: add Cache-Control
-  // no-store; https: add HSTS when configured.
-  size_t security_headers(std::string_view content_type, bool https, char* out, size_t cap) const;
+  // no-store; https: add HSTS when configured; own_csp: the response sets
+  // its own Content-Security-Policy (the status page), so none is added.
+  size_t security_headers(std::string_view content_type, bool https, char* out, size_t cap,
+                          bool own_csp = false) const;
 
   bool log_enabled() const { return log_; }
   bool auth_enabled() const { return auth_.has_admin() || auth_.has_ingest(); }

@@ -63,6 +63,16 @@ struct MediaRange {
   bool charset_utf8 = false;
 };
 
+// A media type we can answer with.
+struct Target {
+  std::string_view type, subtype, version;
+};
+constexpr Target kOpenMetrics{"application", "openmetrics-text", "1.0.0"};
+constexpr Target kText{"text", "plain", "0.0.4"};
+// HTML and JSON carry no version: a range naming one matches neither.
+constexpr Target kHtml{"text", "html", ""};
+constexpr Target kJson{"application", "json", ""};
+
 // Specificity with which range matches type/subtype at version, or -1.
 int match(const MediaRange& r, std::string_view type, std::string_view subtype,
           std::string_view version) {
@@ -87,8 +97,8 @@ class AcceptScanner {
  public:
   explicit AcceptScanner(std::string_view s) : s_(s) {}
 
-  // Feeds every range to both formats; false if the value is malformed.
-  bool run(Best& openmetrics, Best& text) {
+  // Feeds every range to both targets; false if the value is malformed.
+  bool run(const Target& ta, Best& a, const Target& tb, Best& b) {
     for (;;) {
       skip_ows();
       if (at_end()) return true;
@@ -98,8 +108,8 @@ class AcceptScanner {
       }
       MediaRange r;
       if (!media_range(r)) return false;
-      offer_match(openmetrics, r, "application", "openmetrics-text", "1.0.0");
-      offer_match(text, r, "text", "plain", "0.0.4");
+      offer_match(a, r, ta);
+      offer_match(b, r, tb);
       skip_ows();
       if (at_end()) return true;
       if (peek() != ',') return false;
@@ -108,10 +118,8 @@ class AcceptScanner {
   }
 
  private:
-  static void offer_match(Best& best, const MediaRange& r,
-                          std::string_view type, std::string_view subtype,
-                          std::string_view version) {
-    const int specificity = match(r, type, subtype, version);
+  static void offer_match(Best& best, const MediaRange& r, const Target& t) {
+    const int specificity = match(r, t.type, t.subtype, t.version);
     if (specificity >= 0) offer(best, specificity, r.q);
   }
 
@@ -225,7 +233,7 @@ std::string_view content_type(Format format) {
 Format negotiate_format(std::string_view accept) {
   Best openmetrics;
   Best text;
-  if (!AcceptScanner(accept).run(openmetrics, text)) return Format::Text004;
+  if (!AcceptScanner(accept).run(kOpenMetrics, openmetrics, kText, text)) return Format::Text004;
   return choose(openmetrics, text);
 }
 
@@ -234,11 +242,75 @@ Format negotiate_format(const Request& req) {
   Best text;
   for (size_t i = 0; i < req.num_headers; ++i) {
     if (!iequals(req.headers[i].name, "accept")) continue;
-    if (!AcceptScanner(req.headers[i].value).run(openmetrics, text)) {
+    if (!AcceptScanner(req.headers[i].value).run(kOpenMetrics, openmetrics, kText, text)) {
       return Format::Text004;
     }
   }
   return choose(openmetrics, text);
+}
+
+bool prefers_html(std::string_view accept) {
+  Best html;
+  Best json;
+  return AcceptScanner(accept).run(kHtml, html, kJson, json) && html.q > json.q;
+}
+
+bool prefers_html(const Request& req) {
+  Best html;
+  Best json;
+  for (size_t i = 0; i < req.num_headers; ++i) {
+    if (!iequals(req.headers[i].name, "accept")) continue;
+    if (!AcceptScanner(req.headers[i].value).run(kHtml, html, kJson, json)) return false;
+  }
+  return html.q > json.q;
+}
+
+namespace {
+
+// -1: the list does not name gzip (or *); else 1 acceptable, 0 refused.
+int gzip_in(std::string_view list, int* star) {
+  int verdict = -1;
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    size_t semi = item.find(';');
+    std::string_view coding = item.substr(0, semi);
+    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+    bool ok = true;
+    if (semi != std::string_view::npos) {
+      // q=0, q=0., q=0.0... refuse; anything else accepts.
+      std::string_view p = item.substr(semi + 1);
+      while (!p.empty() && (p.front() == ' ' || p.front() == '\t')) p.remove_prefix(1);
+      if (p.size() >= 3 && lower(p[0]) == 'q' && p[1] == '=') {
+        ok = false;
+        for (char c : p.substr(2)) {
+          if (c == ' ' || c == '\t') break;
+          if (c != '0' && c != '.') ok = true;
+        }
+      }
+    }
+    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) verdict = ok ? 1 : 0;
+    else if (coding == "*") *star = ok ? 1 : 0;
+  }
+  return verdict;
+}
+
+}  // namespace
+
+bool accepts_gzip(const Request& req) {
+  bool seen = false;
+  int star = -1, verdict = -1;
+  for (size_t i = 0; i < req.num_headers; ++i) {
+    if (!iequals(req.headers[i].name, "accept-encoding")) continue;
+    seen = true;
+    int v = gzip_in(req.headers[i].value, &star);
+    if (v >= 0) verdict = v;
+  }
+  if (!seen) return true;
+  if (verdict >= 0) return verdict == 1;
+  return star == 1;
 }
 
 }  // namespace edgestat::http

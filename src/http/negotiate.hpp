@@ -45,4 +45,16 @@ Format negotiate_format(std::string_view accept);
 // (RFC 9110 §5.3). No Accept header means text.
 Format negotiate_format(const Request& req);
 
+// JSON endpoints: whether the client ranks text/html strictly above
+// application/json by the same rules (a browser's "text/html,...,*/*;q=0.8"
+// does; curl's "*/*", a program's "application/json", no Accept and an
+// Accept we cannot parse all get JSON).
+bool prefers_html(std::string_view accept);
+bool prefers_html(const Request& req);
+
+// Whether gzip is an acceptable content coding (RFC 9110 §12.5.3): yes
+// without an Accept-Encoding header, else when gzip, x-gzip or * is listed
+// with a q above 0 (an entry naming gzip outranks *).
+bool accepts_gzip(const Request& req);
+
 }  // namespace edgestat::http

@@ -29,6 +29,11 @@ uint8_t method_bit(std::string_view method);
 // (0 if it does not fit).
 size_t format_allow(uint8_t methods, char* out, size_t cap);
 
+// Longest extra header block a handler may set and still get the security
+// headers added after it (the status page's Content-Encoding, Vary and
+// Content-Security-Policy lines need ~250 bytes).
+inline constexpr size_t kReplyHeaderBytes = 384;
+
 // What a handler answers. The body must outlive the write: a static
 // string, the connection's small buffer, or a pinned BodyPool slot.
 struct Reply {

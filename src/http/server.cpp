@@ -764,8 +764,10 @@ struct Server::Impl {
       ex.body = {c->buf + head_len, static_cast<size_t>(body_len)};
       consumed += static_cast<size_t>(body_len);
       m.route->fn(m.route->ctx, ex);
+      if (srv->filter_) srv->filter_(srv->filter_ctx_, ex);
     } else {
       m.route->fn(m.route->ctx, ex);
+      if (srv->filter_) srv->filter_(srv->filter_ctx_, ex);
     }
     // The body of a route that takes none is dropped as it arrives, after
     // the answer (it was within max_body_bytes).
@@ -828,11 +830,13 @@ struct Server::Impl {
     h.content_length = r.body.size();
     h.keep_alive = keep;
     h.extra_headers = r.extra_headers;
-    char extra[kAccessHeaderBytes + kSecurityHeaderBytes];
-    if (srv->access_ && r.extra_headers.size() <= kAccessHeaderBytes) {
+    char extra[kReplyHeaderBytes + kSecurityHeaderBytes];
+    static_assert(kAccessHeaderBytes <= kReplyHeaderBytes);
+    if (srv->access_ && r.extra_headers.size() <= kReplyHeaderBytes) {
       if (!r.extra_headers.empty()) std::memcpy(extra, r.extra_headers.data(), r.extra_headers.size());
+      bool own_csp = r.extra_headers.find("Content-Security-Policy:") != std::string_view::npos;
       size_t n = srv->access_->security_headers(r.content_type, c->https, extra + r.extra_headers.size(),
-                                                sizeof extra - r.extra_headers.size());
+                                                sizeof extra - r.extra_headers.size(), own_csp);
       h.extra_headers = {extra, r.extra_headers.size() + n};
     }
     h.date = {srv->date_, kHttpDateBytes};

@@ -59,7 +59,7 @@ namespace edgestat::http {
 
 // Room for the status line and every header we send (~250 bytes today,
 // plus an Allow line); a head that does not fit becomes a bare 500.
-inline constexpr size_t kResponseHeadBytes = 768;
+inline constexpr size_t kResponseHeadBytes = 1024;
 // Bodies a handler writes itself (errors, /health, /health/live, the index
 // page) fit here; larger ones use the body pool.
 inline constexpr size_t kSmallBodyBytes = 2048;
@@ -109,6 +109,13 @@ class Server {
   bool listen(const ConfigList& addresses, bool tls = false);
   // Access control for every listener (null: none). Outlives the server.
   void set_access(AccessPolicy* a) { access_ = a; }
+  // Called after every route's handler with its reply, before it is sent:
+  // the app renders JSON as HTML for browsers there (app/web_handlers).
+  using ReplyFilter = void (*)(void* ctx, Exchange& ex);
+  void set_reply_filter(ReplyFilter fn, void* ctx) {
+    filter_ = fn;
+    filter_ctx_ = ctx;
+  }
   // The TLS context new connections use (the server takes a reference and
   // drops the previous one; running connections keep theirs).
   void set_tls_context(TlsContext* ctx);
@@ -156,6 +163,8 @@ class Server {
   size_t next_listener_ = 0;
   HttpStats stats_;
   AccessPolicy* access_ = nullptr;
+  ReplyFilter filter_ = nullptr;
+  void* filter_ctx_ = nullptr;
   TlsContext* tls_ctx_ = nullptr;
   TlsSession* tls_pool_ = nullptr;     // max_tls_connections sessions
   TlsSession** tls_free_ = nullptr;    // stack of free sessions

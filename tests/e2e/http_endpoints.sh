@@ -49,7 +49,9 @@ curl -s "$(URL /api/v1/snapshot)" | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 assert any(f["name"] == "node_load1" for f in s["families"])' || fail "/api/v1/snapshot JSON"
-curl -s "$(URL /)" | grep -q 'href="/metrics"' || fail "index page"
+curl -s --compressed "$(URL /)" | grep -q 'href="/metrics"' || fail "status page"
+[ "$(code -H 'Accept-Encoding: identity' "$(URL /)")" = 406 ] || fail "status page without gzip not 406"
+curl -s -H 'Accept: text/html,*/*;q=0.8' "$(URL /health)" | grep -q '<th>status</th>' || fail "/health as HTML"
 "$BIN" health --url "$(URL /health)" | grep -Eq '^(healthy|degraded): ' || fail "edgestat health output"
 pass "/health /health/live /api/v1/snapshot / and edgestat health"
 
