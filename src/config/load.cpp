@@ -381,9 +381,15 @@ void ConfigLoader::validate() {
   }
   // Relative paths are node_exporter's too (its end-to-end test passes
   // --path.procfs=collector/fixtures/proc): they name the working directory's.
-  for (ConfigString* p : {&c_.path.procfs, &c_.path.sysfs, &c_.path.rootfs, &c_.path.cgroupfs, &c_.path.udev_data})
-    make_absolute(*p, "[path]");
-  for (ConfigString& d : c_.filters.textfile_directory) make_absolute(d, "[collector.textfile] directory");
+  struct PathKey {
+    ConfigString* value;
+    std::string_view section, key;
+  };
+  for (PathKey p : {PathKey{&c_.path.procfs, "path", "procfs"}, PathKey{&c_.path.sysfs, "path", "sysfs"},
+                    PathKey{&c_.path.rootfs, "path", "rootfs"}, PathKey{&c_.path.cgroupfs, "path", "cgroupfs"},
+                    PathKey{&c_.path.udev_data, "path.udev", "data"}})
+    make_absolute(*p.value, p.section, p.key);
+  for (ConfigString& d : c_.filters.textfile_directory) make_absolute(d, "collector.textfile", "directory");
   validate_export();
   validate_sizes(c, e_);
   if (c.collect.scrape_max_age_ms > c.collect.interval_ms)
@@ -393,15 +399,18 @@ void ConfigLoader::validate() {
            static_cast<unsigned long long>(c.collect.interval_ms));
 }
 
-void ConfigLoader::make_absolute(ConfigString& p, const char* what) {
+void ConfigLoader::make_absolute(ConfigString& p, std::string_view section, std::string_view key) {
+  KeyWhere w = key_where(c_, section, key);
+  const int sl = int(section.size()), kl = int(key.size());
   if (p.empty()) {
-    e_.add("%s: an empty path", what);
+    e_.add("%s[%.*s] %.*s: an empty path", w.c_str(), sl, section.data(), kl, key.data());
     return;
   }
   if (p.view()[0] == '/') return;
   char cwd[4096];
   if (!getcwd(cwd, sizeof cwd)) {
-    e_.add("%s \"%s\": relative, and the working directory is unknown", what, p.c_str());
+    e_.add("%s[%.*s] %.*s \"%s\": relative, and the working directory is unknown", w.c_str(), sl, section.data(), kl,
+           key.data(), p.c_str());
     return;
   }
   FixedString<sizeof cwd + 256> full;
@@ -410,7 +419,9 @@ void ConfigLoader::make_absolute(ConfigString& p, const char* what) {
   std::string_view rel = p.view();
   while (starts_with(rel, "./")) rel.remove_prefix(2);
   full.append(rel);
-  if (!p.assign(full.view())) e_.add("%s \"%s\": longer than 255 bytes made absolute", what, p.c_str());
+  if (!p.assign(full.view()))
+    e_.add("%s[%.*s] %.*s \"%s\": longer than 255 bytes made absolute", w.c_str(), sl, section.data(), kl,
+           key.data(), p.c_str());
 }
 
 void ConfigLoader::validate_export() {

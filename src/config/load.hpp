@@ -43,7 +43,7 @@ class ConfigLoader {
   // A [collector] NAME switch for a node_exporter collector edgestat lacks.
   bool set_missing_collector(std::string_view key, std::string_view value, const char* where);
   // Resolves a relative path against the working directory.
-  void make_absolute(ConfigString& p, const char* what);
+  void make_absolute(ConfigString& p, std::string_view section, std::string_view key);
   void apply_export_entry(std::string_view section, std::string_view key, std::string_view value,
                           std::string_view origin, uint32_t line);
   bool set(std::string_view section, std::string_view key, std::string_view value, bool append, OriginKind kind,
