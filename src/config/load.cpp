@@ -383,9 +383,25 @@ void ConfigLoader::validate() {
   }
   // Relative paths are node_exporter's too (its end-to-end test passes
   // --path.procfs=collector/fixtures/proc): they name the working directory's.
-  for (ConfigString* p : {&c_.path.procfs, &c_.path.sysfs, &c_.path.rootfs, &c_.path.cgroupfs, &c_.path.udev_data})
-    make_absolute(*p, "[path]");
-  for (ConfigString& d : c_.filters.textfile_directory) make_absolute(d, "[collector.textfile] directory");
+  struct PathKey {
+    std::string_view section, key;
+    ConfigString* p;
+  };
+  const PathKey paths[] = {{"path", "procfs", &c_.path.procfs},     {"path", "sysfs", &c_.path.sysfs},
+                           {"path", "rootfs", &c_.path.rootfs},     {"path", "cgroupfs", &c_.path.cgroupfs},
+                           {"path.udev", "data", &c_.path.udev_data}};
+  for (const PathKey& pk : paths) {
+    char what[400];
+    std::snprintf(what, sizeof what, "%s[%.*s] %.*s", key_where(c, pk.section, pk.key).c_str(),
+                  int(pk.section.size()), pk.section.data(), int(pk.key.size()), pk.key.data());
+    make_absolute(*pk.p, what);
+  }
+  for (ConfigString& d : c_.filters.textfile_directory) {
+    char what[400];
+    std::snprintf(what, sizeof what, "%s[collector.textfile] directory",
+                  key_where(c, "collector.textfile", "directory").c_str());
+    make_absolute(d, what);
+  }
   validate_export();
   validate_sizes(c, e_);
   if (c.collect.scrape_max_age_ms > c.collect.interval_ms)
