@@ -8,6 +8,7 @@
 #include "app/security_config.hpp"
 #include "collect/registry.hpp"
 #include "config/schema.hpp"
+#include "config/web_config.hpp"
 #include "core/log.hpp"
 #include "core/out_buffer.hpp"
 #include "core/scan.hpp"
@@ -117,6 +118,7 @@ void load_config(const CliArgs& args, int argc, char** argv, char** envp, Config
   }
   loader.apply_env(envp);
   apply_cli_flags(argc, argv, loader, errors);
+  if (!cfg.web.config_file.empty()) apply_web_config_file(cfg.web.config_file.c_str(), cfg, errors);
   loader.validate();
   validate_security_config(cfg, errors);
 }

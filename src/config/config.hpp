@@ -52,6 +52,7 @@ struct Config {
     uint64_t header_timeout_ms, idle_timeout_ms;
     uint64_t max_body_bytes;
     bool disable_exporter_metrics;  // /metrics leaves out process_* and edgestat_*
+    ConfigString config_file;       // exporter-toolkit web-config.yml; empty: none
   } web;
 
   // Daemon: single-instance lock, data directory, shutdown deadline.

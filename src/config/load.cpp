@@ -362,7 +362,9 @@ void ConfigLoader::validate() {
     e_.add("%s[store] ack = durable needs [store] enabled = true (nothing is written otherwise)",
            key_where(c, "store", "ack").c_str());
   w = key_where(c, "web", "listen_address");
-  if (c.web.listen_address.empty()) e_.add("%s[web] listen_address: at least one address is needed", w.c_str());
+  // A web config with TLS moves the listen addresses to [tls].
+  if (c.web.listen_address.empty() && c.tls.listen_address.empty())
+    e_.add("%s[web] listen_address: at least one address is needed", w.c_str());
   for (const ConfigString& a : c.web.listen_address) {
     FixedString<64> host;
     uint16_t port = 0;

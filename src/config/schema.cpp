@@ -86,6 +86,10 @@ const KeySpec kKeys[] = {
     {"web", "max_requests", KeyKind::Uint, "40",
      "Concurrent /metrics requests before 503 (node_exporter --web.max-requests); 0 means no limit.", 0, 100000, {},
      FIELD(web.max_requests)},
+    {"web.config", "file", KeyKind::String, "",
+     "exporter-toolkit web-config.yml (node_exporter --web.config.file): TLS, basic auth with bcrypt hashes, "
+     "headers, mapped onto [tls] and [auth] (README, Securing edgestat). Read at start and on SIGHUP.", 0, 0, {},
+     FIELD(web.config_file)},
     {"web", "disable_exporter_metrics", KeyKind::Bool, "false",
      "Leave the agent's own process_* and edgestat_* metrics out of /metrics (node_exporter's flag of that name).", 0,
      0, {}, FIELD(web.disable_exporter_metrics)},

@@ -12,6 +12,7 @@
 #include "core/ascii.hpp"
 #include "core/number.hpp"
 #include "core/scan.hpp"
+#include "http/bcrypt_hook.hpp"
 #include "http/request_parser.hpp"
 
 namespace edgestat::http {
@@ -229,7 +230,17 @@ bool Authenticator::add_user(std::string_view entry, const char** why) {
       *why = "user listed twice";
       return false;
     }
-  if (!parse_password_hash(entry.substr(colon + 1), &u.hash, why)) return false;
+  std::string_view hash = entry.substr(colon + 1);
+  u.bcrypt.clear();
+  if (starts_with(hash, "$2")) {
+    if (!bcrypt_hash_valid(hash, why)) return false;
+    u.bcrypt.assign(hash);
+    u.ok_valid = false;
+    if (bcrypt_dummy_ < 0) bcrypt_dummy_ = static_cast<int>(nusers_);
+    ++nusers_;
+    return true;
+  }
+  if (!parse_password_hash(hash, &u.hash, why)) return false;
   u.ok_valid = false;
   ++nusers_;
   // The dummy costs what the most expensive real user costs.
@@ -307,6 +318,15 @@ AuthOutcome Authenticator::check_basic(std::string_view b64, std::string_view* u
   uint8_t m[kDigestBytes];
   mac(password, m);
   if (u && u->ok_valid && ct_equal(m, u->ok_mac, kDigestBytes)) {
+    if (user_out) *user_out = u->name.view();
+    return AuthOutcome::Ok;
+  }
+  if ((u && !u->bcrypt.empty()) || (!u && bcrypt_dummy_ >= 0)) {
+    ++bcrypt_runs_;
+    bool ok = bcrypt_verify(u ? u->bcrypt.view() : users_[bcrypt_dummy_].bcrypt.view(), password);
+    if (!u || !ok) return AuthOutcome::Invalid;
+    std::memcpy(u->ok_mac, m, kDigestBytes);
+    u->ok_valid = true;
     if (user_out) *user_out = u->name.view();
     return AuthOutcome::Ok;
   }

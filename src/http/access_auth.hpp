@@ -92,7 +92,8 @@ class Authenticator {
  public:
   Authenticator();
 
-  // "name:$pbkdf2-sha256$..." from [auth] users.
+  // "name:$pbkdf2-sha256$..." from [auth] users, or "name:$2y$..." (bcrypt,
+  // from web-config.yml's basic_auth_users).
   bool add_user(std::string_view entry, const char** why);
   // A token entry from [auth] tokens (ingest=false) or ingest_tokens.
   bool add_token(std::string_view entry, bool ingest, const char** why);
@@ -101,6 +102,8 @@ class Authenticator {
   bool has_ingest() const { return ntokens_[1] > 0; }
   bool has_users() const { return nusers_ > 0; }
   bool has_tokens() const { return ntokens_[0] > 0 || ntokens_[1] > 0; }
+  bool has_bcrypt_users() const { return bcrypt_dummy_ >= 0; }
+  uint64_t bcrypt_runs() const { return bcrypt_runs_; }
 
   // Checks an Authorization header value (empty when absent). *user is set
   // to the user name for a good Basic login (for the access log).
@@ -113,6 +116,7 @@ class Authenticator {
   struct User {
     FixedString<kMaxUserNameBytes> name;
     PasswordHash hash;
+    FixedString<64> bcrypt;  // a web-config.yml bcrypt hash instead (http/bcrypt_hook.hpp)
     uint8_t ok_mac[kDigestBytes] = {};  // HMAC of the last good password
     bool ok_valid = false;
   };
@@ -127,6 +131,10 @@ class Authenticator {
   PasswordHash dummy_;          // what an unknown user is checked against
   uint8_t key_[kDigestBytes];   // per-process HMAC key for the cache
   uint64_t pbkdf2_runs_ = 0;
+  // An unknown user's password is checked against the first bcrypt user's
+  // hash when there are bcrypt users, so a wrong name costs a bcrypt run.
+  int bcrypt_dummy_ = -1;  // index into users_
+  uint64_t bcrypt_runs_ = 0;
 };
 
 }  // namespace edgestat::http

@@ -199,8 +199,22 @@ AccessVerdict AccessPolicy::check_request(const IpAddr& peer, const Request& req
   need.admin = admin;
   need.ingest = ingest;
   std::string_view authz = find_header(req, "Authorization").value_or(std::string_view());
+  // bcrypt costs tens of ms on a router: a client that keeps failing is
+  // refused before the check (bcrypt_hook.hpp).
+  bool bcrypt = auth_.has_bcrypt_users() && authz.size() > 6 && iequals(authz.substr(0, 6), "Basic ");
+  if (bcrypt && !auth_failures_.allow(peer, now_ms)) {
+    stats_.count(Refusal::RateLimit);
+    out.put("Retry-After: ");
+    out.put_u64(kAuthFailureRefillMs / 1000);
+    out.put("\r\n");
+    v.status = 429;
+    v.extra_headers = out.view();
+    v.body = "429 Too Many Requests: too many failed logins\n";
+    return v;
+  }
   AuthOutcome o = auth_.check(authz, need, &v.user);
   if (o == AuthOutcome::Ok) return v;
+  if (bcrypt && o == AuthOutcome::Invalid) auth_failures_.failed(peer, now_ms);
   stats_.count(o == AuthOutcome::Missing ? Refusal::AuthMissing : Refusal::AuthInvalid);
   if (auth_.has_users() && admin) out.put("WWW-Authenticate: Basic realm=\"edgestat\", charset=\"UTF-8\"\r\n");
   if (auth_.has_tokens()) out.put("WWW-Authenticate: Bearer realm=\"edgestat\"\r\n");

@@ -26,6 +26,7 @@
 #include "http/access_auth.hpp"
 #include "http/access_cidr.hpp"
 #include "http/access_rate.hpp"
+#include "http/bcrypt_hook.hpp"
 #include "http/request_parser.hpp"
 
 namespace edgestat::http {
@@ -95,6 +96,7 @@ class AccessPolicy {
   ConfigList hosts_;
   ConfigList public_paths_, ingest_paths_;
   Authenticator auth_;
+  AuthFailureLimiter auth_failures_;  // bcrypt guesses per client (http/bcrypt_hook.hpp)
   RateLimiter limiter_;
   AccessStats stats_;
   double rate_ = 0, burst_ = 1;

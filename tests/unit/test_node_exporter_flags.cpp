@@ -133,6 +133,10 @@ TEST_CASE("relative paths resolve against the working directory") {
   CHECK(t.c.path.udev_data.view() == base + "udev/data");
   CHECK(t.c.filters.textfile_directory[0].view() == base + "textfile/two");
   CHECK(t.c.path.sysfs == "/sys");
+  Loaded u;
+  u.l.apply_ini("[path]\nsysfs =\n", "/etc/edgestat/edgestat.conf");
+  u.l.validate();
+  CHECK(u.errors().find("/etc/edgestat/edgestat.conf:2: [path] sysfs: an empty path") != std::string::npos);
 }
 
 TEST_CASE("logfmt lines as node_exporter's slog writes them") {
