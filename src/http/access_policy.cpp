@@ -40,6 +40,7 @@ std::string_view refusal_name(Refusal r) {
   switch (r) {
     case Refusal::Allowlist: return "allowlist";
     case Refusal::ClientConnections: return "client_connections";
+    case Refusal::Evicted: return "evicted";
     case Refusal::RateLimit: return "rate_limit";
     case Refusal::Host: return "host";
     case Refusal::AuthMissing: return "auth_missing";
@@ -116,7 +117,9 @@ bool AccessPolicy::configure(const Config& c, ConfigErrors& errors) {
   burst_ = static_cast<double>(c.access.rate_limit_burst);
   limiter_.set_rate(rate_, burst_);
   hsts_max_age_s_ = c.tls.hsts_max_age_ms / 1000;
-  per_client_ = static_cast<uint32_t>(c.access.max_connections_per_client);
+  PerClientCaps caps = per_client_caps(c);
+  per_client_ = caps.connections;
+  per_client_tls_ = caps.tls;
   headers_ = c.access.security_headers;
   log_ = c.access.log;
   return ok;
@@ -133,8 +136,19 @@ void AccessPolicy::adopt(const AccessPolicy& o) {
   limiter_.set_rate(rate_, burst_);
   hsts_max_age_s_ = o.hsts_max_age_s_;
   per_client_ = o.per_client_;
+  per_client_tls_ = o.per_client_tls_;
   headers_ = o.headers_;
   log_ = o.log_;
+}
+
+PerClientCaps per_client_caps(const Config& c) {
+  auto quarter = [](uint64_t n) { return static_cast<uint32_t>(n / 4 < 2 ? 2 : n / 4); };
+  uint64_t set = c.access.max_connections_per_client;
+  PerClientCaps caps;
+  caps.connections = set ? static_cast<uint32_t>(set) : quarter(c.web.max_connections);
+  caps.tls = set ? static_cast<uint32_t>(set < c.tls.max_connections ? set : c.tls.max_connections)
+                 : quarter(c.tls.max_connections);
+  return caps;
 }
 
 bool AccessPolicy::path_in(const ConfigList& list, std::string_view path) const {
