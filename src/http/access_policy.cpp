@@ -4,6 +4,7 @@
 
 #include "config/origin.hpp"
 #include "core/ascii.hpp"
+#include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/out_buffer.hpp"
 #include "core/scan.hpp"
@@ -45,6 +46,7 @@ std::string_view refusal_name(Refusal r) {
     case Refusal::Host: return "host";
     case Refusal::AuthMissing: return "auth_missing";
     case Refusal::AuthInvalid: return "auth_invalid";
+    case Refusal::AuthBudget: return "auth_budget";
     default: return "other";
   }
 }
@@ -213,7 +215,28 @@ AccessVerdict AccessPolicy::check_request(const IpAddr& peer, const Request& req
   need.admin = admin;
   need.ingest = ingest;
   std::string_view authz = find_header(req, "Authorization").value_or(std::string_view());
-  AuthOutcome o = auth_.check(authz, need, &v.user);
+  AuthOutcome o = auth_.check(authz, need, &v.user, false);
+  if (o == AuthOutcome::Costly) {
+    // PBKDF2 is needed: only within this client's and everyone's budget.
+    CostBucket* mine = limiter_.cost_bucket(peer, now_ms, kAuthClientBurstMs);
+    if ((mine && !mine->may_start(now_ms, kAuthClientMsPerSecond, kAuthClientBurstMs, &retry)) ||
+        !auth_global_.may_start(now_ms, kAuthGlobalMsPerSecond, kAuthGlobalBurstMs, &retry)) {
+      stats_.count(Refusal::AuthBudget);
+      out.put("Retry-After: ");
+      out.put_u64(retry);
+      out.put("\r\n");
+      v.status = 429;
+      v.user = {};
+      v.extra_headers = out.view();
+      v.body = "429 Too Many Requests: password checks over budget\n";
+      return v;
+    }
+    int64_t t0 = monotonic_ns();
+    o = auth_.check(authz, need, &v.user, true);
+    double ms = static_cast<double>(monotonic_ns() - t0) / 1e6;
+    if (mine) mine->charge(ms);
+    auth_global_.charge(ms);
+  }
   if (o == AuthOutcome::Ok) return v;
   stats_.count(o == AuthOutcome::Missing ? Refusal::AuthMissing : Refusal::AuthInvalid);
   if (auth_.has_users() && admin) out.put("WWW-Authenticate: Basic realm=\"edgestat\", charset=\"UTF-8\"\r\n");

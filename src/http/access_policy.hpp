@@ -12,6 +12,9 @@
 //        rate limit per client  -> 429 + Retry-After
 //        Host in trusted_hosts  -> 400 (also for a missing or repeated Host)
 //        credentials            -> 401 + WWW-Authenticate
+//          (a Basic password the cache cannot decide runs PBKDF2 only
+//          within the client's and the global budget, else 429 +
+//          Retry-After: http/auth_budget.hpp)
 //      /health/live (public_paths) skips 3 only; nothing skips 1 and 2;
 //      ingest tokens count on ingest_paths for POST only (GET and HEAD
 //      there need read credentials like every other read);
@@ -30,6 +33,7 @@
 #include "http/access_auth.hpp"
 #include "http/access_cidr.hpp"
 #include "http/access_rate.hpp"
+#include "http/auth_budget.hpp"
 #include "http/request_parser.hpp"
 
 namespace edgestat::http {
@@ -43,6 +47,7 @@ enum class Refusal : uint8_t {
   Host,
   AuthMissing,
   AuthInvalid,
+  AuthBudget,  // a password check over its budget (http/auth_budget.hpp): 429
   Count
 };
 inline constexpr size_t kRefusalCount = static_cast<size_t>(Refusal::Count);
@@ -112,6 +117,7 @@ class AccessPolicy {
   Authenticator auth_;
   RateLimiter limiter_;
   AccessStats stats_;
+  CostBucket auth_global_{kAuthGlobalBurstMs, 0};  // every client's password checks
   double rate_ = 0, burst_ = 1;
   uint64_t hsts_max_age_s_ = 0;
   uint32_t per_client_ = 0, per_client_tls_ = 0;
