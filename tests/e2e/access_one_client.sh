@@ -41,6 +41,9 @@ start_agent --web.max-connections=16
 ap=()
 for ip in 127.0.0.4 127.0.0.5; do python3 "$ATTACK" "$PORT" $ip idle 4 8 "$TMP/i$ip" >/dev/null & ap+=($!); done
 for ip in 127.0.0.6 127.0.0.7; do python3 "$ATTACK" "$PORT" $ip slowloris 4 8 "$TMP/i$ip" >/dev/null & ap+=($!); done
+for ip in 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7; do
+  for _ in $(seq 100); do [ -e "$TMP/i$ip" ] && break; sleep 0.05; done
+done
 sleep 1
 open=$(curl -s --max-time 5 --interface 127.0.0.8 "$(URL /metrics)" | awk '$1 == "edgestat_http_connections" { print $2 }')
 out=$(python3 "$SCRAPE" "$PORT" 127.0.0.3 10 0.3) || fail "a scrape failed with the server full: $out"
@@ -49,6 +52,7 @@ echo "server full (connections open before: $open): scrapes from 127.0.0.3: $out
 worst=$(echo "$out" | sed -n 's/.*worst_ms=\([0-9.]*\).*/\1/p')
 python3 -c "assert $worst < $LIMIT_MS" || fail "worst scrape $worst ms with the server full (limit $LIMIT_MS ms)"
 evicted=$(curl -s --max-time 5 "$(URL /metrics)" | awk '$1 == "edgestat_http_refused_total{reason=\"evicted\"}" { print $2 }')
+[ "${open:-0}" -ge 15 ] || fail "the four addresses did not fill the server: ${open:-0} open"
 [ "${evicted:-0}" -ge 10 ] || fail "newcomers did not evict idle or slow connections: ${evicted:-0}"
 pass "server full from four capped addresses: newcomers served in <= $worst ms ($evicted evicted)"
 
