@@ -29,7 +29,9 @@ echo "attack from 127.0.0.2: keepalive $(cat "$TMP/a1"); slowloris $(cat "$TMP/a
 echo "scrapes from 127.0.0.3: $out"
 worst=$(echo "$out" | sed -n 's/.*worst_ms=\([0-9.]*\).*/\1/p')
 python3 -c "assert $worst < $LIMIT_MS" || fail "worst scrape $worst ms under a one-address attack (limit $LIMIT_MS ms)"
-grep -q 'responses=[1-9]' "$TMP/a1" || fail "the keep-alive flood got no answers (it did not run)"
+# (The three attacks share 127.0.0.2's cap, so which of them holds the
+# slots is a race: only check that each ran.)
+for a in a1 a2 a3; do grep -q 'opened=[1-9][0-9]' "$TMP/$a" || fail "attack $a did not run: $(cat "$TMP/$a")"; done
 m=$(curl -s --max-time 5 "$(URL /metrics)")
 refused=$(echo "$m" | awk '$1 == "edgestat_http_refused_total{reason=\"client_connections\"}" { print $2 }')
 [ "${refused:-0}" -ge 100 ] || fail "the default per-client cap refused only ${refused:-0} connections"
