@@ -76,7 +76,11 @@ void HostHandlers::handle_metrics(void* ctx, http::Exchange& ex) {
   auto* h = static_cast<HostHandlers*>(ctx);
   uint64_t limit = h->cfg_.web.max_requests;
   uint8_t label = ex.route ? ex.route->label : http::kOtherLabel;
-  if (limit > 0 && h->server_.in_flight(label) >= limit) {
+  // One client gets a quarter of the limit (at least 1), so a single
+  // address holding slow scrapes cannot make everyone else's a 503.
+  uint64_t share = limit / 4 > 1 ? limit / 4 : 1;
+  uint32_t now = h->server_.in_flight(label);
+  if (limit > 0 && (now >= limit || (now >= share && ex.peer && h->server_.client_in_flight(*ex.peer, label) >= share))) {
     // node_exporter's exact words, so alerts keyed on them keep working.
     OutBuffer out(ex.small, ex.small_cap);
     out.put("Limit of concurrent requests reached (");

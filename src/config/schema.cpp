@@ -180,8 +180,9 @@ const KeySpec kKeys[] = {
      "Clients the rate limiter tracks; the least recently seen is forgotten first.", 1, 65536, {},
      FIELD(access.rate_limit_clients), Apply::Restart},
     {"access", "max_connections_per_client", KeyKind::Uint, "0",
-     "Connections one client address (IPv6: one /64) may hold open; more are closed at accept and counted, so one "
-     "host's slow or idle connections cannot take every [web] max_connections slot (8 suits a LAN). 0: no cap.", 0,
+     "Connections one client address (IPv6: one /64) may hold open (TLS ones: at most [tls] max_connections); more "
+     "are closed at accept and counted, and when the server is full the idle or slow connections of a client at its "
+     "cap are closed first. 0: a quarter of [web] max_connections (TLS: of [tls] max_connections), at least 2.", 0,
      65536, {},
      FIELD(access.max_connections_per_client)},
     {"access", "security_headers", KeyKind::Bool, "true",

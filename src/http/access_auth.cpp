@@ -280,17 +280,18 @@ bool Authenticator::add_token(std::string_view entry, bool ingest, const char** 
   return true;
 }
 
-AuthOutcome Authenticator::check(std::string_view authorization, AuthNeed need, std::string_view* user) {
+AuthOutcome Authenticator::check(std::string_view authorization, AuthNeed need, std::string_view* user,
+                                  bool may_pbkdf2) {
   std::string_view rest;
   if (take_scheme(authorization, "Basic", &rest)) {
     if (!need.admin || nusers_ == 0) return AuthOutcome::Invalid;
-    return check_basic(rest, user);
+    return check_basic(rest, user, may_pbkdf2);
   }
   if (take_scheme(authorization, "Bearer", &rest)) return check_bearer(rest, need);
   return authorization.empty() ? AuthOutcome::Missing : AuthOutcome::Invalid;
 }
 
-AuthOutcome Authenticator::check_basic(std::string_view b64, std::string_view* user_out) {
+AuthOutcome Authenticator::check_basic(std::string_view b64, std::string_view* user_out, bool may_pbkdf2) {
   uint8_t cred[kMaxCredentialBytes];
   long n = base64_decode(b64, cred, sizeof cred, false);
   if (n < 0) return AuthOutcome::Invalid;
@@ -321,6 +322,7 @@ AuthOutcome Authenticator::check_basic(std::string_view b64, std::string_view* u
     if (user_out) *user_out = u->name.view();
     return AuthOutcome::Ok;
   }
+  if (!may_pbkdf2) return AuthOutcome::Costly;
   if ((u && !u->bcrypt.empty()) || (!u && bcrypt_dummy_ >= 0)) {
     ++bcrypt_runs_;
     bool ok = bcrypt_verify(u ? u->bcrypt.view() : users_[bcrypt_dummy_].bcrypt.view(), password);

@@ -80,6 +80,7 @@ enum class AuthOutcome : uint8_t {
   Ok,       // credentials valid for what was asked
   Missing,  // no Authorization header (or a scheme we do not take)
   Invalid,  // wrong user, password or token, or a malformed header
+  Costly,   // deciding needs a PBKDF2 run, which the caller did not allow
 };
 
 // Which credential sets a path accepts.
@@ -106,8 +107,13 @@ class Authenticator {
   uint64_t bcrypt_runs() const { return bcrypt_runs_; }
 
   // Checks an Authorization header value (empty when absent). *user is set
-  // to the user name for a good Basic login (for the access log).
-  AuthOutcome check(std::string_view authorization, AuthNeed need, std::string_view* user = nullptr);
+  // to the user name for a good Basic login (for the access log). With
+  // may_pbkdf2 false, a Basic login the cache cannot decide (the right
+  // password's first use, any wrong password, an unknown user) returns
+  // Costly without running PBKDF2, so the caller can check its budget
+  // (http/auth_budget.hpp) first and call again.
+  AuthOutcome check(std::string_view authorization, AuthNeed need, std::string_view* user = nullptr,
+                    bool may_pbkdf2 = true);
 
   // PBKDF2 runs so far (tests and the benchmark: the cache works).
   uint64_t pbkdf2_runs() const { return pbkdf2_runs_; }
@@ -120,7 +126,7 @@ class Authenticator {
     uint8_t ok_mac[kDigestBytes] = {};  // HMAC of the last good password
     bool ok_valid = false;
   };
-  AuthOutcome check_basic(std::string_view b64, std::string_view* user);
+  AuthOutcome check_basic(std::string_view b64, std::string_view* user, bool may_pbkdf2);
   AuthOutcome check_bearer(std::string_view token, AuthNeed need);
   void mac(std::string_view password, uint8_t out[kDigestBytes]) const;
 

@@ -4,6 +4,7 @@
 
 #include "config/origin.hpp"
 #include "core/ascii.hpp"
+#include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/out_buffer.hpp"
 #include "core/scan.hpp"
@@ -40,10 +41,12 @@ std::string_view refusal_name(Refusal r) {
   switch (r) {
     case Refusal::Allowlist: return "allowlist";
     case Refusal::ClientConnections: return "client_connections";
+    case Refusal::Evicted: return "evicted";
     case Refusal::RateLimit: return "rate_limit";
     case Refusal::Host: return "host";
     case Refusal::AuthMissing: return "auth_missing";
     case Refusal::AuthInvalid: return "auth_invalid";
+    case Refusal::AuthBudget: return "auth_budget";
     default: return "other";
   }
 }
@@ -116,7 +119,9 @@ bool AccessPolicy::configure(const Config& c, ConfigErrors& errors) {
   burst_ = static_cast<double>(c.access.rate_limit_burst);
   limiter_.set_rate(rate_, burst_);
   hsts_max_age_s_ = c.tls.hsts_max_age_ms / 1000;
-  per_client_ = static_cast<uint32_t>(c.access.max_connections_per_client);
+  PerClientCaps caps = per_client_caps(c);
+  per_client_ = caps.connections;
+  per_client_tls_ = caps.tls;
   headers_ = c.access.security_headers;
   log_ = c.access.log;
   return ok;
@@ -133,8 +138,19 @@ void AccessPolicy::adopt(const AccessPolicy& o) {
   limiter_.set_rate(rate_, burst_);
   hsts_max_age_s_ = o.hsts_max_age_s_;
   per_client_ = o.per_client_;
+  per_client_tls_ = o.per_client_tls_;
   headers_ = o.headers_;
   log_ = o.log_;
+}
+
+PerClientCaps per_client_caps(const Config& c) {
+  auto quarter = [](uint64_t n) { return static_cast<uint32_t>(n / 4 < 2 ? 2 : n / 4); };
+  uint64_t set = c.access.max_connections_per_client;
+  PerClientCaps caps;
+  caps.connections = set ? static_cast<uint32_t>(set) : quarter(c.web.max_connections);
+  caps.tls = set ? static_cast<uint32_t>(set < c.tls.max_connections ? set : c.tls.max_connections)
+                 : quarter(c.tls.max_connections);
+  return caps;
 }
 
 bool AccessPolicy::path_in(const ConfigList& list, std::string_view path) const {
@@ -212,7 +228,28 @@ AccessVerdict AccessPolicy::check_request(const IpAddr& peer, const Request& req
     v.body = "429 Too Many Requests: too many failed logins\n";
     return v;
   }
-  AuthOutcome o = auth_.check(authz, need, &v.user);
+  AuthOutcome o = auth_.check(authz, need, &v.user, false);
+  if (o == AuthOutcome::Costly) {
+    // PBKDF2 is needed: only within this client's and everyone's budget.
+    CostBucket* mine = limiter_.cost_bucket(peer, now_ms, kAuthClientBurstMs);
+    if ((mine && !mine->may_start(now_ms, kAuthClientMsPerSecond, kAuthClientBurstMs, &retry)) ||
+        !auth_global_.may_start(now_ms, kAuthGlobalMsPerSecond, kAuthGlobalBurstMs, &retry)) {
+      stats_.count(Refusal::AuthBudget);
+      out.put("Retry-After: ");
+      out.put_u64(retry);
+      out.put("\r\n");
+      v.status = 429;
+      v.user = {};
+      v.extra_headers = out.view();
+      v.body = "429 Too Many Requests: password checks over budget\n";
+      return v;
+    }
+    int64_t t0 = monotonic_ns();
+    o = auth_.check(authz, need, &v.user, true);
+    double ms = static_cast<double>(monotonic_ns() - t0) / 1e6;
+    if (mine) mine->charge(ms);
+    auth_global_.charge(ms);
+  }
   if (o == AuthOutcome::Ok) return v;
   if (bcrypt && o == AuthOutcome::Invalid) auth_failures_.failed(peer, now_ms);
   stats_.count(o == AuthOutcome::Missing ? Refusal::AuthMissing : Refusal::AuthInvalid);

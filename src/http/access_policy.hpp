@@ -2,12 +2,19 @@
 // Access control as the server applies it, in this order:
 //   1. after accept, before any per-connection state or TLS: the client
 //      address must be in [access] allow, and the client must hold fewer
-//      than max_connections_per_client connections, else the socket is
-//      closed and counted (peer_allowed; the server counts connections);
+//      than max_connections_per_client connections (fewer than
+//      tls_connections_per_client TLS ones on HTTPS listeners), else the
+//      socket is closed and counted (peer_allowed; the server counts
+//      connections). When the server is full, an idle or slow connection
+//      of the client holding the most (at or over its cap) is closed so a
+//      waiting newcomer gets its slot (counted as "evicted");
 //   2. per request, once its head is parsed (check_request):
 //        rate limit per client  -> 429 + Retry-After
 //        Host in trusted_hosts  -> 400 (also for a missing or repeated Host)
 //        credentials            -> 401 + WWW-Authenticate
+//          (a Basic password the cache cannot decide runs PBKDF2 only
+//          within the client's and the global budget, else 429 +
+//          Retry-After: http/auth_budget.hpp)
 //      /health/live (public_paths) skips 3 only; nothing skips 1 and 2;
 //      ingest tokens count on ingest_paths for POST only (GET and HEAD
 //      there need read credentials like every other read);
@@ -27,12 +34,23 @@
 #include "http/access_cidr.hpp"
 #include "http/access_rate.hpp"
 #include "http/bcrypt_hook.hpp"
+#include "http/auth_budget.hpp"
 #include "http/request_parser.hpp"
 
 namespace edgestat::http {
 
 // Why a connection or request was refused: edgestat_http_refused_total{reason}.
-enum class Refusal : uint8_t { Allowlist, ClientConnections, RateLimit, Host, AuthMissing, AuthInvalid, Count };
+enum class Refusal : uint8_t {
+  Allowlist,
+  ClientConnections,
+  Evicted,  // an idle or slow connection closed to make room (not a refusal of a request)
+  RateLimit,
+  Host,
+  AuthMissing,
+  AuthInvalid,
+  AuthBudget,  // a password check over its budget (http/auth_budget.hpp): 429
+  Count
+};
 inline constexpr size_t kRefusalCount = static_cast<size_t>(Refusal::Count);
 std::string_view refusal_name(Refusal r);
 
@@ -65,8 +83,10 @@ class AccessPolicy {
   void adopt(const AccessPolicy& other);
 
   bool peer_allowed(const IpAddr& peer) const { return allow_.contains(peer); }
-  // Connections one client (client_key) may hold open at once; 0: no cap.
+  // Connections one client (client_key) may hold open at once, and TLS
+  // connections of those (never 0: see per_client_caps).
   uint32_t max_connections_per_client() const { return per_client_; }
+  uint32_t tls_connections_per_client() const { return per_client_tls_; }
 
   // Steps 2 of the header comment for one parsed request. hdr[cap] holds
   // the refusal's extra headers (cap >= kAccessHeaderBytes).
@@ -99,12 +119,23 @@ class AccessPolicy {
   AuthFailureLimiter auth_failures_;  // bcrypt guesses per client (http/bcrypt_hook.hpp)
   RateLimiter limiter_;
   AccessStats stats_;
+  CostBucket auth_global_{kAuthGlobalBurstMs, 0};  // every client's password checks
   double rate_ = 0, burst_ = 1;
   uint64_t hsts_max_age_s_ = 0;
-  uint32_t per_client_ = 0;
+  uint32_t per_client_ = 0, per_client_tls_ = 0;
   bool headers_ = true;
   bool log_ = false;
 };
+
+// The per-client caps a config means: [access] max_connections_per_client,
+// or when it is 0 (the default) a quarter of [web] max_connections (at
+// least 2), so four clients are needed to fill the server; for TLS the
+// same key capped at [tls] max_connections, or by default a quarter of
+// that pool (at least 2).
+struct PerClientCaps {
+  uint32_t connections = 0, tls = 0;
+};
+PerClientCaps per_client_caps(const Config& c);
 
 // One access log line (JSON through core/log at level info): request id,
 // peer, method, path (without the query, which may carry secrets), status,

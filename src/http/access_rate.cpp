@@ -58,9 +58,7 @@ void RateLimiter::chain_remove(uint32_t i) {
   if (*p == i) *p = entries_[i].chain;
 }
 
-bool RateLimiter::allow(const IpAddr& client, uint64_t now_ms, uint32_t* retry_after_s) {
-  if (!enabled()) return true;
-  IpAddr k = client_key(client);
+uint32_t RateLimiter::touch(const IpAddr& k, uint64_t now_ms, bool* added) {
   uint32_t b = hash(k);
   uint32_t i = heads_[b];
   while (i != kNone && !(entries_[i].key == k)) i = entries_[i].chain;
@@ -80,11 +78,31 @@ bool RateLimiter::allow(const IpAddr& client, uint64_t now_ms, uint32_t* retry_a
     e.chain = heads_[b];
     heads_[b] = i;
     e.prev = e.next = kNone;
+    *added = true;
   } else {
     lru_unlink(i);
+    *added = false;
   }
   lru_push_front(i);
-  Entry& e = entries_[i];
+  return i;
+}
+
+CostBucket* RateLimiter::cost_bucket(const IpAddr& client, uint64_t now_ms, double full) {
+  if (cap_ == 0) return nullptr;
+  bool added = false;
+  Entry& e = entries_[touch(client_key(client), now_ms, &added)];
+  if (added || !e.cost_set) {  // first seen, or first seen through the rate limit
+    e.cost = CostBucket{full, now_ms};
+    e.cost_set = true;
+  }
+  return &e.cost;
+}
+
+bool RateLimiter::allow(const IpAddr& client, uint64_t now_ms, uint32_t* retry_after_s) {
+  if (!enabled()) return true;
+  bool added = false;
+  Entry& e = entries_[touch(client_key(client), now_ms, &added)];
+  if (added) e.cost_set = false;
   if (now_ms > e.last_ms) {
     e.tokens += static_cast<double>(now_ms - e.last_ms) * rate_ / 1000.0;
     if (e.tokens > burst_) e.tokens = burst_;

@@ -18,6 +18,7 @@
 #include <cstdint>
 
 #include "http/access_cidr.hpp"
+#include "http/auth_budget.hpp"
 
 namespace edgestat::http {
 
@@ -41,6 +42,12 @@ class RateLimiter {
   // *retry_after_s is the whole seconds until a token is back (>= 1).
   bool allow(const IpAddr& client, uint64_t now_ms, uint32_t* retry_after_s);
 
+  // The client's password-check budget (auth_budget.hpp) in the same
+  // table, whether or not the rate limit is on; a new entry starts with
+  // `full` ms. Null when the table has no room reserved (rate_limit_clients
+  // 0). Valid until the next call.
+  CostBucket* cost_bucket(const IpAddr& client, uint64_t now_ms, double full);
+
   uint32_t tracked() const { return used_; }
   uint64_t evictions() const { return evictions_; }
 
@@ -52,7 +59,12 @@ class RateLimiter {
     uint64_t last_ms;
     uint32_t chain;  // next entry in the same hash bucket
     uint32_t prev, next;  // LRU list: head is the most recently used
+    CostBucket cost;      // password checks (auth_budget.hpp)
+    bool cost_set;        // cost started full for this client
   };
+  // The entry of client key k (found, or added in place of the least
+  // recently seen), moved to the LRU head; *added when it is new.
+  uint32_t touch(const IpAddr& k, uint64_t now_ms, bool* added);
   uint32_t hash(const IpAddr& k) const;
   void lru_unlink(uint32_t i);
   void lru_push_front(uint32_t i);

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/fixed_string.hpp"
+#include "http/access_cidr.hpp"
 #include "http/request_parser.hpp"
 
 namespace edgestat::http {
@@ -63,6 +64,7 @@ struct ParkTicket {
 
 struct Exchange {
   const Request* req = nullptr;
+  const IpAddr* peer = nullptr;  // the client's address
   const Route* route = nullptr;  // the matched route (its label counts in-flight requests)
   std::string_view path, query;
   bool head = false;      // HEAD: the server sends the head only, Content-Length as for GET

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 
@@ -289,10 +290,15 @@ struct Server::Impl {
       return;
     }
     if (srv->stopping_) return;
-    if ((!srv->free_ && srv->fresh_ == srv->opt_.max_connections) || (li->tls && srv->tls_nfree_ == 0)) {
+    bool full = !srv->free_ && srv->fresh_ == srv->opt_.max_connections;
+    if (full || (li->tls && srv->tls_nfree_ == 0)) {
       // At the cap: not calling uv_accept leaves the connection in the
       // kernel and stops libuv polling this listener until a slot frees.
       li->pending = true;
+      // Make that happen now if a client holds more than its share with
+      // connections that are doing nothing (idle, or a head or body
+      // trickling in): the one closed frees the slot the newcomer takes.
+      evict_one(srv, !full);
       return;
     }
     accept_into(li);
@@ -341,11 +347,14 @@ struct Server::Impl {
       close(c);
       return;
     }
-    if (srv->access_ && srv->access_->max_connections_per_client() > 0 &&
-        client_connections(srv, c) >= srv->access_->max_connections_per_client()) {
-      srv->access_->stats().count(Refusal::ClientConnections);
-      close(c);
-      return;
+    if (srv->access_) {
+      ClientCount n = client_connections(srv, c);
+      if (n.all >= srv->access_->max_connections_per_client() ||
+          (li->tls && n.tls >= srv->access_->tls_connections_per_client())) {
+        srv->access_->stats().count(Refusal::ClientConnections);
+        close(c);
+        return;
+      }
     }
     uv_tcp_nodelay(&c->tcp, 1);
     if (li->tls) {
@@ -370,17 +379,77 @@ struct Server::Impl {
     process(c);
   }
 
+  struct ClientCount {
+    uint32_t all = 0, tls = 0;
+  };
+
   // Connections the client of c holds besides c (a scan of the pool: a few
   // hundred 16-byte compares per accept, no table to keep in step).
-  static uint32_t client_connections(Server* srv, const Connection* c) {
+  static ClientCount client_connections(Server* srv, const Connection* c) {
     IpAddr k = client_key(c->peer);
-    uint32_t n = 0;
+    ClientCount n;
     for (uint32_t i = 0; i < srv->fresh_; ++i) {
       const Connection& o = srv->conns_[i];
       if (&o == c || o.state == ConnState::Free || o.state == ConnState::Closing) continue;
-      if (client_key(o.peer) == k) ++n;
+      if (!(client_key(o.peer) == k)) continue;
+      ++n.all;
+      if (o.tls) ++n.tls;
     }
     return n;
+  }
+
+  // Idle keep-alive, a head still arriving, a TLS handshake, a body
+  // trickling in: nothing is owed to the client, so closing it loses no
+  // answer. (Writing and Lingering connections are finishing.)
+  static bool evictable(const Connection& o, bool tls_only) {
+    if (o.state != ConnState::Open && o.state != ConnState::ReadingBody) return false;
+    return !tls_only || o.tls;
+  }
+
+  // The server is full (tls_only: the TLS pool is) and a newcomer waits.
+  // Closes one evictable connection of the client that holds the most
+  // connections, if that client is at or over its cap; true if one was
+  // closed. The clients are grouped by sorting the pool's indices by key
+  // (evict_order_, reserved at init): O(n log n), and only when full.
+  static bool evict_one(Server* srv, bool tls_only) {
+    if (!srv->access_ || srv->stopping_) return false;
+    uint32_t cap = tls_only ? srv->access_->tls_connections_per_client() : srv->access_->max_connections_per_client();
+    uint32_t* ord = srv->evict_order_;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < srv->fresh_; ++i) {
+      const Connection& o = srv->conns_[i];
+      if (o.state == ConnState::Free || o.state == ConnState::Closing) continue;
+      if (tls_only && !o.tls) continue;
+      ord[n++] = i;
+    }
+    Connection* conns = srv->conns_;
+    std::sort(ord, ord + n, [conns](uint32_t a, uint32_t b) {
+      IpAddr ka = client_key(conns[a].peer), kb = client_key(conns[b].peer);
+      return std::memcmp(ka.b, kb.b, sizeof ka.b) < 0;
+    });
+    Connection* victim = nullptr;
+    uint32_t most = 0;
+    for (uint32_t i = 0; i < n;) {
+      IpAddr k = client_key(conns[ord[i]].peer);
+      uint32_t j = i;
+      Connection* pick = nullptr;
+      for (; j < n && client_key(conns[ord[j]].peer) == k; ++j) {
+        Connection& o = conns[ord[j]];
+        // Prefer a connection that has sent nothing of a request (idle),
+        // then any slow one.
+        if (evictable(o, tls_only) && (!pick || (pick->len > 0 && o.len == 0))) pick = &o;
+      }
+      uint32_t count = j - i;
+      if (pick && count >= cap && count > most) {
+        most = count;
+        victim = pick;
+      }
+      i = j;
+    }
+    if (!victim) return false;
+    srv->access_->stats().count(Refusal::Evicted);
+    close(victim);
+    return true;
   }
 
   // ---- TLS (http/tls_session.hpp) ----
@@ -741,6 +810,7 @@ struct Server::Impl {
     Exchange ex;
     ex.ticket = {finish_parked, srv, static_cast<uint32_t>(c - srv->conns_), c->gen};
     ex.req = &req;
+    ex.peer = &c->peer;
     ex.route = m.route;
     ex.path = t.path;
     ex.query = t.query;
@@ -934,6 +1004,7 @@ Server::~Server() {
   release_storage(conns_, fresh_, opt_.max_connections);
   release_array(bufs_, bufs_bytes_);
   release_array(listeners_, kMaxListeners);
+  release_array(evict_order_, opt_.max_connections);
 }
 
 bool Server::init(uv_loop_t* loop, const ServerOptions& o, Router* router, BodyPool* pool) {
@@ -952,7 +1023,8 @@ bool Server::init(uv_loop_t* loop, const ServerOptions& o, Router* router, BodyP
   conns_ = reserve_storage<Connection>(o.max_connections);  // constructed on first use
   bufs_ = reserve_array<char>(bufs_bytes_);
   listeners_ = reserve_array<Listener>(kMaxListeners);
-  if (!conns_ || !bufs_ || !listeners_) return false;
+  evict_order_ = reserve_array<uint32_t>(o.max_connections);
+  if (!conns_ || !bufs_ || !listeners_ || !evict_order_) return false;
   if (o.max_tls_connections > 0) {
     tls_pool_ = reserve_array<TlsSession>(o.max_tls_connections);
     tls_free_ = reserve_array<TlsSession*>(o.max_tls_connections);
@@ -1062,6 +1134,16 @@ bool Server::listen(const ConfigList& addresses, bool tls) {
     append_sockname(&li.tcp, summary_);
   }
   return true;
+}
+
+uint32_t Server::client_in_flight(const IpAddr& peer, uint8_t label) const {
+  IpAddr k = client_key(peer);
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < fresh_; ++i) {
+    const Connection& c = conns_[i];
+    if (c.state == ConnState::Writing && c.write_pending && c.label == label && client_key(c.peer) == k) ++n;
+  }
+  return n;
 }
 
 void Server::shutdown(uint64_t deadline_ms, void (*done)(void*), void* ctx) {

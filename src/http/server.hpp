@@ -18,7 +18,10 @@
 // - Connection cap: at max_connections the connection callback does not
 //   call uv_accept, which makes libuv stop polling that listener (the
 //   kernel backlog holds newcomers); the slot freed by the next close
-//   accepts the waiting connection.
+//   accepts the waiting connection. With access control, one client holds
+//   at most its per-client cap (access_policy.hpp), and at the cap an idle
+//   or slow connection of the client holding the most, if it is at its
+//   cap, is closed at once so the waiting newcomer is not kept out by it.
 // - One timer per connection: header deadline from a request's first byte
 //   (header_timeout; slowloris) closes and counts 408; idle keep-alive and
 //   a client not reading its response close after idle_timeout.
@@ -137,6 +140,9 @@ class Server {
   // Responses being written now under a route label (router.hpp), for
   // [web] max_requests.
   uint32_t in_flight(uint8_t label) const { return in_flight_[label]; }
+  // Of those, the ones being written to this client (client_key): a scan
+  // of the pool, for handlers that share a limit between clients.
+  uint32_t client_in_flight(const IpAddr& peer, uint8_t label) const;
 
   // Internal, for the libuv callbacks in server.cpp.
   struct Impl;
@@ -151,6 +157,7 @@ class Server {
   char* bufs_ = nullptr;
   size_t buf_cap_ = 0;
   size_t bufs_bytes_ = 0;  // max_connections x buf_cap_, checked
+  uint32_t* evict_order_ = nullptr;  // scratch for evict_one: max_connections indices
   Connection* free_ = nullptr;  // closed connections, ready for reuse
   // conns_[fresh_, max_connections) have never been used: their pages stay
   // untouched until the connection count reaches them.

@@ -7,7 +7,10 @@
 # counted as 408), and the freed slots accept the waiting connections.
 BIN=$1 SRC=$2
 source "$SRC/tests/e2e/lib/agent.sh"
-start_agent --web.max-connections=8 --web.header-timeout=1s --web.idle-timeout=2s --collect.scrape-max-age=0s
+# One address opens every connection here: the per-client cap is set to the
+# whole server so the global cap and the timeouts are what is tested.
+start_agent --web.max-connections=8 --access.max-connections-per-client=8 --web.header-timeout=1s --web.idle-timeout=2s \
+  --collect.scrape-max-age=0s
 
 python3 - "$PORT" "$TMP/ready" <<'PY' &
 import socket, sys, time, threading

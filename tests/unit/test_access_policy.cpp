@@ -83,6 +83,30 @@ TEST_CASE("defaults: LAN allowed, no auth, no rate limit, headers on") {
   CHECK(html.find("Strict-Transport-Security") == std::string::npos);  // hsts_max_age = 0
 }
 
+TEST_CASE("per-client connection caps: a quarter of the pool by default, the key when set") {
+  Fixture f;
+  PerClientCaps d = per_client_caps(f.c);  // [web] 64, [tls] 16
+  CHECK(d.connections == 16);
+  CHECK(d.tls == 4);
+  f.c.web.max_connections = 4;
+  f.c.tls.max_connections = 1;
+  d = per_client_caps(f.c);
+  CHECK(d.connections == 2);  // never below 2
+  CHECK(d.tls == 2);
+  f.c.web.max_connections = 64;
+  f.c.tls.max_connections = 16;
+  f.c.access.max_connections_per_client = 8;
+  d = per_client_caps(f.c);
+  CHECK(d.connections == 8);
+  CHECK(d.tls == 8);
+  f.c.access.max_connections_per_client = 40;
+  CHECK(per_client_caps(f.c).tls == 16);  // never more than the TLS pool
+  AccessPolicy p;
+  REQUIRE(p.configure(f.c, f.e));
+  CHECK(p.max_connections_per_client() == 40);
+  CHECK(p.tls_connections_per_client() == 16);
+}
+
 TEST_CASE("HSTS only over HTTPS and only when configured; headers can be turned off") {
   Fixture f;
   f.c.tls.hsts_max_age_ms = 31536000ull * 1000;
