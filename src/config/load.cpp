@@ -316,7 +316,7 @@ bool ConfigLoader::apply_flag(std::string_view name, std::string_view value, boo
     origin.append(name);
     e_.warn("flag --%.*s is deprecated in node_exporter: it sets [%.*s] %.*s", int(name.size()), name.data(),
             int(a->section.size()), a->section.data(), int(a->key.size()), a->key.data());
-    return set(a->section, a->key, value, false, "%.*s", origin.view(), 0);
+    return set(a->section, a->key, value, false, OriginKind::Flag, origin.view(), 0);
   }
   size_t dot = name.rfind('.');
   if (dot == std::string_view::npos) {
