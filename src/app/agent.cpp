@@ -10,6 +10,7 @@
 
 #include "app/security_metrics.hpp"
 #include "app/self_metrics.hpp"
+#include "collect/registry.hpp"
 #include "config/reload.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
@@ -209,6 +210,7 @@ struct Agent::Impl {
     a->stopping_ = true;
     a->statsd_.close();
     a->export_.close_handles();
+    a->ingest_.close_handles();
     log_info("stopping", {{"signal", signum == SIGTERM ? "SIGTERM" : "SIGINT"},
                           {"connections", a->server_.open_connections()}});
     uv_timer_stop(&a->poll_timer_);
@@ -231,7 +233,9 @@ struct Agent::Impl {
       return false;
     }
     a->cache_.init(&a->pool_, &a->collection_.snapshot());
-    if (!a->export_.init(c, &a->loop_) || !a->ingest_.init(c, a->export_.jobs()) ||
+    int lxc = find_collector("lxc");
+    bool lxc_on = lxc >= 0 && ((a->collection_.enabled_mask() >> lxc) & 1);
+    if (!a->export_.init(c, &a->loop_) || !a->ingest_.init(c, a->export_.jobs(), &a->loop_, lxc_on) ||
         !a->ingest_api_.init_acks(&a->loop_, c) || !a->statsd_.init(c, &a->loop_))
       return false;
     if (a->export_.enabled()) a->health_.add_check(export_check, &a->export_);

@@ -178,7 +178,7 @@ void IngestApi::handle_history(void* ctx, http::Exchange& ex) {
   }
   bool found = true;
   reply_rendered(api->pool_, ex, kJsonType, [&](OutBuffer& out) {
-    found = api->p_.history().render_json(out, series, static_cast<uint32_t>(limit));
+    found = api->p_.history().render_json(out, series, static_cast<uint32_t>(limit), api->p_.interval_seconds());
     out.put('\n');
   });
   if (!found) {

@@ -37,7 +37,7 @@ IngestPipeline::~IngestPipeline() {
   release_array(rec_buf_, rec_cap_);
 }
 
-bool IngestPipeline::init(const Config& c, store::JobMailbox* jobs) {
+bool IngestPipeline::init(const Config& c, store::JobMailbox* jobs, uv_loop_t* loop, bool lxc) {
   cfg_ = &c;
   ingest::AggregatorConfig ac;
   ac.max_series = static_cast<uint32_t>(c.ingest.max_series);
@@ -47,20 +47,42 @@ bool IngestPipeline::init(const Config& c, store::JobMailbox* jobs) {
     log_error("[ingest] duration_buckets is invalid", {{"value", c.ingest.duration_buckets.view()}, {"error", why}});
     return false;
   }
-  ingest::HistorySpec specs[ingest::kMaxHistorySeries];
-  size_t nspecs = 0;
+  static ingest::HistorySpec specs[ingest::kMaxHistorySeries];
+  size_t nspecs = c.history.default_series ? ingest::default_history_specs(lxc, specs, ingest::kMaxHistorySeries) : 0;
   for (const ConfigString& s : c.history.series) {
     if (!ingest::parse_history_spec(s.view(), &specs[nspecs], &why)) {
       log_error("[history] series is invalid", {{"series", s.view()}, {"error", why}});
       return false;
     }
-    ++nspecs;
+    // A series the defaults keep already is kept once.
+    bool dup = false;
+    for (size_t i = 0; i < nspecs && !dup; ++i) dup = specs[i].text.view() == specs[nspecs].text.view();
+    if (!dup) ++nspecs;
   }
   if (!ops_.init(ac) || !statsd_.init(static_cast<uint32_t>(c.ingest.statsd_max_series)) ||
       !history_.init(specs, nspecs, static_cast<uint32_t>(c.history.depth))) {
     log_error("cannot reserve memory for [ingest] and [history]");
     return false;
   }
+  if (!history_store_.init(c, &history_, &history_)) {
+    log_error("cannot reserve memory for [history] persist");
+    return false;
+  }
+  if (nspecs)
+    log_info("history reserved", {{"series", nspecs},
+                                  {"columns", history_.column_count()},
+                                  {"depth", history_.depth()},
+                                  {"reserved_bytes", history_.reserved_bytes()},
+                                  {"persist", c.history.persist}});
+  if (history_store_.enabled() && !jobs && loop) {
+    if (!own_jobs_.init(loop, nullptr, nullptr)) {
+      log_error("cannot set up the writer mailbox for [history] persist");
+      return false;
+    }
+    own_jobs_on_ = true;
+    jobs = &own_jobs_;
+  }
+  history_store_.set_jobs(jobs);
   scratch_ = reserve_array<OperationRecord>(1);
   if (!scratch_) return false;
 
@@ -114,8 +136,12 @@ bool IngestPipeline::start() {
   return true;
 }
 
+void IngestPipeline::close_handles() {
+  if (own_jobs_on_) own_jobs_.close();
+}
+
 void IngestPipeline::stop(int64_t deadline_ns) {
-  if (!started_) return;
+  if (!started_) return history_store_.save_now();
   started_ = false;
   uint32_t waiting = writer_.ring().size();
   uint64_t left = writer_.stop(deadline_ns);
@@ -124,6 +150,8 @@ void IngestPipeline::stop(int64_t deadline_ns) {
                                       {"unwritten", left},
                                       {"persisted", s.total_persisted},
                                       {"batches", s.batches_written}});
+  // The writer is joined: the last points are written here, on this thread.
+  history_store_.save_now();
 }
 
 bool IngestPipeline::fits(const OperationRecord& r, std::string_view ts) {
@@ -225,7 +253,11 @@ void IngestPipeline::statsd_datagram(std::string_view d, bool truncated, int64_t
 void IngestPipeline::on_refresh(const Snapshot& snap) {
   if (history_.series_count() == 0) return;
   int64_t now = realtime_ns() / 1000;
-  history_.record(snap, now);
+  // One point per collection interval: a collection a scrape triggers soon
+  // after the previous one adds none. 0.9 leaves room for timer jitter.
+  history_.set_min_spacing_us(static_cast<int64_t>(cfg_->collect.interval_ms) * 900);
+  if (!history_.record(snap, now)) return;
+  history_store_.maybe_save(now);
   if (!store_on_ || !cfg_->history.persist) return;
   char ts[store::kRfc3339Len];
   OutBuffer out(rec_buf_, rec_cap_);

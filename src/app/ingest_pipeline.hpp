@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "app/history_store.hpp"
 #include "config/config.hpp"
 #include "health/health.hpp"
 #include "ingest/aggregator.hpp"
@@ -59,7 +60,12 @@ class IngestPipeline {
   // Reserves everything; false (logged) on a config error or short memory.
   // jobs: blocking file work for the writer thread from other modules (the
   // export spool); the writer then runs even with [store] enabled = false.
-  bool init(const Config& c, store::JobMailbox* jobs = nullptr);
+  // loop: for the pipeline's own mailbox when [history] persist needs one
+  // and jobs is null (none: the history is not saved while running).
+  // lxc: the lxc collector runs (the default history charts containers).
+  bool init(const Config& c, store::JobMailbox* jobs = nullptr, uv_loop_t* loop = nullptr, bool lxc = false);
+  // Stop signal: closes the pipeline's own mailbox handle, if any.
+  void close_handles();
   // Starts the writer thread (after init, before uv_run).
   bool start();
   // After uv_run returned (no more pushes): writes out the ring, giving up
@@ -106,6 +112,7 @@ class IngestPipeline {
   void render_stats_json(OutBuffer& out) const;
   const ingest::OperationAggregator& operations() const { return ops_; }
   const ingest::History& history() const { return history_; }
+  double interval_seconds() const { return cfg_ ? static_cast<double>(cfg_->collect.interval_ms) / 1000 : 0; }
   const IngestCounters& counters() const { return n_; }
 
  private:
@@ -117,6 +124,9 @@ class IngestPipeline {
   ingest::OperationAggregator ops_;
   ingest::StatsdAggregator statsd_;
   ingest::History history_;
+  HistoryStore history_store_;
+  store::JobMailbox own_jobs_;
+  bool own_jobs_on_ = false;
   store::RecordWriter writer_;
   bool store_on_ = false;
   bool writer_on_ = false;  // records, or mailbox jobs only

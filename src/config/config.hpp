@@ -153,11 +153,13 @@ struct Config {
   } store;
 
   // [history]: recent values of chosen series, in memory and optionally
-  // persisted as snapshot records.
+  // persisted (app/history_store.hpp, snapshot records).
   struct History {
+    bool default_series;
     ConfigList series;
     uint64_t depth;
     bool persist;
+    uint64_t persist_interval_ms;
   } history;
 
   // [export.remote_write.NAME], [export.otlp.NAME]: push targets.

@@ -260,15 +260,24 @@ const KeySpec kKeys[] = {
      FIELD(store.max_bytes), Apply::Restart},
     {"store", "max_age", KeyKind::Duration, "7d", "Batch files older than this are removed; 0s: no limit.", 0,
      uint64_t{3650} * 86400 * 1000, {}, FIELD(store.max_age_ms), Apply::Restart},
+    {"history", "default_series", KeyKind::Bool, "true",
+     "Keep the series the status page charts (CPU, memory, load, network, disk I/O, operation latency, and per "
+     "container CPU and memory when the lxc collector runs).", 0, 0, {}, FIELD(history.default_series),
+     Apply::Restart},
     {"history", "series", KeyKind::List, "",
-     "Series kept for /api/v1/history: a family name, optionally with label matchers separated by ';', e.g. "
-     "node_load1 or node_cpu_seconds_total{mode=\"idle\"} (the sum of matching samples).", 0, 0, {},
+     "More series for /api/v1/history: a family name, optionally with label matchers (= or !=) separated by ';' "
+     "and ' by LABEL' for one series per label value, e.g. node_load1, node_cpu_seconds_total{mode=\"idle\"} "
+     "(the sum of matching samples) or lxc_pids_current by name.", 0, 0, {},
      FIELD(history.series), Apply::Restart},
-    {"history", "depth", KeyKind::Uint, "120", "Snapshots of each series kept in memory.", 1,
-     100000, {}, FIELD(history.depth), Apply::Restart},
+    {"history", "depth", KeyKind::Uint, "480",
+     "Points of each series kept in memory, one per collection interval (480 x 15s = 2 hours); 8 bytes per "
+     "series and point, reserved at start.", 1, 100000, {}, FIELD(history.depth), Apply::Restart},
     {"history", "persist", KeyKind::Bool, "false",
-     "Also store a snapshot record of the series every collection (needs [store] enabled).", 0, 0, {},
-     FIELD(history.persist)},
+     "Save the history to [agent] data_dir/history.bin and restore it at start; with [store] enabled also store "
+     "a snapshot record of the series at every point.", 0, 0, {}, FIELD(history.persist), Apply::Restart},
+    {"history", "persist_interval", KeyKind::Duration, "5m",
+     "How often the history file is rewritten (and once at stop).", 1000, 86400 * 1000, {},
+     FIELD(history.persist_interval_ms), Apply::Restart},
 
     {"collector.filesystem", "mount_points_exclude", KeyKind::Regex, kMountPointsExclude,
      "Mount points to ignore (regex, node_exporter's default).", 0, 0, {},

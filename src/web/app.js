@@ -248,9 +248,10 @@ function groups(family) {
 }
 
 const CHARTS = [
+  // CPU counters that did not move in an interval (a frozen fixture) read as idle.
   { id: 'cpu', title: 'CPU busy', fmt: pct, max: 100, lines: () => [
-    ['busy', zip([H.idle, H.cpu], (i, t) => t > 0 ? 100 * (1 - i / t) : null, true)],
-    ['iowait', zip([H.iowait, H.cpu], (w, t) => t > 0 ? 100 * w / t : null, true)]] },
+    ['busy', zip([H.idle, H.cpu], (i, t) => t > 0 ? 100 * (1 - i / t) : 0, true)],
+    ['iowait', zip([H.iowait, H.cpu], (w, t) => t > 0 ? 100 * w / t : 0, true)]] },
   { id: 'mem', title: 'Memory used', fmt: bytes, lines: () => {
     const total = one(last, 'node_memory_MemTotal_bytes');
     return [['used', total ? zip([H.avail], (a) => total - a) : []]];
@@ -356,6 +357,8 @@ async function refresh() {
     renderExporters();
     renderHistory(history);
     $('error').hidden = true;
+    // The first complete render, for load-time measurements (tests/e2e/status_page.sh).
+    if (!performance.getEntriesByName('edgestat-data').length) performance.mark('edgestat-data');
   } catch (e) {
     $('error').textContent = 'cannot reach the agent: ' + e.message;
     $('error').hidden = false;

@@ -70,7 +70,7 @@ sleep 2.2
 curl -s "$(URL '/api/v1/history?series=node_load1&limit=2')" | python3 -c '
 import json, sys
 h = json.load(sys.stdin)
-assert h["depth"] == 120 and len(h["series"]) == 1, h
+assert h["depth"] == 480 and len(h["series"]) == 1, h
 s = h["series"][0]
 assert s["series"] == "node_load1" and len(s["points"]) == 2 and s["points"][0][1] == 7.31, s' ||
   fail "GET /api/v1/history"

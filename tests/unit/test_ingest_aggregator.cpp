@@ -282,7 +282,8 @@ TEST_CASE("ingest_history: specs, matching samples, ring of snapshots, JSON") {
   CHECK(parse_history_spec("node_cpu_seconds_total{mode=\"idle\"; cpu=\"0\"}", &spec, &why));
   CHECK(spec.family == "node_cpu_seconds_total");
   REQUIRE(spec.nmatchers == 2);
-  CHECK(spec.matchers[1] == "cpu=\"0\"");
+  CHECK(spec.matchers[1].name == "cpu");
+  CHECK(spec.matchers[1].value == "0");
   CHECK_FALSE(parse_history_spec("", &spec, &why));
   CHECK_FALSE(parse_history_spec("9bad", &spec, &why));
   CHECK_FALSE(parse_history_spec("a{mode=idle}", &spec, &why));
@@ -315,7 +316,9 @@ TEST_CASE("ingest_history: specs, matching samples, ring of snapshots, JSON") {
   std::vector<char> buf(4096);
   OutBuffer out(buf.data(), buf.size());
   REQUIRE(h.render_json(out, "node_load1", 1));
-  CHECK(out.view() == "{\"depth\":2,\"series\":[{\"series\":\"node_load1\",\"points\":[[1700000002.250,2.5]]}]}");
+  CHECK(out.view() ==
+        "{\"depth\":2,\"reserved_bytes\":64,\"series\":[{\"series\":\"node_load1\",\"points\":[[1700000002.250,2."
+        "5]]}]}");
   out.clear();
   CHECK_FALSE(h.render_json(out, "nope", 0));
   out.clear();
