@@ -1,4 +1,5 @@
 # After `started`, the plain HTTP path and collection allocate nothing.
+# (Every connection comes from 127.0.0.1: the per-client cap is the whole server.)
 # edgestat_alloccount is the agent with the C allocator interposed and
 # counted (src/core/alloc_count.cpp); its /metrics carries
 # edgestat_debug_allocations_total. We read it on the first scrape after
@@ -17,7 +18,7 @@ source "$SRC/tests/e2e/lib/agent.sh"
 AGENT_BIN="$(dirname "$BIN")/edgestat_alloccount"
 [ -x "$AGENT_BIN" ] || skip "edgestat_alloccount is not built next to $BIN (sanitizer builds leave it out)"
 UPORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-start_agent --collect.scrape-max-age=0s --web.max-connections=40 --ingest.statsd-listen-address="127.0.0.1:$UPORT" \
+start_agent --collect.scrape-max-age=0s --web.max-connections=40 --access.max-connections-per-client=40 --ingest.statsd-listen-address="127.0.0.1:$UPORT" \
   --store.flush-interval=20ms --store.max-batch=50
 code() { curl -s --max-time 20 -o /dev/null -w '%{http_code}' "$@"; }
 allocs() { curl -s --max-time 20 "$(URL /metrics)" | sed -n 's/^edgestat_debug_allocations_total //p'; }
@@ -149,7 +150,7 @@ echo "allocations: $before after started, $after after the load"
 pass "no allocation after started: HTTP, collection, POST records, StatsD, batch files ($before allocation calls, all at start-up)"
 
 kill -TERM "$PID"; wait_exit "$PID" 20 || fail "stop"
-start_agent --collect.scrape-max-age=0s --web.max-connections=40 --ingest.statsd-listen-address="127.0.0.1:$UPORT" \
+start_agent --collect.scrape-max-age=0s --web.max-connections=40 --access.max-connections-per-client=40 --ingest.statsd-listen-address="127.0.0.1:$UPORT" \
   --store.ack=durable --store.max-batch=50
 before=$(allocs)
 curl -s --max-time 20 "$(URL /metrics)" >/dev/null
