@@ -391,7 +391,10 @@ void ConfigLoader::validate() {
                     PathKey{&c_.path.rootfs, "path", "rootfs"}, PathKey{&c_.path.cgroupfs, "path", "cgroupfs"},
                     PathKey{&c_.path.udev_data, "path.udev", "data"}})
     make_absolute(*p.value, p.section, p.key);
-  for (ConfigString& d : c_.filters.textfile_directory) make_absolute(d, "collector.textfile", "directory");
+  // Textfile directories stay as written: node_exporter labels each file
+  // with filepath.Join(dir, name) of the directory as given, so a relative
+  // one gives file="textfile/apt.prom", and the agent never changes its
+  // working directory, so the relative path keeps naming the same place.
   validate_export();
   validate_sizes(c, e_);
   if (c.collect.scrape_max_age_ms > c.collect.interval_ms)
