@@ -116,6 +116,19 @@ YamlStatus YamlReader::emit(YamlEntry* e, std::string_view value, bool seq) {
   return YamlStatus::Entry;
 }
 
+// A key with no value on its line and no deeper lines under it ("key:"
+// then a sibling or the end) is an empty value, reported at its own line.
+YamlStatus YamlReader::close_open_key(YamlEntry* e) {
+  open_key_ = false;
+  uint32_t l = line_;
+  line_ = open_line_;
+  if (!set_path({})) return YamlStatus::Error;
+  --depth_;
+  YamlStatus st = emit(e, {}, false);
+  line_ = l;
+  return st;
+}
+
 YamlStatus YamlReader::next(YamlEntry* e) {
   if (done_) return YamlStatus::End;
   if (depth_ == 0) {
@@ -157,16 +170,7 @@ YamlStatus YamlReader::next(YamlEntry* e) {
     // Peek at the next line; it is consumed only once handled, so a line
     // that closes an open key can be looked at again.
     if (rest_.empty()) {
-      if (open_key_) {
-        open_key_ = false;
-        uint32_t l = line_;
-        line_ = open_line_;
-        if (!set_path({})) return YamlStatus::Error;
-        --depth_;
-        YamlStatus st = emit(e, {}, false);
-        line_ = l;
-        return st;
-      }
+      if (open_key_) return close_open_key(e);
       done_ = true;
       return YamlStatus::End;
     }
@@ -204,16 +208,7 @@ YamlStatus YamlReader::next(YamlEntry* e) {
     if (open_key_) {
       uint32_t key_indent = stack_[depth_ - 1].indent;
       bool child = indent > key_indent || (item && indent == key_indent);
-      if (!child) {
-        open_key_ = false;
-        uint32_t l = line_;
-        line_ = open_line_;
-        if (!set_path({})) return YamlStatus::Error;
-        --depth_;
-        YamlStatus st = emit(e, {}, false);
-        line_ = l;
-        return st;
-      }
+      if (!child) return close_open_key(e);
       open_key_ = false;
     }
     rest_ = after;

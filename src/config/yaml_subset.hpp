@@ -51,6 +51,7 @@ class YamlReader {
   bool scalar(std::string_view raw, std::string_view* out);
   bool set_path(std::string_view key);
   YamlStatus emit(YamlEntry* e, std::string_view value, bool seq);
+  YamlStatus close_open_key(YamlEntry* e);
 
   struct Level {
     uint32_t indent;

@@ -83,6 +83,17 @@ ParseError parse_method(Cursor& c, std::string_view& method) {
   return ParseError::None;
 }
 
+// Target bytes up to the SP that ends them (left at c.p); the whole target,
+// counted from start, may be kMaxTargetBytes long.
+ParseError scan_to_space(Cursor& c, const char* start) {
+  for (;; ++c.p) {
+    if (c.p == c.end) return ParseError::Incomplete;
+    if (*c.p == ' ') return ParseError::None;
+    if (!has_class(*c.p, kTargetChar)) return ParseError::BadRequest;
+    if (static_cast<size_t>(c.p - start) == kMaxTargetBytes) return ParseError::UriTooLong;
+  }
+}
+
 // Case-insensitive "http://" or "https://" at c.p: its length, 0 when
 // the bytes there are something else, -1 when too few bytes are in yet.
 long scheme_prefix(const Cursor& c) {
@@ -123,14 +134,7 @@ ParseError parse_absolute(Cursor& c, const char* start,
   if (c.p == host) return ParseError::BadRequest;
   authority = std::string_view(host, static_cast<size_t>(c.p - host));
   const char* path = c.p;
-  for (;; ++c.p) {
-    if (c.p == c.end) return ParseError::Incomplete;
-    if (*c.p == ' ') break;
-    if (!has_class(*c.p, kTargetChar)) return ParseError::BadRequest;
-    if (static_cast<size_t>(c.p - start) == kMaxTargetBytes) {
-      return ParseError::UriTooLong;
-    }
-  }
+  if (ParseError e = scan_to_space(c, start); e != ParseError::None) return e;
   target = c.p == path ? std::string_view(kRootPath, 1)
                        : std::string_view(path, static_cast<size_t>(c.p - path));
   ++c.p;
@@ -158,14 +162,7 @@ ParseError parse_target(Cursor& c, std::string_view method,
     if (*c.p != ' ') return ParseError::BadRequest;
   } else {
     if (*c.p != '/') return ParseError::BadRequest;
-    for (;; ++c.p) {
-      if (c.p == c.end) return ParseError::Incomplete;
-      if (*c.p == ' ') break;
-      if (!has_class(*c.p, kTargetChar)) return ParseError::BadRequest;
-      if (static_cast<size_t>(c.p - start) == kMaxTargetBytes) {
-        return ParseError::UriTooLong;
-      }
-    }
+    if (ParseError e = scan_to_space(c, start); e != ParseError::None) return e;
   }
   target = std::string_view(start, static_cast<size_t>(c.p - start));
   ++c.p;
