@@ -18,8 +18,13 @@ source "$SRC/tests/e2e/lib/agent.sh"
 AGENT_BIN="$(dirname "$BIN")/edgestat_alloccount"
 [ -x "$AGENT_BIN" ] || skip "edgestat_alloccount is not built next to $BIN (sanitizer builds leave it out)"
 UPORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# The ring holds a whole ingest_load (1,680 records and 400 StatsD timers):
+# this test counts allocations, and a writer slowed by a loaded machine must
+# not turn accepted records into 503s (the ring's capacity is tested in
+# ingest_*).
+RING=(--store.ring-slots=4096)
 start_agent --collect.scrape-max-age=0s --web.max-connections=40 --access.max-connections-per-client=40 --ingest.statsd-listen-address="127.0.0.1:$UPORT" \
-  --store.flush-interval=20ms --store.max-batch=50
+  --store.flush-interval=20ms --store.max-batch=50 "${RING[@]}"
 code() { curl -s --max-time 20 -o /dev/null -w '%{http_code}' "$@"; }
 allocs() { curl -s --max-time 20 "$(URL /metrics)" | sed -n 's/^edgestat_debug_allocations_total //p'; }
 before=$(allocs)
@@ -151,7 +156,7 @@ pass "no allocation after started: HTTP, collection, POST records, StatsD, batch
 
 kill -TERM "$PID"; wait_exit "$PID" 20 || fail "stop"
 start_agent --collect.scrape-max-age=0s --web.max-connections=40 --access.max-connections-per-client=40 --ingest.statsd-listen-address="127.0.0.1:$UPORT" \
-  --store.ack=durable --store.max-batch=50
+  --store.ack=durable --store.max-batch=50 "${RING[@]}"
 before=$(allocs)
 curl -s --max-time 20 "$(URL /metrics)" >/dev/null
 ingest_load "$PORT" "$UPORT" || fail "ingest load with ack=durable"
