@@ -100,7 +100,7 @@ void check_export_target(const ExportTargetConfig& t, ConfigErrors& errors) {
   }
   Url u;
   const char* bad = "";
-  if (!files_ok || !parse_url(t.url.view(), &u, &bad) || !u.https) return;
+  if (!files_ok || !parse_url(t.url.view(), &u, &bad) || !u.https || !http::kTlsBuilt) return;  // no TLS: security_config says why
   // The client configuration start-up builds (exporter::Target::init).
   auto* tls = static_cast<exporter::TlsClientConfig*>(std::malloc(sizeof(exporter::TlsClientConfig)));
   if (!tls) return;

@@ -1,6 +1,8 @@
 #include "app/security_config.hpp"
 
+#include "config/export_schema.hpp"
 #include "config/origin.hpp"
+#include "core/ascii.hpp"
 #include "core/listen_address.hpp"
 #include "http/access_policy.hpp"
 #include "http/tls_context.hpp"
@@ -43,6 +45,15 @@ void validate_security_config(const Config& c, ConfigErrors& errors) {
   if (t.min_version == 1 && !http::kTls13Available)
     errors.add("%s[tls] min_version = 1.3: this build's mbedTLS has no TLS 1.3 server (Debian's 2.28); use 1.2",
                key_where(c, "tls", "min_version").c_str());
+  // The exporter's https:// targets need the TLS client a -DEDGESTAT_TLS=OFF
+  // build leaves out.
+  if (!http::kTlsBuilt)
+    for (const ExportTargetConfig& x : c.exporter.targets)
+      if (iequals(x.url.view().substr(0, 8), "https://"))
+        errors.add("%s:%u: [export.%.*s.%s] url = \"%s\": this build has no TLS (built with -DEDGESTAT_TLS=OFF); "
+                   "use http:// or a TLS build",
+                   x.file.c_str(), export_key_line(x, "url"), int(export_kind_name(x.kind).size()),
+                   export_kind_name(x.kind).data(), x.name.c_str(), x.url.c_str());
   for (const ConfigString& name : t.cipher_suites)
     if (http::cipher_suite_id(name.view()) == 0)
       errors.add("%s[tls] cipher_suites \"%s\": not available in this build",

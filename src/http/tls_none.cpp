@@ -57,6 +57,11 @@ bool TlsSession::begin(TlsContext*, int* err) {
   return false;
 }
 
+bool TlsSession::begin_client(const mbedtls_ssl_config*, const char*, int* err) {
+  *err = -1;
+  return false;
+}
+
 void TlsSession::end() { ctx_ = nullptr; }
 
 char* TlsSession::in_space(size_t* n) {
