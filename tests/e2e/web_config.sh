@@ -73,10 +73,12 @@ else
   prom="Prometheus not installed, curl only"
 fi
 
-# Wrong passwords: 401 while the client's budget lasts, then 429.
+# Wrong passwords: 401 while the client's budget lasts, then 429. The
+# bcrypt failure limiter allows 5; the time budget (250 ms of checks) may
+# end it sooner on a loaded machine, where one bcrypt check takes longer.
 codes=""
 for _ in 1 2 3 4 5 6; do codes="$codes $(tcode -u prometheus:wrong "$(TURL /metrics)")"; done
-[ "$codes" = " 401 401 401 401 401 429" ] || fail "wrong passwords answered:$codes"
+[[ "$codes" =~ ^(\ 401){1,5}(\ 429)+$ ]] || fail "wrong passwords answered:$codes (want 1 to 5 times 401, then 429)"
 
 # A bad web config is refused with file:line.
 printf 'tls_server_config:\n  cert_file: server.pem\n  key_fle: server.key\n' >"$PKI/bad.yml"
