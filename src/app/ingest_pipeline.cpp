@@ -143,7 +143,7 @@ void IngestPipeline::close_handles() {
 void IngestPipeline::stop(int64_t deadline_ns) {
   if (!started_) return history_store_.save_now();
   started_ = false;
-  uint32_t waiting = writer_.ring().size();
+  uint64_t waiting = writer_.pending();
   uint64_t left = writer_.stop(deadline_ns);
   store::RecordWriterStats s = writer_.stats();
   log_info("records writer stopped", {{"flushed_at_stop", waiting - left},

@@ -24,7 +24,7 @@ Status emit_file(CollectContext& ctx, const char* rel, bool snmp6, bool optional
   PathBuf path;
   if (!join_path(path, {ctx.config.path.procfs.view(), rel})) return Status::error("procfs path too long");
   size_t len = 0;
-  Status st = read_file(path.c_str(), ctx.scratch, ctx.scratch_cap, &len);
+  Status st = read_file_kept(path.c_str(), ctx.scratch, ctx.scratch_cap, &len);
   if (!st) return optional && st.unsupported() ? Status::ok() : st;
   std::string_view text(ctx.scratch, len);
   NetstatError err;

@@ -26,7 +26,7 @@ Status collect_vmstat(CollectContext& ctx) {
   PathBuf path;
   if (!join_path(path, {ctx.config.path.procfs.view(), "/vmstat"})) return Status::error("procfs path too long");
   size_t n = 0;
-  if (Status st = read_file(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
+  if (Status st = read_file_kept(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
   // Views into the scratch buffer, which stays untouched until we return.
   std::string_view seen[kMaxVmstatFields];
   size_t nseen = 0;
