@@ -86,6 +86,12 @@ class BatchBuilder {
   // add()s or another finish() with a new name and timestamp.
   void reopen();
   uint32_t count() const { return count_; }
+  // Record bytes add() still accepts, commas included (the closing fields'
+  // room is already kept aside).
+  size_t room() const {
+    size_t used = out_.size() + kTailBytes;
+    return out_.overflowed() || used >= out_.capacity() ? 0 : out_.capacity() - used;
+  }
 
  private:
   OutBuffer out_;

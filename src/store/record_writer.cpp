@@ -334,14 +334,22 @@ void RecordWriter::stage(uint32_t available) {
   for (; k < available; ++k) {
     uint32_t n = 0;
     const uint8_t* p = ring_.peek(k, &n);
-    std::string_view rec(reinterpret_cast<const char*>(p), n);
-    if (!looks_like_json_object(rec)) {
-      ++staged_rejected_;
-      continue;
-    }
-    if (!batch_.add(rec)) {
+    std::string_view slot(reinterpret_cast<const char*>(p), n);
+    // A slot is never split across batches (it leaves the ring whole).
+    if (batch_.count() && slot.size() + 1 > batch_.room()) {
       batch_full_ = true;  // stays in the ring for the next batch
       break;
+    }
+    // One record, or several one a line (the loop packs StatsD timer
+    // records; serialized JSON never holds a raw newline). An empty slot
+    // is one empty record, rejected.
+    if (slot.empty()) ++staged_rejected_;
+    while (!slot.empty()) {
+      size_t nl = slot.find('\n');
+      std::string_view rec = slot.substr(0, nl);
+      slot = nl == std::string_view::npos ? std::string_view() : slot.substr(nl + 1);
+      // add() cannot fail: room was checked for the whole slot.
+      if (!looks_like_json_object(rec) || !batch_.add(rec)) ++staged_rejected_;
     }
   }
   ring_.pop_n(k);
@@ -452,16 +460,17 @@ void RecordWriter::run() {
       backing_off = false;
     }
     // Drain the ring into the batch: its slots are free for the producer
-    // again before the fsync. Not while backing off: then the ring fills
-    // behind the failed batch and its drops are counted (503 for HTTP).
-    if (uint32_t avail = ring_.readable(); avail && !batch_full_ && !backing_off) stage(avail);
+    // again before the fsync. Not after a failed write until a write
+    // succeeds: the failed batch is retried as it is, the ring fills behind
+    // it and its drops are counted (503 for HTTP), as without the batch.
+    if (uint32_t avail = ring_.readable(); avail && !batch_full_ && !retry_at_ns) stage(avail);
     const bool pending = staged_ || ring_.readable();
     if (!pending)
       first_seen_ns = 0;
     else if (!first_seen_ns)
       first_seen_ns = now;
     if (!backing_off && staged_ &&
-        (urgent || staged_ >= cfg_.max_batch || batch_full_ || now - first_seen_ns >= interval_ns)) {
+        (urgent || batch_.count() >= cfg_.max_batch || batch_full_ || now - first_seen_ns >= interval_ns)) {
       uint32_t tried = staged_;
       if (flush()) {
         if (retry_at_ns) {
@@ -499,7 +508,7 @@ void RecordWriter::run() {
       // Wake for what completes the batch, or half a ring if that comes
       // first (the batch's records left the ring, so it cannot overflow
       // while the writer sleeps for less than half of it).
-      sleep(std::min(drain_at_, staged_ < cfg_.max_batch ? cfg_.max_batch - staged_ : 1),
+      sleep(std::min(drain_at_, batch_.count() < cfg_.max_batch ? cfg_.max_batch - batch_.count() : 1),
             first_seen_ns + interval_ns - now);
   }
 

@@ -21,10 +21,9 @@
 // flush_interval after its first record, or at once for a durable request;
 // under load the next batch takes everything that arrived meanwhile (group
 // commit), so files grow instead of fsyncs multiplying. If the write
-// fails the batch stays in the batch buffer and is written again (with what
-// arrived meanwhile, under a new name); while the writer backs off it does
-// not drain the ring, which fills behind the batch, and its drops are
-// counted. pending() (pushed and not yet persisted) is what waits, in the
+// fails the batch stays in the batch buffer and is retried as it is (under
+// a new name); until a write succeeds the writer does not drain the ring,
+// which fills behind the batch, and its drops are counted. pending() (pushed and not yet persisted) is what waits, in the
 // ring or in the batch.
 //
 // Wake-ups are rare by design. The writer sleeps in poll() on an eventfd

@@ -617,7 +617,7 @@ TEST_CASE("test_store: a backed-up ring goes into one file (group commit), its s
   CHECK(b.max_file_records == 200);
 }
 
-TEST_CASE("test_store: a failed batch is kept whole and written with what arrived meanwhile") {
+TEST_CASE("test_store: a failed batch is retried whole; the ring fills behind it, then drains") {
   TempDir d;
   REQUIRE(d.path[0]);
   char dir[200];
@@ -630,8 +630,8 @@ TEST_CASE("test_store: a failed batch is kept whole and written with what arrive
   push_records(w, 0, 40);
   auto enoent = [&] { return w.stats().write_errors[static_cast<size_t>(WriteErrorReason::NoDirectory)]; };
   CHECK(wait_until(5000, [&] { return enoent() >= 1; }));
-  // Backing off: the first 40 are in the batch buffer, what comes now
-  // waits in the ring (not drained while the writes fail).
+  // Failing: the first 40 are in the batch buffer, what comes now waits in
+  // the ring (not drained until a write succeeds).
   push_records(w, 40, 60);
   CHECK(w.ring().size() == 20);
   CHECK(w.pending() == 60);
@@ -803,6 +803,28 @@ TEST_CASE("test_store: records that are not JSON objects are counted, not writte
   CHECK(s.records_rejected == 2);
   BatchCheck b = check_batches(d.path);
   CHECK(b.records == 4);
+}
+
+TEST_CASE("test_store: a slot holding several records one a line is written as those records") {
+  TempDir d;
+  REQUIRE(d.path[0]);
+  RecordWriter w;
+  RecordWriterConfig c = small_config(d.path);
+  REQUIRE(w.init(c).is_ok());
+  // Three records packed in one slot (as the loop packs StatsD timers), one
+  // of them not an object; then a plain one.
+  CHECK(w.push(std::string_view("{\"seq\":0,\"kind\":\"op\"}\n{\"seq\":1,\"kind\":\"op\"}\nnot json")));
+  CHECK(w.push(std::string_view("{\"seq\":2,\"kind\":\"op\"}")));
+  CHECK(w.pending() == 2);  // slots
+  REQUIRE(w.start().is_ok());
+  CHECK(w.stop(monotonic_ns() + 5000 * kMs) == 0);
+  RecordWriterStats s = w.stats();
+  CHECK(s.total_persisted == 3);
+  CHECK(s.records_rejected == 1);
+  BatchCheck b = check_batches(d.path);
+  CHECK(b.records == 3);
+  CHECK(b.order_ok);
+  CHECK(b.counts_ok);
   CHECK(b.order_ok);
   CHECK(b.shape_ok);
 }
