@@ -113,7 +113,7 @@ Status RecordWriter::init(const RecordWriterConfig& cfg) {
   batch_cap_ = static_cast<size_t>(cap);
   cfg_ = cfg;
   cfg_.directory = dir_.c_str();
-  drain_at_ = std::max<uint32_t>(1, ring_.capacity() / 2);
+  drain_at_ = std::max<uint32_t>(1, ring_.capacity() / 4);
   batch_.reset(batch_buf_, batch_cap_);
   backoff_next_ms_ = cfg.backoff_initial_ms;
   // batch_id: a counter seeded with the start time in microseconds and
@@ -505,9 +505,9 @@ void RecordWriter::run() {
       sleep(1, retention_enabled(cfg_.retention) && cfg_.retention.max_age_us ? kIdleWakeMs * kNsPerMs
                                                                               : INT_MAX * kNsPerMs);
     else
-      // Wake for what completes the batch, or half a ring if that comes
-      // first (the batch's records left the ring, so it cannot overflow
-      // while the writer sleeps for less than half of it).
+      // Wake for what completes the batch, or a quarter ring if that comes
+      // first (the batch's records left the ring: three quarters of it are
+      // left for the time a busy box takes to schedule the writer).
       sleep(std::min(drain_at_, batch_.count() < cfg_.max_batch ? cfg_.max_batch - batch_.count() : 1),
             first_seen_ns + interval_ns - now);
   }

@@ -29,7 +29,7 @@
 // Wake-ups are rare by design. The writer sleeps in poll() on an eventfd
 // with a timeout, and before sleeping it publishes how many records in the
 // ring would make it worth waking (1 when nothing is pending; otherwise
-// what completes the batch, or half the ring if that comes first; nothing
+// what completes the batch, or a quarter ring if that comes first; nothing
 // while backing off). The producer's notify_if_needed() writes the eventfd
 // only when that many are waiting, and only once per sleep: one write when
 // a quiet ring gets its first record, one when a batch fills, none per
@@ -231,8 +231,9 @@ class RecordWriter {
   PathBuf dir_;
   char* batch_buf_ = nullptr;
   size_t batch_cap_ = 0;
-  // Wake when this many records wait in the ring and the batch has room:
-  // half the ring, so a full batch's fsync has the other half to fill.
+  // Wake when this many slots wait in the ring and the batch has room: a
+  // quarter of the ring, so the writer's wake-up latency on a busy box and
+  // the previous batch's fsync have the other three quarters to fill.
   uint32_t drain_at_ = 0;
   // The batch being assembled in batch_buf_: staged_ records taken from the
   // ring (valid or rejected), their slots already freed.

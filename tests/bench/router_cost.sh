@@ -1,6 +1,7 @@
 #!/bin/bash
 # What each agent costs a router (issue 14), side by side on one load:
-# edgestat, node_exporter (Debian prometheus-node-exporter), collectd
+# edgestat (defaults, and with [store] enabled = false: StatsD timers
+# aggregated but not stored as records), node_exporter (Debian prometheus-node-exporter), collectd
 # (Debian collectd-core: cpu, memory, load, interface, disk, df, statsd,
 # write_prometheus) and netdata (Debian netdata, its default plugins), each
 # with a 15 s collection interval, scraped every SCRAPE_EVERY s (15) for
@@ -55,6 +56,18 @@ mkdir -p "$tmp/edgestat"
   2>"$tmp/edgestat.log" &
 PID[edgestat]=$!
 pids+=("${PID[edgestat]}")
+
+# ---- the same with [store] enabled = false: StatsD timers aggregated for
+# /metrics only, not kept as records on disk (what collectd's statsd does)
+PORT[edgestat_nostore]=$(port SOCK_STREAM)
+UPORT[edgestat_nostore]=$(port SOCK_DGRAM)
+URLPATH[edgestat_nostore]=/metrics
+mkdir -p "$tmp/edgestat_nostore"
+"$BIN" run --web.listen-address="127.0.0.1:${PORT[edgestat_nostore]}" \
+  --agent.runtime-dir="$tmp/edgestat_nostore/run" --agent.data-dir="$tmp/edgestat_nostore" --store.enabled=false \
+  --ingest.statsd-listen-address="127.0.0.1:${UPORT[edgestat_nostore]}" 2>"$tmp/edgestat_nostore.log" &
+PID[edgestat_nostore]=$!
+pids+=("${PID[edgestat_nostore]}")
 
 # ---- node_exporter: its defaults; it collects when scraped
 if need prometheus-node-exporter prometheus-node-exporter; then
@@ -147,7 +160,7 @@ else
 fi
 
 agents=()
-for a in edgestat node_exporter collectd netdata; do
+for a in edgestat edgestat_nostore node_exporter collectd netdata; do
   [ -n "${PID[$a]:-}" ] || continue
   ok=no
   for _ in $(seq 200); do
@@ -227,7 +240,7 @@ secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
 hz=$(getconf CLK_TCK)
 
 echo "measured ${secs}s, $scrapes scrapes each; load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-14s %14s %10s %10s %16s %16s\n' agent "CPU ms/min" "RSS MiB" "Pss MiB" "wake-ups/min" "written KiB/h"
+printf '%-17s %14s %10s %10s %16s %16s\n' agent "CPU ms/min" "RSS MiB" "Pss MiB" "wake-ups/min" "written KiB/h"
 declare -A R
 for a in "${agents[@]}"; do
   read -r c w b < <(sample "${PID[$a]}")
@@ -237,7 +250,7 @@ for a in "${agents[@]}"; do
   wr=$(awk -v x=$((b - B0[$a])) -v s="$secs" 'BEGIN {printf "%.0f", x / 1024 / s * 3600}')
   R[$a]="$cpu $(awk -v k="$rss" 'BEGIN {printf "%.2f", k / 1024}') $(awk -v k="$pss" 'BEGIN {printf "%.2f", k / 1024}') $wk $wr"
   # shellcheck disable=SC2086
-  printf '%-14s %14s %10s %10s %16s %16s\n' "$a" ${R[$a]}
+  printf '%-17s %14s %10s %10s %16s %16s\n' "$a" ${R[$a]}
 done
 echo "ratios peer / edgestat (above 1: edgestat is cheaper):"
 read -r ec er ep ew ewr <<<"${R[edgestat]}"
@@ -246,7 +259,8 @@ for a in "${agents[@]}"; do
   read -r c r p w wr <<<"${R[$a]}"
   awk -v a="$a" -v c="$c" -v r="$r" -v p="$p" -v w="$w" -v wr="$wr" -v ec="$ec" -v er="$er" -v ep="$ep" -v ew="$ew" -v ewr="$ewr" '
     function ratio(x, y) { return y > 0 ? sprintf("%.1fx", x / y) : (x > 0 ? "inf" : "=") }
-    BEGIN { printf "  %-13s CPU %s  RSS %s  Pss %s  wake-ups %s  written %s\n", a, ratio(c, ec), ratio(r, er), ratio(p, ep), ratio(w, ew), ratio(wr, ewr) }'
+    BEGIN { printf "  %-16s CPU %s  RSS %s  Pss %s  wake-ups %s  written %s\n", a, ratio(c, ec), ratio(r, er), ratio(p, ep), ratio(w, ew), ratio(wr, ewr) }'
 done
 curl -s "http://127.0.0.1:${PORT[edgestat]}/metrics" |
   awk '/^edgestat_(collections_total|statsd_lines_total|ring_dropped_total|store_records_persisted_total|store_batches_written_total)/ {print "  edgestat " $0}'
+exit 0  # the table is printed (the cleanup trap kills processes that may have exited)
