@@ -42,7 +42,8 @@ constexpr FamilyDesc kRingDropped{
     "edgestat_ring_dropped_total",
     "Records that did not enter the records ring because it was full, by source (http records were answered 503).",
     MetricType::Counter};
-constexpr FamilyDesc kRingRecords{"edgestat_ring_records", "Records waiting in the ring for the writer thread.",
+constexpr FamilyDesc kRingRecords{"edgestat_ring_records",
+                                  "Records waiting for the writer thread: in the ring or in the batch it is writing.",
                                   MetricType::Gauge};
 constexpr FamilyDesc kRingCapacity{"edgestat_ring_capacity", "Records the ring holds ([store] ring_slots).",
                                    MetricType::Gauge};
@@ -101,8 +102,7 @@ void IngestPipeline::add_metrics(Snapshot& snap) const {
   d.value = "history";
   snap.add(kRingDropped, static_cast<double>(n_.dropped_history), &d, 1);
   if (!store_on_) return;
-  // The ring is the writer's too; size() is a consistent-enough estimate.
-  snap.add(kRingRecords, writer_.ring().size());
+  snap.add(kRingRecords, static_cast<double>(writer_.pending()));
   snap.add(kRingCapacity, writer_.ring().capacity());
   store::RecordWriterStats s = writer_.stats();
   snap.add(kStorePersisted, static_cast<double>(s.total_persisted));
@@ -126,21 +126,23 @@ HealthCheck IngestPipeline::health() const {
     return h;
   }
   store::RecordWriterStats s = writer_.stats();
-  uint32_t waiting = writer_.ring().size(), cap = writer_.ring().capacity();
+  // The ring is the writer's too; size() is a consistent-enough estimate.
+  uint32_t fill = writer_.ring().size(), cap = writer_.ring().capacity();
+  unsigned long long waiting = writer_.pending();
   char buf[160];
   if (s.current_backoff_ms || s.last_errno) {
     h.status = HealthStatus::Degraded;
-    std::snprintf(buf, sizeof buf, "writes failing (%s: %s), %u records waiting, retry in %u ms",
+    std::snprintf(buf, sizeof buf, "writes failing (%s: %s), %llu records waiting, retry in %u ms",
                   reason_label(static_cast<size_t>(s.last_error_reason)).data(), std::strerror(s.last_errno),
                   waiting, s.current_backoff_ms);
-  } else if (static_cast<double>(waiting) >= kRingDegradedFill * static_cast<double>(cap)) {
+  } else if (static_cast<double>(fill) >= kRingDegradedFill * static_cast<double>(cap)) {
     h.status = HealthStatus::Degraded;
-    std::snprintf(buf, sizeof buf, "records ring %u of %u full", waiting, cap);
+    std::snprintf(buf, sizeof buf, "records ring %u of %u full", fill, cap);
   } else if (!s.running && started_) {
     h.status = HealthStatus::Degraded;
     std::snprintf(buf, sizeof buf, "records writer is not running");
   } else {
-    std::snprintf(buf, sizeof buf, "%llu records persisted, %u waiting",
+    std::snprintf(buf, sizeof buf, "%llu records persisted, %llu waiting",
                   static_cast<unsigned long long>(s.total_persisted), waiting);
   }
   h.detail.assign(buf);
@@ -158,7 +160,7 @@ void IngestPipeline::render_stats_json(OutBuffer& out) const {
   j.field_u64("total_recorded", n_.recorded);
   j.field_u64("total_persisted", s.total_persisted);
   j.field_u64("total_dropped", n_.dropped_http + n_.dropped_statsd + n_.dropped_history);
-  j.field_u64("queue_size", store_on_ ? writer_.ring().size() : 0);
+  j.field_u64("queue_size", store_on_ ? writer_.pending() : 0);
   j.field_u64("queue_capacity", store_on_ ? writer_.ring().capacity() : 0);
   j.field_u64("batches_written", s.batches_written);
   j.key("last_flush_timestamp");

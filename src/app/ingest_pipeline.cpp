@@ -1,5 +1,7 @@
 #include "app/ingest_pipeline.hpp"
 
+#include <cstring>
+
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/number.hpp"
@@ -35,6 +37,7 @@ std::string_view ack_result_name(AckResult r) {
 IngestPipeline::~IngestPipeline() {
   release_array(scratch_, 1);
   release_array(rec_buf_, rec_cap_);
+  release_array(pack_buf_, rec_cap_);
 }
 
 bool IngestPipeline::init(const Config& c, store::JobMailbox* jobs, uv_loop_t* loop, bool lxc) {
@@ -122,7 +125,8 @@ bool IngestPipeline::init(const Config& c, store::JobMailbox* jobs, uv_loop_t* l
   if (jobs) writer_.attach_jobs(jobs);
   writer_on_ = store_on_ || jobs;
   rec_buf_ = reserve_array<char>(rec_cap_);
-  return rec_buf_ != nullptr;
+  if (store_on_) pack_buf_ = reserve_array<char>(rec_cap_);
+  return rec_buf_ != nullptr && (!store_on_ || pack_buf_ != nullptr);
 }
 
 bool IngestPipeline::start() {
@@ -143,7 +147,8 @@ void IngestPipeline::close_handles() {
 void IngestPipeline::stop(int64_t deadline_ns) {
   if (!started_) return history_store_.save_now();
   started_ = false;
-  uint32_t waiting = writer_.ring().size();
+  if (store_on_) flush_pack();
+  uint64_t waiting = writer_.pending();
   uint64_t left = writer_.stop(deadline_ns);
   store::RecordWriterStats s = writer_.stats();
   log_info("records writer stopped", {{"flushed_at_stop", waiting - left},
@@ -168,6 +173,32 @@ bool IngestPipeline::push_record(const OperationRecord& r, std::string_view ts, 
   if (writer_.push(out.view())) ++n_.recorded;
   else ++*dropped;
   return true;
+}
+
+// Appends one StatsD timer record to the packed slot (pushing the slot
+// first when the record does not fit); false when the record alone is
+// larger than a slot.
+bool IngestPipeline::pack_record(const OperationRecord& r, std::string_view ts) {
+  if (!store_on_) return true;
+  OutBuffer out(rec_buf_, rec_cap_);
+  if (!ingest::serialize_record(r, ts, out)) return false;
+  size_t n = out.size();
+  if (pack_n_ && pack_len_ + 1 + n > rec_cap_) flush_pack();
+  if (pack_n_) pack_buf_[pack_len_++] = '\n';
+  std::memcpy(pack_buf_ + pack_len_, rec_buf_, n);
+  pack_len_ += n;
+  ++pack_n_;
+  return true;
+}
+
+void IngestPipeline::flush_pack() {
+  if (!pack_n_) return;
+  if (writer_.push(pack_buf_, static_cast<uint32_t>(pack_len_)))
+    n_.recorded += pack_n_;
+  else
+    n_.dropped_statsd += pack_n_;
+  pack_len_ = 0;
+  pack_n_ = 0;
 }
 
 void IngestPipeline::accept_http(OperationRecord& r, int64_t now_us, std::string_view ts) {
@@ -204,7 +235,7 @@ void IngestPipeline::timer_line(const StatsdLine& l, int64_t now_us, std::string
   r.name.assign(l.name);
   r.duration_ms = l.value;
   r.timestamp_us = now_us;
-  if (!push_record(r, ts, &n_.dropped_statsd)) return count(StatsdError::TooLarge);
+  if (!pack_record(r, ts)) return count(StatsdError::TooLarge);
   ++n_.statsd_records;
   ops_.observe("statsd", l.name, l.value, true, now_us);
 }

@@ -240,7 +240,8 @@ const KeySpec kKeys[] = {
     {"store", "record_bytes", KeyKind::Bytes, "2KiB",
      "Largest stored record; memory is ring_slots x this plus max_batch x this.", 256,
      1ull << 20, {}, FIELD(store.record_bytes), Apply::Restart},
-    {"store", "max_batch", KeyKind::Uint, "1000", "Records per batch file; a full batch is written at once.", 1,
+    {"store", "max_batch", KeyKind::Uint, "1000", "Records that make a batch file due (written at once); under load one file takes what arrived "
+     "during the previous write, up to max_batch x record_bytes.", 1,
      1u << 20, {}, FIELD(store.max_batch), Apply::Restart},
     {"store", "flush_interval", KeyKind::Duration, "5s",
      "A partial batch is written this long after its first record arrived (one file, two fsyncs).", 10,

@@ -124,6 +124,7 @@ std::optional<uint64_t> find_batch_id(std::string_view tail) {
 void BatchBuilder::reset(char* buf, size_t cap) {
   out_.reset(buf, cap);
   count_ = 0;
+  open_len_ = 0;
   out_.put("{\"records\":[");
 }
 
@@ -141,6 +142,7 @@ bool BatchBuilder::add(std::string_view record) {
 std::string_view BatchBuilder::finish(int64_t unix_us, uint64_t batch_id) {
   char ts[kRfc3339Len];
   format_rfc3339_us(unix_us, ts);
+  open_len_ = out_.size();
   out_.put("],\"batch_timestamp\":\"");
   out_.put(std::string_view(ts, kRfc3339Len));
   out_.put("\",\"batch_id\":");
@@ -150,6 +152,11 @@ std::string_view BatchBuilder::finish(int64_t unix_us, uint64_t batch_id) {
   out_.put("}\n");
   if (out_.overflowed()) return {};
   return out_.view();
+}
+
+void BatchBuilder::reopen() {
+  if (open_len_) out_.truncate(open_len_);
+  open_len_ = 0;
 }
 
 }  // namespace edgestat::store

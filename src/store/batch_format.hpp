@@ -82,11 +82,21 @@ class BatchBuilder {
   bool add(std::string_view record);
   // Closes the document. The view is empty if anything overflowed.
   std::string_view finish(int64_t unix_us, uint64_t batch_id);
+  // Undoes finish() (the write failed): the same records, ready for more
+  // add()s or another finish() with a new name and timestamp.
+  void reopen();
   uint32_t count() const { return count_; }
+  // Record bytes add() still accepts, commas included (the closing fields'
+  // room is already kept aside).
+  size_t room() const {
+    size_t used = out_.size() + kTailBytes;
+    return out_.overflowed() || used >= out_.capacity() ? 0 : out_.capacity() - used;
+  }
 
  private:
   OutBuffer out_;
   uint32_t count_ = 0;
+  size_t open_len_ = 0;  // size before the last finish()
 };
 
 }  // namespace edgestat::store

@@ -113,7 +113,8 @@ Status RecordWriter::init(const RecordWriterConfig& cfg) {
   batch_cap_ = static_cast<size_t>(cap);
   cfg_ = cfg;
   cfg_.directory = dir_.c_str();
-  threshold_ = std::min(cfg.max_batch, ring_.capacity());
+  drain_at_ = std::max<uint32_t>(1, ring_.capacity() / 4);
+  batch_.reset(batch_buf_, batch_cap_);
   backoff_next_ms_ = cfg.backoff_initial_ms;
   // batch_id: a counter seeded with the start time in microseconds and
   // raised past the newest batch found on disk (prepare()). Within a run
@@ -151,7 +152,7 @@ uint64_t RecordWriter::stop(int64_t deadline_ns) {
     pthread_join(thread_, nullptr);
     started_ = false;
   }
-  return ring_.size();
+  return pending();
 }
 
 void RecordWriter::notify_if_needed() {
@@ -300,8 +301,7 @@ bool RecordWriter::space_returned() const {
   return now > free_at_failure_ && now >= failed_bytes_ + kSpaceSlackBytes;
 }
 
-void RecordWriter::popped(uint32_t k) {
-  ring_.pop_n(k);
+void RecordWriter::persisted(uint32_t k) {
   uint64_t before = durable_.load(std::memory_order_relaxed);
   // seq_cst with request_durable's store and the producer's durable() load:
   // a producer that asked after this store sees it, one that asked before
@@ -322,23 +322,54 @@ void RecordWriter::request_durable(uint64_t seq) {
   (void)r;  // EAGAIN: a wake is pending anyway
 }
 
-bool RecordWriter::flush(uint32_t available) {
+// Moves up to `available` records from the ring into the batch and frees
+// their slots: the ring is empty again before the batch's fsync starts.
+// max_batch records make a batch due, but the batch takes whatever the
+// ring holds while its buffer (max_batch x record_bytes) has room: under
+// load everything that arrived during the previous write goes into the next
+// file (group commit), so the writer keeps up with any rate its disk allows
+// at a bounded number of fsyncs a second, instead of max_batch per fsync.
+void RecordWriter::stage(uint32_t available) {
+  uint32_t k = 0;
+  for (; k < available; ++k) {
+    uint32_t n = 0;
+    const uint8_t* p = ring_.peek(k, &n);
+    std::string_view slot(reinterpret_cast<const char*>(p), n);
+    // A slot is never split across batches (it leaves the ring whole).
+    if (batch_.count() && slot.size() + 1 > batch_.room()) {
+      batch_full_ = true;  // stays in the ring for the next batch
+      break;
+    }
+    // One record, or several one a line (the loop packs StatsD timer
+    // records; serialized JSON never holds a raw newline). An empty slot
+    // is one empty record, rejected.
+    if (slot.empty()) ++staged_rejected_;
+    while (!slot.empty()) {
+      size_t nl = slot.find('\n');
+      std::string_view rec = slot.substr(0, nl);
+      slot = nl == std::string_view::npos ? std::string_view() : slot.substr(nl + 1);
+      // add() cannot fail: room was checked for the whole slot.
+      if (!looks_like_json_object(rec) || !batch_.add(rec)) ++staged_rejected_;
+    }
+  }
+  ring_.pop_n(k);
+  staged_ += k;
+}
+
+// Writes the staged batch; false (batch kept for the retry) on an error.
+bool RecordWriter::flush() {
   constexpr auto r = std::memory_order_relaxed;
   if (!prepared_) prepare();
-  const uint32_t k = std::min(available, cfg_.max_batch);
-  BatchBuilder batch;
-  batch.reset(batch_buf_, batch_cap_);
-  uint32_t rejected = 0;
-  for (uint32_t i = 0; i < k; ++i) {
-    uint32_t n = 0;
-    const uint8_t* p = ring_.peek(i, &n);
-    std::string_view rec(reinterpret_cast<const char*>(p), n);
-    // add() cannot fail: the buffer holds max_batch records of max_payload.
-    if (!looks_like_json_object(rec) || !batch.add(rec)) ++rejected;
-  }
-  if (batch.count() == 0) {
-    popped(k);
-    records_rejected_.store(records_rejected_.load(r) + rejected, r);
+  const uint32_t k = staged_, rejected = staged_rejected_;
+  auto done = [&] {
+    batch_.reset(batch_buf_, batch_cap_);
+    staged_ = staged_rejected_ = 0;
+    batch_full_ = false;
+    if (rejected) records_rejected_.store(records_rejected_.load(r) + rejected, r);
+    persisted(k);
+  };
+  if (batch_.count() == 0) {
+    done();
     return true;
   }
 
@@ -357,22 +388,23 @@ bool RecordWriter::flush(uint32_t available) {
     if (!name_exists(dir_fd, name)) break;
   }
   format_temp_name(ts, temp);
-  std::string_view doc = batch.finish(ts, next_batch_id_);
+  std::string_view doc = batch_.finish(ts, next_batch_id_);
   WriteOutcome w = write_file_durable(dir_fd, name, temp, doc.data(), doc.size());
   ::close(dir_fd);
   if (!w.renamed) {
     note_error(w);
     failed_bytes_ = doc.size();
+    batch_.reopen();
     return false;
   }
 
-  // The batch is in place: only now do its records leave the ring.
-  popped(k);
+  // The batch is in place: only now are its records durable.
+  const uint32_t written = batch_.count();
+  done();
   last_name_us_ = ts;
-  total_persisted_.store(total_persisted_.load(r) + batch.count(), r);
+  total_persisted_.store(total_persisted_.load(r) + written, r);
   batches_written_.store(batches_written_.load(r) + 1, r);
   bytes_written_.store(bytes_written_.load(r) + doc.size(), r);
-  if (rejected) records_rejected_.store(records_rejected_.load(r) + rejected, r);
   last_flush_unix_us_.store(ts, r);
   last_batch_id_.store(next_batch_id_, r);
   ++next_batch_id_;
@@ -422,18 +454,25 @@ void RecordWriter::run() {
     durable_wake_sent_.exchange(false, std::memory_order_acq_rel);
     // A producer waits for records to be durable: flush now (group commit).
     bool urgent = durable_want_.load(std::memory_order_acquire) > durable_.load(std::memory_order_relaxed);
-    uint32_t avail = ring_.readable();
-    if (avail == 0)
-      first_seen_ns = 0;
-    else if (!first_seen_ns)
-      first_seen_ns = now;
     bool backing_off = retry_at_ns && now < retry_at_ns;
     if (backing_off && space_probe_ && space_returned()) {
       log_info("records directory has space again, retrying now", {{"dir", dir_.view()}});
       backing_off = false;
     }
-    if (!backing_off && avail && (urgent || avail >= threshold_ || now - first_seen_ns >= interval_ns)) {
-      if (flush(avail)) {
+    // Drain the ring into the batch: its slots are free for the producer
+    // again before the fsync. Not after a failed write until a write
+    // succeeds: the failed batch is retried as it is, the ring fills behind
+    // it and its drops are counted (503 for HTTP), as without the batch.
+    if (uint32_t avail = ring_.readable(); avail && !batch_full_ && !retry_at_ns) stage(avail);
+    const bool pending = staged_ || ring_.readable();
+    if (!pending)
+      first_seen_ns = 0;
+    else if (!first_seen_ns)
+      first_seen_ns = now;
+    if (!backing_off && staged_ &&
+        (urgent || batch_.count() >= cfg_.max_batch || batch_full_ || now - first_seen_ns >= interval_ns)) {
+      uint32_t tried = staged_;
+      if (flush()) {
         if (retry_at_ns) {
           log_info("records writing recovered", {{"dir", dir_.view()}, {"pending", ring_.size()}});
           retry_at_ns = 0;
@@ -450,11 +489,11 @@ void RecordWriter::run() {
         int err = last_errno_.load(std::memory_order_relaxed);
         space_probe_ = classify_errno(err) == WriteErrorReason::NoSpace && free_bytes(&free_at_failure_);
         log_warn(
-            "records write failed, keeping records in the ring",
+            "records write failed, keeping the batch for a retry",
             {{"dir", dir_.view()},
              {"stage", write_stage_name(static_cast<WriteStage>(last_error_stage_.load(std::memory_order_relaxed)))},
              {"error", std::strerror(err)},
-             {"pending", avail},
+             {"pending", tried + ring_.size()},
              {"retry_ms", b}});
       }
       continue;
@@ -462,11 +501,15 @@ void RecordWriter::run() {
     if (retention_due(realtime_us())) run_retention(realtime_us());
     if (backing_off)
       sleep(0, space_probe_ ? std::min(retry_at_ns - now, kSpaceProbeMs * kNsPerMs) : retry_at_ns - now);
-    else if (avail == 0)
+    else if (!pending)
       sleep(1, retention_enabled(cfg_.retention) && cfg_.retention.max_age_us ? kIdleWakeMs * kNsPerMs
                                                                               : INT_MAX * kNsPerMs);
     else
-      sleep(threshold_, first_seen_ns + interval_ns - now);
+      // Wake for what completes the batch, or a quarter ring if that comes
+      // first (the batch's records left the ring: three quarters of it are
+      // left for the time a busy box takes to schedule the writer).
+      sleep(std::min(drain_at_, batch_.count() < cfg_.max_batch ? cfg_.max_batch - batch_.count() : 1),
+            first_seen_ns + interval_ns - now);
   }
 
   // A job posted just before the stop still runs (its owner waits for it).
@@ -474,12 +517,12 @@ void RecordWriter::run() {
   // Stopping: write out everything, ignoring the backoff, until the deadline.
   const int64_t deadline = stop_deadline_ns_.load(std::memory_order_relaxed);
   for (;;) {
-    uint32_t avail = ring_.readable();
+    if (uint32_t avail = ring_.readable(); avail && !batch_full_) stage(avail);
     int64_t now = monotonic_ns();
-    if (avail == 0 || now >= deadline) break;
-    if (!flush(avail)) sleep(0, std::min(kStopRetryMs * kNsPerMs, deadline - now));
+    if (staged_ == 0 || now >= deadline) break;
+    if (!flush()) sleep(0, std::min(kStopRetryMs * kNsPerMs, deadline - now));
   }
-  if (uint32_t left = ring_.readable())
+  if (uint64_t left = staged_ + uint64_t{ring_.readable()})
     log_error("records writer stopped with records unwritten", {{"dir", dir_.view()}, {"records", left}});
   running_.store(false, std::memory_order_relaxed);
 }

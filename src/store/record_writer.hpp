@@ -13,14 +13,28 @@
 // Nothing is lost silently, and the writer recovers by itself once space
 // returns.
 //
+// The ring is drained continuously: whenever the writer is awake it moves
+// what the ring holds into the batch being assembled (the batch buffer of
+// max_batch x record_bytes) and frees those slots at once, so records keep
+// arriving into an empty ring while the previous batch is fsynced. A batch
+// is written when it has max_batch records (or its buffer is full),
+// flush_interval after its first record, or at once for a durable request;
+// under load the next batch takes everything that arrived meanwhile (group
+// commit), so files grow instead of fsyncs multiplying. If the write
+// fails the batch stays in the batch buffer and is retried as it is (under
+// a new name); until a write succeeds the writer does not drain the ring,
+// which fills behind the batch, and its drops are counted. pending() (pushed and not yet persisted) is what waits, in the
+// ring or in the batch.
+//
 // Wake-ups are rare by design. The writer sleeps in poll() on an eventfd
-// with a timeout, and before sleeping it publishes how many pending records
-// would make it worth waking (1 when the ring is empty, the batch size
-// otherwise, nothing while backing off). The producer's notify_if_needed()
-// writes the eventfd only when that many are waiting, and only once per
-// sleep: one write when a quiet ring gets its first record, one when a batch
-// fills, none per record. The timeout flushes a partial batch
-// flush_interval after the writer first saw it.
+// with a timeout, and before sleeping it publishes how many records in the
+// ring would make it worth waking (1 when nothing is pending; otherwise
+// what completes the batch, or a quarter ring if that comes first; nothing
+// while backing off). The producer's notify_if_needed() writes the eventfd
+// only when that many are waiting, and only once per sleep: one write when
+// a quiet ring gets its first record, one when a batch fills, none per
+// record. The timeout flushes a partial batch flush_interval after the
+// writer first saw it.
 //
 // Durable acknowledgements ([store] ack = durable): every record pushed has
 // a sequence number (pushed() after its push), and durable() is how many
@@ -40,6 +54,7 @@
 
 #include "core/spsc_ring.hpp"
 #include "core/status.hpp"
+#include "store/batch_format.hpp"
 #include "store/durable_file.hpp"
 #include "store/job_mailbox.hpp"
 #include "store/retention.hpp"
@@ -61,7 +76,7 @@ struct RecordWriterConfig {
   const char* directory = nullptr;
   uint32_t ring_slots = 4096;  // power of two
   uint32_t slot_bytes = 1536;  // 4-byte length + largest record
-  uint32_t max_batch = 1000;   // records per file
+  uint32_t max_batch = 1000;   // records that make a batch due (more under load)
   uint32_t flush_interval_ms = 5000;
   RetentionPolicy retention;
   uint32_t backoff_initial_ms = 1000;
@@ -147,6 +162,9 @@ class RecordWriter {
   const SpscRing& ring() const { return ring_; }
   // Records pushed so far: the sequence number of the last one.
   uint64_t pushed() const { return pushed_; }
+  // Records pushed and not yet persisted (in the ring or in the batch the
+  // writer is assembling or retrying). Producer thread, or after stop().
+  uint64_t pending() const { return pushed_ - durable(); }
   // Asks the writer to persist every record up to seq now (not waiting for
   // a full batch or flush_interval).
   void request_durable(uint64_t seq);
@@ -170,12 +188,13 @@ class RecordWriter {
   static void wake(void* self);
   void run();
   void prepare();
-  bool flush(uint32_t available);
+  void stage(uint32_t available);
+  bool flush();
   void sleep(uint32_t want, int64_t timeout_ns);
   void run_retention(int64_t now_us);
   bool retention_due(int64_t now_us) const;
   void note_error(const WriteOutcome& w);
-  void popped(uint32_t k);
+  void persisted(uint32_t k);
   bool free_bytes(uint64_t* out) const;
   bool space_returned() const;
 
@@ -212,7 +231,15 @@ class RecordWriter {
   PathBuf dir_;
   char* batch_buf_ = nullptr;
   size_t batch_cap_ = 0;
-  uint32_t threshold_ = 0;  // min(max_batch, ring capacity)
+  // Wake when this many slots wait in the ring and the batch has room: a
+  // quarter of the ring, so the writer's wake-up latency on a busy box and
+  // the previous batch's fsync have the other three quarters to fill.
+  uint32_t drain_at_ = 0;
+  // The batch being assembled in batch_buf_: staged_ records taken from the
+  // ring (valid or rejected), their slots already freed.
+  BatchBuilder batch_;
+  uint32_t staged_ = 0, staged_rejected_ = 0;
+  bool batch_full_ = false;  // the buffer refused a record: write before staging more
   bool prepared_ = false;
   uint64_t next_batch_id_ = 0;
   int64_t last_name_us_ = 0;

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -18,37 +19,105 @@ bool join_path(PathBuf& out, std::initializer_list<std::string_view> parts) {
   return !out.overflowed();
 }
 
+namespace {
+
+// Reads fd to its end into buf: read(2) from the current offset, or, when
+// positional, pread(2) from offset 0 (a kept procfs file). Does not close.
+Status read_all(int fd, bool positional, const char* path, char* buf, size_t cap, size_t* len, int* read_err = nullptr) {
+  size_t n = 0;
+  for (;;) {
+    if (n == cap) {
+      // Probe one more byte: a file exactly cap long is fine.
+      char extra;
+      ssize_t r = positional ? ::pread(fd, &extra, 1, static_cast<off_t>(n)) : ::read(fd, &extra, 1);
+      if (r > 0) return Status::error("%s is larger than the %zu-byte read buffer (raise collect.read_buffer_bytes)", path, cap);
+      break;
+    }
+    ssize_t r = positional ? ::pread(fd, buf + n, cap - n, static_cast<off_t>(n)) : ::read(fd, buf + n, cap - n);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      if (read_err) *read_err = e;
+      return Status::error("read %s: %s", path, std::strerror(e));
+    }
+    if (r == 0) break;
+    n += static_cast<size_t>(r);
+  }
+  *len = n;
+  return Status::ok();
+}
+
+// Kept procfs descriptors. The collectors' global /proc files number about
+// 16 with every collector on (stat, meminfo, net/dev, net/snmp...); the
+// table has room for a procfs root change on reload too. Paths longer than
+// kKeptPathBytes are read without keeping (a procfs root that deep is odd).
+constexpr size_t kMaxKeptFiles = 48;
+constexpr size_t kKeptPathBytes = 112;
+// statfs(2) f_type of procfs (linux/magic.h PROC_SUPER_MAGIC).
+constexpr unsigned long kProcSuperMagic = 0x9fa0;
+
+struct KeptFile {
+  int fd;
+  char path[kKeptPathBytes];
+};
+KeptFile g_kept[kMaxKeptFiles];  // loop thread only
+size_t g_nkept = 0;
+
+KeptFile* find_kept(const char* path) {
+  for (size_t i = 0; i < g_nkept; ++i)
+    if (std::strcmp(g_kept[i].path, path) == 0) return &g_kept[i];
+  return nullptr;
+}
+
+void drop_kept(KeptFile* k) {
+  ::close(k->fd);
+  *k = g_kept[--g_nkept];
+}
+
+}  // namespace
+
 Status read_file(const char* path, char* buf, size_t cap, size_t* len) {
   int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     int e = errno;
     return Status::error("open %s: %s", path, std::strerror(e)).with_errno(e);
   }
-  size_t n = 0;
-  for (;;) {
-    if (n == cap) {
-      // Probe one more byte: a file exactly cap long is fine.
-      char extra;
-      ssize_t r = ::read(fd, &extra, 1);
-      ::close(fd);
-      if (r > 0) return Status::error("%s is larger than the %zu-byte read buffer (raise collect.read_buffer_bytes)", path, cap);
-      break;
-    }
-    ssize_t r = ::read(fd, buf + n, cap - n);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      ::close(fd);
-      return Status::error("read %s: %s", path, std::strerror(e));
-    }
-    if (r == 0) {
-      ::close(fd);
-      break;
-    }
-    n += static_cast<size_t>(r);
+  Status st = read_all(fd, false, path, buf, cap, len);
+  ::close(fd);
+  return st;
+}
+
+Status read_file_kept(const char* path, char* buf, size_t cap, size_t* len) {
+  if (KeptFile* k = find_kept(path)) {
+    int err = 0;
+    Status st = read_all(k->fd, true, path, buf, cap, len, &err);
+    if (st || err == 0) return st;  // read, or a file larger than the buffer
+    drop_kept(k);                   // a read error: try a fresh descriptor
   }
-  *len = n;
-  return Status::ok();
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    return Status::error("open %s: %s", path, std::strerror(e)).with_errno(e);
+  }
+  struct statfs sf;
+  size_t plen = std::strlen(path);
+  bool keep = g_nkept < kMaxKeptFiles && plen < kKeptPathBytes && ::fstatfs(fd, &sf) == 0 &&
+              static_cast<unsigned long>(sf.f_type) == kProcSuperMagic;
+  Status st = read_all(fd, keep, path, buf, cap, len);
+  if (!keep || !st) {
+    ::close(fd);
+    return st;
+  }
+  KeptFile& k = g_kept[g_nkept++];
+  k.fd = fd;
+  std::memcpy(k.path, path, plen + 1);
+  return st;
+}
+
+size_t kept_files_open() { return g_nkept; }
+
+void close_kept_files() {
+  while (g_nkept) drop_kept(&g_kept[g_nkept - 1]);
 }
 
 bool read_attr(const char* path, char* buf, size_t cap, std::string_view* out) {

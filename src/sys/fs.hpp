@@ -26,6 +26,24 @@ bool join_path(PathBuf& out, std::initializer_list<std::string_view> parts);
 // truncation): the message names the file and the buffer size to raise.
 Status read_file(const char* path, char* buf, size_t cap, size_t* len);
 
+// Reads a file the kernel regenerates on every read from offset 0 (procfs
+// seq_files and sysctl files: /proc/stat, /proc/net/dev...). The first call
+// opens it and, when the file is on procfs, keeps the descriptor; later
+// calls pread from offset 0, which saves an open and a close per file per
+// collection (node_exporter opens every file on every scrape). Anything
+// not on procfs (a fixture tree, a file on another filesystem) is read as
+// read_file reads it. A read error closes the descriptor and the file is
+// opened afresh. Callers pass only global files whose identity cannot
+// change under the path (not /proc/PID/..., not sysfs device attributes: a
+// renamed interface would keep its old descriptor). Loop thread only: one
+// table, no locks. tests/unit/test_kept_files.cpp proves that each file the
+// collectors keep does change between two preads on the machine it runs on.
+Status read_file_kept(const char* path, char* buf, size_t cap, size_t* len);
+// Descriptors kept open now.
+size_t kept_files_open();
+// Closes every kept descriptor.
+void close_kept_files();
+
 // Reads a small sysfs/procfs attribute and trims trailing whitespace.
 // Returns false when the file is missing or unreadable or too long.
 bool read_attr(const char* path, char* buf, size_t cap, std::string_view* out);

@@ -5,9 +5,11 @@
 #   records/s written                  >= 200 000      (RecordWriter alone, tmpfs and disk)
 # Usage: tests/bench/ingest_bench.sh [OPTIMISED_BUILD_DIR] [SECONDS]
 #   (a build dir configured with -DCMAKE_BUILD_TYPE=Release or RelWithDebInfo)
+#        tests/bench/ingest_bench.sh burst [BUILD_DIR]   only the default-config burst
+#   BUILD_DIR needs libedgestat_lib.a (the bench tools link it) and edgestat.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${1:-$SRC/build}
+if [ "${1:-}" = burst ]; then BUILD=${2:-$SRC/build}; else BUILD=${1:-$SRC/build}; fi
 SECS=${2:-5}
 tmp=$(mktemp -d)
 agent_pid=
@@ -20,6 +22,45 @@ g++ -std=c++20 -O2 -fno-exceptions -fno-rtti -I"$SRC/src" "$SRC/tests/bench/inge
 g++ -std=c++20 -O2 -fno-exceptions -fno-rtti -I"$SRC/src" "$SRC/tests/bench/ring_bench.cpp" \
   "$SRC/src/core/reserve.cpp" -o "$tmp/ring_bench" -lpthread
 
+# The default config (issue 14): a burst of BURST_LINES timer lines (1M)
+# at BURST_RATE (100k lines/s) into an agent started with no [store] or
+# [ingest] flags at all, batch files on disk (two fsyncs each, as on flash).
+# Nothing may be lost: kernel drops (sent - received) and ring drops both 0.
+# BURST_FLAGS adds agent flags (e.g. --store.ring-slots=1024 for the sizing table).
+burst_default() {
+  local lines=${BURST_LINES:-1000000} rate=${BURST_RATE:-100000}
+  local port uport dir pid
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  uport=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  dir=$(mktemp -d "$tmp/burst.XXXXXX")
+  "$BUILD/edgestat" run --web.listen-address="127.0.0.1:$port" --agent.runtime-dir="$dir/run" \
+    --agent.data-dir="$dir" --ingest.statsd-listen-address="127.0.0.1:$uport" --log.level=warn \
+    ${BURST_FLAGS:-} 2>"$dir/agent.log" &
+  pid=$!
+  agent_pid=$pid
+  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/live" && break; sleep 0.05; done
+  m() { curl -s "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1 == m {printf "%d\n", $2}'; }
+  local slots
+  slots=$(m edgestat_ring_capacity)
+  read -r sent took < <("$tmp/ingest_bench" statsd-send "$uport" "$rate" "$(awk -v n="$lines" -v r="$rate" 'BEGIN{print n/r}')" 20)
+  for _ in $(seq 100); do
+    [ "$(m edgestat_ring_records)" = 0 ] && break
+    sleep 0.2
+  done
+  local got dropped persisted
+  got=$(m edgestat_statsd_lines_total)
+  dropped=$(m 'edgestat_ring_dropped_total{source="statsd"}')
+  persisted=$(m edgestat_store_records_persisted_total)
+  printf '  default config (ring_slots %s): %d lines at %d lines/s in %ss: received %d (kernel drops %d), ring drops %s, persisted %s, lost %d\n' \
+    "$slots" "$sent" "$rate" "$took" "$got" $((sent - got)) "$dropped" "$persisted" $((sent - persisted))
+  kill -TERM "$pid"; wait "$pid" || true; agent_pid=
+  rm -rf "$dir"
+}
+if [ "${1:-}" = burst ]; then
+  echo "== StatsD burst on the default config (disk)"
+  burst_default
+  exit 0
+fi
 echo "== ring: push+pop, two threads"
 "$tmp/ring_bench" 20000000 3
 
@@ -35,6 +76,12 @@ rm -f "$tmp/disk"/metrics_*.json
 
 echo "== StatsD parse + aggregate, one core"
 "$tmp/ingest_bench" parse 5000000
+
+echo "== StatsD burst on the default config (disk)"
+burst_default
+
+echo "== StatsD burst on the default config (disk)"
+burst_default
 
 echo "== StatsD end to end: UDP -> agent -> ring -> batch files (tmpfs), zero drops"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

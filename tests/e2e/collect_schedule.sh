@@ -53,3 +53,27 @@ wait "${pids[@]}"
 s1=$(collections scrape)
 [ $((s1 - s0)) = 1 ] || fail "$((s1 - s0)) collections for 5 concurrent scrapes, want 1"
 pass "concurrent scrapes share a collection"
+
+# The same at a 1 s interval with a scraper on a precise 1 s period (not
+# sleep-then-curl, which drifts later each round), half an interval out of
+# phase with the timer: about one collection per interval in total, counted
+# by the agent's own edgestat_collections_total; the double schedule made
+# about two. scrape_max_age is a quarter interval, the shipped ratio's side
+# (15 s / 1 s) of the interval: a scrape inside it would be served from the
+# last collection and not collect at all.
+start_agent --collect.interval=1s --collect.scrape-max-age=250ms
+sleep 1.5  # start collection at 0, timer at 1 s: the scraper starts at 1.5 s
+before=$(collections)
+python3 - "$(URL /metrics)" <<'PY' || fail "the 1 s scraper failed"
+import sys, time, urllib.request
+t0 = time.monotonic()
+for k in range(12):
+    time.sleep(max(0.0, t0 + k - time.monotonic()))
+    urllib.request.urlopen(sys.argv[1], timeout=5).read()
+PY
+after=$(collections)
+# 12 scrapes over 11 s, plus the count scrape right after the last one
+# (served from it). One per interval: 11-13; two per interval: about 23.
+n=$((after - before))
+[ "$n" -ge 11 ] && [ "$n" -le 13 ] || fail "$n collections during 11 s of a 1 s scraper at a 1 s interval, want about 12"
+pass "1 s interval and a 1 s scraper out of phase: $n collections in 11 s (one per interval)"

@@ -9,7 +9,7 @@ BIN=$1 SRC=$2
 source "$SRC/tests/e2e/lib/agent.sh"
 
 start_agent --collect.scrape-max-age=0s --collect.interval=1s --web.max-body-bytes=64KiB \
-  --agent.data-dir="$TMP/missing" --store.ring-slots=16 --store.record-bytes=512 \
+  --agent.data-dir="$TMP/missing" --store.ring-slots=16 --store.record-bytes=512 --store.max-batch=8 \
   --history.series=node_load1 --history.series='node_cpu_seconds_total{mode="idle"}'
 OPS=$(URL /api/v1/operations)
 post() { curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data "$1" "$OPS"; }
@@ -40,7 +40,9 @@ arr=$(python3 -c 'import json; print(json.dumps([{"operation_type":"a","operatio
 pass "400 bad JSON, 422 with the field (validation, personal data, partly bad array, too large), 413"
 
 # The ring (16 slots) fills: the writer cannot write into a missing directory.
-for _ in $(seq 20); do [ "$(post "$R")" = 503 ] && break; done
+# It first takes a batch (8 records) out of the ring, tries to write it and
+# backs off; then the ring fills behind it.
+for _ in $(seq 40); do [ "$(post "$R")" = 503 ] && break; done
 hdrs=$(curl -s -D - -o "$TMP/body" -X POST --data "$R" "$OPS" | tr -d '\r')
 echo "$hdrs" | grep -q '^HTTP/1.1 503' || fail "full ring not 503: $hdrs"
 echo "$hdrs" | grep -qx 'Retry-After: 1' || fail "503 without Retry-After"
@@ -57,13 +59,13 @@ curl -s "$OPS" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 o = d["operations"][0]
-assert (o["operation_type"], o["operation_name"], o["count"], o["errors"]) == ("db", "select", 16, 0), o  # the ring took 16, then 503
+assert (o["operation_type"], o["operation_name"], o["count"], o["errors"]) == ("db", "select", 24, 0), o  # a batch of 8 and the ring 16, then 503
 assert abs(o["p50_ms"] - 12.5) < 0.3 and o["p99_ms"] == o["p50_ms"] and o["error_rate"] == 0, o
 assert d["window_seconds"] == 300 and d["series_limit"] == 64, d' || fail "GET /api/v1/operations"
 curl -s "$(URL /api/v1/stats)" | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
-assert s["total_recorded"] == 16 and s["queue_size"] == 16 and s["total_persisted"] == 0, s
+assert s["total_recorded"] == 24 and s["queue_size"] == 24 and s["total_persisted"] == 0, s
 assert s["write_errors"] > 0 and s["write_errors_by_reason"]["no_directory"] > 0 and s["is_running"], s' ||
   fail "GET /api/v1/stats"
 sleep 2.2

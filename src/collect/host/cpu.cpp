@@ -47,7 +47,7 @@ Status collect_cpu(CollectContext& ctx) {
   PathBuf path;
   if (!join_path(path, {ctx.config.path.procfs.view(), "/stat"})) return Status::error("procfs path too long");
   size_t n = 0;
-  if (Status st = read_file(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
+  if (Status st = read_file_kept(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
   Scanner lines(std::string_view(ctx.scratch, n));
   int found = 0;
   while (!lines.at_end()) {

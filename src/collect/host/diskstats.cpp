@@ -108,7 +108,7 @@ Status collect_diskstats(CollectContext& ctx) {
   PathBuf path;
   if (!join_path(path, {ctx.config.path.procfs.view(), "/diskstats"})) return Status::error("procfs path too long");
   size_t n = 0;
-  if (Status st = read_file(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
+  if (Status st = read_file_kept(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
   char* udev_buf = ctx.scratch + n;
   size_t udev_cap = ctx.scratch_cap - n;
   // node_exporter: an include pattern replaces the exclude default.

@@ -22,7 +22,7 @@ Status collect_filefd(CollectContext& ctx) {
   // Three numbers of up to 20 digits each.
   char buf[128];
   size_t n = 0;
-  if (Status st = read_file(path.c_str(), buf, sizeof buf, &n); !st) return st;
+  if (Status st = read_file_kept(path.c_str(), buf, sizeof buf, &n); !st) return st;
   uint64_t allocated = 0, maximum = 0;
   if (!parse_file_nr(std::string_view(buf, n), &allocated, &maximum))
     return Status::error("%s: unexpected format (want \"allocated unused maximum\")", path.c_str());

@@ -18,7 +18,7 @@ Status collect_loadavg(CollectContext& ctx) {
   if (!join_path(path, {ctx.config.path.procfs.view(), "/loadavg"})) return Status::error("procfs path too long");
   char buf[256];
   size_t n = 0;
-  if (Status st = read_file(path.c_str(), buf, sizeof buf, &n); !st) return st;
+  if (Status st = read_file_kept(path.c_str(), buf, sizeof buf, &n); !st) return st;
   double l[3];
   if (!parse_loadavg(std::string_view(buf, n), l)) return Status::error("%s: unexpected format", path.c_str());
   ctx.out.add(kLoad1, l[0]);

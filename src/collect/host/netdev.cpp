@@ -44,7 +44,7 @@ Status collect_netdev(CollectContext& ctx) {
   PathBuf path;
   if (!join_path(path, {ctx.config.path.procfs.view(), "/net/dev"})) return Status::error("procfs path too long");
   size_t n = 0;
-  if (Status st = read_file(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
+  if (Status st = read_file_kept(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
   // An empty pattern means the filter is not set (node_exporter's flags
   // default to unset; "" would otherwise match every name).
   const ConfigRegex& include = ctx.config.filters.netdev_device_include;

@@ -10,6 +10,7 @@
 #include "collect/host/host.hpp"
 #include "collect/host/netstat_parse.hpp"
 #include "config/config.hpp"
+#include "core/match_memo.hpp"
 #include "sys/fs.hpp"
 
 namespace edgestat {
@@ -19,12 +20,15 @@ namespace {
 // snmp6 with the per-type ICMPv6 counters; more fails the collector.
 constexpr size_t kMaxNetstatFields = 1024;
 NetstatField g_fields[kMaxNetstatFields];  // loop thread only
+// collector.netstat.fields' verdict per "<Protocol>_<Field>": the three
+// files hold about 600 names in all.
+MatchMemo<1024> g_verdicts;  // loop thread only
 
 Status emit_file(CollectContext& ctx, const char* rel, bool snmp6, bool optional) {
   PathBuf path;
   if (!join_path(path, {ctx.config.path.procfs.view(), rel})) return Status::error("procfs path too long");
   size_t len = 0;
-  Status st = read_file(path.c_str(), ctx.scratch, ctx.scratch_cap, &len);
+  Status st = read_file_kept(path.c_str(), ctx.scratch, ctx.scratch_cap, &len);
   if (!st) return optional && st.unsupported() ? Status::ok() : st;
   std::string_view text(ctx.scratch, len);
   NetstatError err;
@@ -35,13 +39,16 @@ Status emit_file(CollectContext& ctx, const char* rel, bool snmp6, bool optional
     int blen = static_cast<int>(bad.size() > 64 ? 64 : bad.size());
     return Status::error("%s: %s (%.*s)", path.c_str(), netstat_error_text(err), blen, bad.data());
   }
+  const ConfigRegex& filter = ctx.config.filters.netstat_fields;
+  g_verdicts.use_filter(filter.source.view());
   for (size_t i = 0; i < n; ++i) {
     const NetstatField& f = g_fields[i];
     FixedString<160> key;
     key.assign(f.protocol);
     key.append("_");
     key.append(f.name);
-    if (key.overflowed() || !ctx.config.filters.netstat_fields.match(key.view())) continue;
+    if (key.overflowed() || !g_verdicts.get(key.view(), [&](std::string_view k) { return filter.match(k); }))
+      continue;
     FixedString<192> name;
     FixedString<192> help;
     name.assign("node_netstat_");

@@ -23,7 +23,7 @@ Status collect_schedstat(CollectContext& ctx) {
   PathBuf path;
   if (!join_path(path, {ctx.config.path.procfs.view(), "/schedstat"})) return Status::error("procfs path too long");
   size_t len = 0;
-  if (Status st = read_file(path.c_str(), ctx.scratch, ctx.scratch_cap, &len); !st) return st;
+  if (Status st = read_file_kept(path.c_str(), ctx.scratch, ctx.scratch_cap, &len); !st) return st;
   Scanner lines(std::string_view(ctx.scratch, len));
   while (!lines.at_end()) {
     SchedstatCpu c;

@@ -38,7 +38,7 @@ Status read_one(CollectContext& ctx, const char* rel, bool ipv6) {
   PathBuf path;
   if (!join_path(path, {ctx.config.path.procfs.view(), rel})) return Status::error("procfs path too long");
   size_t len = 0;
-  if (Status st = read_file(path.c_str(), ctx.scratch, ctx.scratch_cap, &len); !st) return st;
+  if (Status st = read_file_kept(path.c_str(), ctx.scratch, ctx.scratch_cap, &len); !st) return st;
   SockstatFile file;
   SockstatProto protos[kMaxSockstatProtos];
   std::string_view bad;

@@ -30,7 +30,7 @@ Status collect_softnet(CollectContext& ctx) {
   if (!join_path(path, {ctx.config.path.procfs.view(), "/net/softnet_stat"}))
     return Status::error("procfs path too long");
   size_t len = 0;
-  if (Status st = read_file(path.c_str(), ctx.scratch, ctx.scratch_cap, &len); !st) return st;
+  if (Status st = read_file_kept(path.c_str(), ctx.scratch, ctx.scratch_cap, &len); !st) return st;
   Scanner lines(std::string_view(ctx.scratch, len));
   for (uint32_t pos = 0; !lines.at_end(); ++pos) {
     std::string_view line = lines.line();

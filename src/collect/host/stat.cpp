@@ -25,7 +25,7 @@ Status collect_stat(CollectContext& ctx) {
   PathBuf path;
   if (!join_path(path, {ctx.config.path.procfs.view(), "/stat"})) return Status::error("procfs path too long");
   size_t n = 0;
-  if (Status st = read_file(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
+  if (Status st = read_file_kept(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
   StatSummary s;
   if (!parse_stat_summary(std::string_view(ctx.scratch, n), &s))
     return Status::error("%s: missing ctxt or btime line", path.c_str());

@@ -17,7 +17,7 @@ Status one(CollectContext& ctx, const char* rel, std::string_view ip) {
   PathBuf path;
   if (!join_path(path, {ctx.config.path.procfs.view(), rel})) return Status::error("procfs path too long");
   size_t len = 0;
-  if (Status st = read_file(path.c_str(), ctx.scratch, ctx.scratch_cap, &len); !st) return st;
+  if (Status st = read_file_kept(path.c_str(), ctx.scratch, ctx.scratch_cap, &len); !st) return st;
   UdpQueues q;
   std::string_view bad;
   if (!parse_udp_queues({ctx.scratch, len}, &q, &bad)) {

@@ -9,6 +9,7 @@
 #include "collect/host/host.hpp"
 #include "collect/host/vmstat_parse.hpp"
 #include "config/config.hpp"
+#include "core/match_memo.hpp"
 #include "core/scan.hpp"
 #include "sys/fs.hpp"
 
@@ -19,6 +20,8 @@ namespace {
 // duplicate series would make Prometheus reject the scrape). Linux 6.x has
 // about 180 fields in all; more matches than this fail the collector.
 constexpr size_t kMaxVmstatFields = 512;
+// collector.vmstat.fields' verdict per field (about 180 of them).
+MatchMemo<512> g_verdicts;  // loop thread only
 
 }  // namespace
 
@@ -26,10 +29,12 @@ Status collect_vmstat(CollectContext& ctx) {
   PathBuf path;
   if (!join_path(path, {ctx.config.path.procfs.view(), "/vmstat"})) return Status::error("procfs path too long");
   size_t n = 0;
-  if (Status st = read_file(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
+  if (Status st = read_file_kept(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
   // Views into the scratch buffer, which stays untouched until we return.
   std::string_view seen[kMaxVmstatFields];
   size_t nseen = 0;
+  const ConfigRegex& filter = ctx.config.filters.vmstat_fields;
+  g_verdicts.use_filter(filter.source.view());
   Scanner lines(std::string_view(ctx.scratch, n));
   while (!lines.at_end()) {
     std::string_view line = lines.line();
@@ -45,7 +50,7 @@ Status collect_vmstat(CollectContext& ctx) {
       case VmstatLine::Field:
         break;
     }
-    if (!ctx.config.filters.vmstat_fields.match(field)) continue;
+    if (!g_verdicts.get(field, [&](std::string_view k) { return filter.match(k); })) continue;
     bool dup = false;
     for (size_t i = 0; i < nseen && !dup; ++i) dup = seen[i] == field;
     if (dup) continue;

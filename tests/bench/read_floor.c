@@ -1,0 +1,91 @@
+/* The in-process read floor of one collection: the same file reads,
+ * directory listings and statfs calls a running agent makes for one
+ * collection (the list comes from strace of a live agent, see
+ * read_floor.sh), repeated in a tight loop with no parsing and no output.
+ *
+ *   read_floor LIST ITERATIONS
+ *
+ * LIST lines: "r PATH" open, read to EOF, close; "k PATH" a file the agent
+ * keeps open: opened once here too, then pread from offset 0 to EOF each
+ * iteration; "d PATH" open, getdents64 to the end, close; "s PATH" statfs.
+ * Prints CPU microseconds (user + system) per iteration. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+enum { kMaxOps = 4096 };
+
+struct op {
+  char kind;
+  int fd; /* kept files */
+  char* path;
+};
+
+static double cpu_us(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: read_floor LIST ITERATIONS\n");
+    return 2;
+  }
+  FILE* f = fopen(argv[1], "r");
+  if (!f) {
+    perror(argv[1]);
+    return 1;
+  }
+  static struct op ops[kMaxOps];
+  int n = 0;
+  char line[4096];
+  while (n < kMaxOps && fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = 0;
+    if (strlen(line) < 3) continue;
+    ops[n].kind = line[0];
+    ops[n].path = strdup(line + 2);
+    ops[n].fd = -1;
+    if (ops[n].kind == 'k') ops[n].fd = open(ops[n].path, O_RDONLY | O_CLOEXEC);
+    ++n;
+  }
+  fclose(f);
+  long iters = atol(argv[2]);
+  static char buf[1 << 18];
+  static char dents[8192];
+  double t0 = cpu_us();
+  for (long it = 0; it < iters; ++it) {
+    for (int i = 0; i < n; ++i) {
+      struct op* o = &ops[i];
+      if (o->kind == 'r') {
+        int fd = open(o->path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        while (read(fd, buf, sizeof buf) > 0) {
+        }
+        close(fd);
+      } else if (o->kind == 'k') {
+        off_t off = 0;
+        ssize_t r;
+        while ((r = pread(o->fd, buf, sizeof buf, off)) > 0) off += r;
+      } else if (o->kind == 'd') {
+        int fd = open(o->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) continue;
+        while (syscall(SYS_getdents64, fd, dents, sizeof dents) > 0) {
+        }
+        close(fd);
+      } else if (o->kind == 's') {
+        struct statfs sf;
+        statfs(o->path, &sf);
+      }
+    }
+  }
+  double us = (cpu_us() - t0) / (double)iters;
+  printf("%.1f\n", us);
+  return 0;
+}
