@@ -37,6 +37,7 @@
 #define MBEDTLS_SHA256_C
 #define MBEDTLS_SHA384_C                /* TLS_AES_256_GCM_SHA384, P-384 certs */
 #define MBEDTLS_SHA512_C                /* sha384 lives in sha512.c; entropy pool */
+#define MBEDTLS_SHA512_SMALLER          /* rolled loop: SHA-384 runs once per handshake */
 #define MBEDTLS_HKDF_C                  /* TLS 1.3 key schedule (via PSA) */
 #define MBEDTLS_PKCS5_C                 /* PBKDF2-HMAC for password hashing */
 
@@ -51,7 +52,12 @@
 #define MBEDTLS_CHACHA20_C
 #define MBEDTLS_POLY1305_C
 #define MBEDTLS_CHACHAPOLY_C
-#define MBEDTLS_CIPHER_MODE_CTR         /* CTR_DRBG's block mode */
+/* Encrypt-only AES: GCM and CTR_DRBG only ever run the forward cipher, so
+ * the decryption rounds, their key schedule and tables go (mbedTLS 3.5+;
+ * check_config.h refuses it together with CBC/XTS/DES/NIST_KW). */
+#define MBEDTLS_BLOCK_CIPHER_NO_DECRYPT
+/* No MBEDTLS_CIPHER_MODE_CTR: CTR_DRBG calls the AES block function
+ * itself; the mode would only add PSA's unused CTR cipher. */
 
 /* ---- Random numbers ---------------------------------------------------- */
 #define MBEDTLS_ENTROPY_C
