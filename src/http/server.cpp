@@ -13,6 +13,7 @@
 #include "core/listen_address.hpp"
 #include "core/log.hpp"
 #include "core/reserve.hpp"
+#include "core/sort.hpp"
 #include "http/access_policy.hpp"
 #include "http/query.hpp"
 #include "http/request_parser.hpp"
@@ -423,7 +424,7 @@ struct Server::Impl {
       ord[n++] = i;
     }
     Connection* conns = srv->conns_;
-    std::sort(ord, ord + n, [conns](uint32_t a, uint32_t b) {
+    edgestat::sort(ord, ord + n, [conns](uint32_t a, uint32_t b) {
       IpAddr ka = client_key(conns[a].peer), kb = client_key(conns[b].peer);
       return std::memcmp(ka.b, kb.b, sizeof ka.b) < 0;
     });
