@@ -54,7 +54,7 @@ inputs_hash() {
     {
         cat "$LIBUV_SRC/.edgestat-stamp" "$MBEDTLS_SRC/.edgestat-stamp"
         "$ZIG" version
-        cat "$CFG" "$HERE/zig-toolchain.cmake" "$HERE/$TARGET.cmake" "$HERE/build-deps.sh"
+        cat "$CFG" "$HERE/zig-toolchain.cmake" "$HERE/$TARGET.cmake" "$HERE/build-deps.sh" "$HERE/armap.py"
         printf '%s\n' "$GEN"
     } | sha256sum | cut -d' ' -f1
 }
@@ -101,9 +101,13 @@ log "$TARGET: mbedtls ($(basename "$MBEDTLS_SRC"), config $(basename "$CFG"))"
 # MBEDTLS_CONFIG_FILE goes in through the flags, not mbedTLS's CMake cache
 # variable, which would bake this machine's absolute path into the exported
 # MbedTLS targets. The installed headers carry the config instead (below).
+# Through CFLAGS, not -DCMAKE_C_FLAGS: CMake prepends CFLAGS to the
+# toolchain's flags, while a CMAKE_C_FLAGS given on the command line
+# replaces them (mbedTLS was built without section GC, LTO or the
+# no-unwind-tables flags that way).
 # shellcheck disable=SC2046
+CFLAGS="-I$BUILD/cfg -DMBEDTLS_CONFIG_FILE=\\\"mbedtls_config_edgestat.h\\\"" \
 cmake -S "$MBEDTLS_SRC" -B "$BUILD/mbedtls" $(cmake_common) \
-    "-DCMAKE_C_FLAGS=-I$BUILD/cfg -DMBEDTLS_CONFIG_FILE=\\\"mbedtls_config_edgestat.h\\\"" \
     -DENABLE_PROGRAMS=OFF -DENABLE_TESTING=OFF -DGEN_FILES=OFF \
     -DUSE_SHARED_MBEDTLS_LIBRARY=OFF -DUSE_STATIC_MBEDTLS_LIBRARY=ON \
     -DMBEDTLS_FATAL_WARNINGS=ON \
@@ -122,8 +126,10 @@ for lib in libuv.a libmbedtls.a libmbedx509.a libmbedcrypto.a; do
 done
 # Guard: the trimmed config must really be in effect (no net_sockets, no
 # renegotiation, no DES) and TLS 1.3 must really be in.
-syms=$(readelf -sW "$STAGE/lib/libmbedtls.a" "$STAGE/lib/libmbedcrypto.a" "$STAGE/lib/libmbedx509.a" 2>/dev/null \
-       | awk '$7 != "UND" {print $8}')
+# The archives hold LLVM bitcode (LTO), which readelf cannot read: their
+# symbol index names every defined global.
+syms=$(python3 "$HERE/armap.py" "$STAGE/lib/libmbedtls.a" "$STAGE/lib/libmbedcrypto.a" "$STAGE/lib/libmbedx509.a" \
+       | awk '{print $2}')
 for bad in mbedtls_net_connect mbedtls_ssl_conf_renegotiation mbedtls_des_init mbedtls_debug_print_msg mbedtls_ssl_cookie_setup; do
     if printf '%s\n' "$syms" | grep -qx "$bad"; then die "$bad is defined: the trimmed mbedTLS config was not used"; fi
 done

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/reserve.hpp"
+#include "core/sort.hpp"
 
 namespace edgestat::exporter {
 
@@ -55,7 +56,7 @@ bool parse_rendered_labels(std::string_view s, LabelPair* out, size_t cap, size_
 }
 
 void sort_labels(LabelPair* l, size_t n) {
-  std::sort(l, l + n, [](const LabelPair& a, const LabelPair& b) { return a.name < b.name; });
+  edgestat::sort(l, l + n, [](const LabelPair& a, const LabelPair& b) { return a.name < b.name; });
 }
 
 SeriesIndex::~SeriesIndex() { release_array(refs_, cap_); }

@@ -2,10 +2,10 @@
 
 #include <sys/socket.h>
 
-#include <algorithm>
 #include <cstring>
 
 #include "core/log.hpp"
+#include "core/sort.hpp"
 
 namespace edgestat::http {
 
@@ -146,7 +146,7 @@ bool Server::Impl::evict_one(Server* srv, bool tls_only) {
     ord[n++] = i;
   }
   Connection* conns = srv->conns_;
-  std::sort(ord, ord + n, [conns](uint32_t a, uint32_t b) {
+  edgestat::sort(ord, ord + n, [conns](uint32_t a, uint32_t b) {
     IpAddr ka = client_key(conns[a].peer), kb = client_key(conns[b].peer);
     return std::memcmp(ka.b, kb.b, sizeof ka.b) < 0;
   });

@@ -5,6 +5,7 @@
 
 #include "core/hash.hpp"
 #include "core/reserve.hpp"
+#include "core/sort.hpp"
 #include "core/utf8.hpp"
 
 namespace edgestat {
@@ -267,13 +268,13 @@ bool Snapshot::add_dynamic(std::string_view name, std::string_view help, MetricT
 void Snapshot::finish() {
   series_stale_ = true;  // the sort below moves samples
   for (uint32_t i = 0; i < nfamilies_; ++i) order_[i] = i;
-  std::sort(order_, order_ + nfamilies_,
+  edgestat::sort(order_, order_ + nfamilies_,
             [this](uint32_t a, uint32_t b) { return families_[a].name < families_[b].name; });
   // Reuse Family::begin as the sort rank until the ranges are filled in.
   for (uint32_t r = 0; r < nfamilies_; ++r) families_[order_[r]].begin = r;
   const char* arena = arena_;
   const Family* fams = families_;
-  std::sort(samples_, samples_ + nsamples_, [arena, fams](const Sample& a, const Sample& b) {
+  edgestat::sort(samples_, samples_ + nsamples_, [arena, fams](const Sample& a, const Sample& b) {
     if (a.family != b.family) return fams[a.family].begin < fams[b.family].begin;
     std::string_view la(arena + a.labels_off, a.labels_len), lb(arena + b.labels_off, b.labels_len);
     if (la != lb) return la < lb;

@@ -28,6 +28,7 @@
 #include "config/config.hpp"
 #include "core/number.hpp"
 #include "core/scan.hpp"
+#include "core/sort.hpp"
 #include "sys/fs.hpp"
 
 namespace edgestat {
@@ -241,7 +242,7 @@ Status update_chip(CollectContext& ctx, const char* dir, std::string_view chip, 
     }
   }
 
-  std::sort(t.attrs, t.attrs + t.n, [](const Attr& a, const Attr& b) {
+  edgestat::sort(t.attrs, t.attrs + t.n, [](const Attr& a, const Attr& b) {
     if (a.type != b.type) return a.type < b.type;
     if (a.num != b.num) return a.num < b.num;
     if (a.property() != b.property()) return a.property() < b.property();

@@ -24,6 +24,7 @@
 #include "core/hash.hpp"
 #include "core/log.hpp"
 #include "core/scan.hpp"
+#include "core/sort.hpp"
 #include "sys/fs.hpp"
 
 namespace edgestat {
@@ -172,7 +173,7 @@ class Run {
     if (r.error() != 0) fail("failed to read textfile collector directory", dv, std::strerror(r.error()));
     // os.ReadDir order: by name.
     const TextfileState& s = s_;
-    std::sort(s_.files + first, s_.files + s_.nfiles, [&s](const FileEntry& a, const FileEntry& b) {
+    edgestat::sort(s_.files + first, s_.files + s_.nfiles, [&s](const FileEntry& a, const FileEntry& b) {
       return std::string_view(s.names + a.name_off, a.name_len) < std::string_view(s.names + b.name_off, b.name_len);
     });
   }

@@ -7,6 +7,7 @@
 
 #include "core/ascii.hpp"
 #include "core/hash.hpp"
+#include "core/sort.hpp"
 #include "core/utf8.hpp"
 
 namespace edgestat {
@@ -396,7 +397,7 @@ class Parser {
       order[i] = static_cast<uint16_t>(i);
     }
     const TextfileSeries* ser = o_->series;
-    std::sort(order, order + n, [ser](uint16_t a, uint16_t b) {
+    edgestat::sort(order, order + n, [ser](uint16_t a, uint16_t b) {
       if (ser[a].family != ser[b].family) return ser[a].family < ser[b].family;
       if (ser[a].hash != ser[b].hash) return ser[a].hash < ser[b].hash;
       return a < b;
@@ -419,7 +420,7 @@ class Parser {
         }
         if (!s.dropped) ++f.nseries;
       }
-      std::sort(o_->label_names + f.names_begin, o_->label_names + f.names_begin + f.names_count);
+      edgestat::sort(o_->label_names + f.names_begin, o_->label_names + f.names_begin + f.names_count);
       g = e;
     }
     return true;

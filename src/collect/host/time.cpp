@@ -20,6 +20,7 @@
 #include "collect/host/host.hpp"
 #include "collect/host/time_parse.hpp"
 #include "config/config.hpp"
+#include "core/sort.hpp"
 #include "sys/fs.hpp"
 
 namespace edgestat {
@@ -59,7 +60,7 @@ Status collect_clocksources(CollectContext& ctx) {
       ++count;
     }
   }
-  std::sort(names, names + count, [](const DevName& a, const DevName& b) { return a.view() < b.view(); });
+  edgestat::sort(names, names + count, [](const DevName& a, const DevName& b) { return a.view() < b.view(); });
 
   for (size_t i = 0; i < count; ++i) {
     char dev[24];
