@@ -37,9 +37,10 @@ cleanup() {
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
   sleep 0.5
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done
-  rm -rf "$tmp"
+  rm -rf "$tmp" 2>/dev/null || true  # netdata may still be writing into it
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM  # a timeout or ^C still stops the agents (through the EXIT trap)
 port() { python3 -c "import socket; s=socket.socket(socket.AF_INET, socket.$1); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"; }
 kind=dynamic
 file -L "$BIN" | grep -q 'statically linked' && kind=static
