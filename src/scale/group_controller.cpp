@@ -183,6 +183,8 @@ bool GroupController::read_clone(const Snapshot& snap, std::string_view name, in
       *cpu = (usage - t->usage) / (static_cast<double>(now_ms - t->at_ms) / 1000) / cores;
       *valid = true;
     }
+    log_debug("group sample", {{"name", name}, {"usage", usage}, {"prev", t->usage}, {"start", start},
+                               {"prev_start", t->start_time}, {"dt_ms", now_ms - t->at_ms}, {"valid", *valid}});
     t->usage = have_usage ? usage : -1;
     t->start_time = start;
     t->at_ms = now_ms;
