@@ -26,7 +26,7 @@ bool write_attr(const PathBuf& dir, std::string_view file, std::string_view valu
     out->error.assign("cgroup path too long");
     return false;
   }
-  int fd = ::open(p.c_str(), O_WRONLY | O_CLOEXEC);
+  int fd = ::open(p.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);  // what `echo V > file` does
   ssize_t n = -1;
   int err = 0;
   if (fd >= 0) {

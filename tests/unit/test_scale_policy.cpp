@@ -358,6 +358,13 @@ TEST_CASE("bounds: never above max, never below usage + headroom") {
   CHECK(rec.target >= 300 * kMiB + p.mem_headroom);
   CHECK(rec.lower >= 300 * kMiB + p.mem_headroom);
   CHECK(std::fmod(rec.target, p.mem_step) == 0);
+  // The maximum is a hard bound: it wins over usage + headroom and history.
+  DecayingHistogram big;
+  big.init(kMemFirstBucket, 3600);
+  for (int i = 0; i < 10; ++i) big.add(10 * p.mem_max, 1, i);
+  Recommendation capped = recommend(big, Resource::Memory, p, 5 * p.mem_max, false);
+  CHECK(capped.upper == p.mem_max);
+  CHECK(capped.target == p.mem_max);
   // A limit set above the tier's maximum by hand is brought down.
   Run over(p, 3, 512 * kMiB);
   over.tick(0.5, 100 * kMiB);
