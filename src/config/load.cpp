@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "config/autoscale_schema.hpp"
 #include "config/export_schema.hpp"
 #include "config/ini.hpp"
 #include "config/node_exporter_compat.hpp"
@@ -57,6 +58,7 @@ void ConfigLoader::apply_defaults() {
   c_.collector_switch.fill(-1);
   c_.missing_collectors_on.fill(0);
   c_.exporter.targets.clear();
+  c_.autoscale = AutoscaleConfig{};
   c_.source.assign("embedded defaults");
   c_.origins = ConfigOrigins{};
 }
@@ -150,6 +152,10 @@ void ConfigLoader::apply_ini(std::string_view text, std::string_view origin) {
     }
     if (starts_with(e.section, kExportSectionPrefix)) {
       apply_export_entry(e.section, e.key, e.value, origin, e.line);
+      continue;
+    }
+    if (is_autoscale_section(e.section)) {
+      apply_autoscale_entry(c_.autoscale, e_, e.section, e.key, e.value, origin, e.line);
       continue;
     }
     if (e.section == kCollectorSection && e.key != "disable_defaults") {
@@ -393,6 +399,10 @@ void ConfigLoader::validate() {
     make_absolute(*p.value, p.section, p.key);
   for (ConfigString& d : c_.filters.textfile_directory) make_absolute(d, "collector.textfile", "directory");
   validate_export();
+  // The reserve is checked against this host's size (admission control
+  // could never grant anything otherwise).
+  finish_autoscale(c_.autoscale, e_, static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)),
+                   static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE)));
   validate_sizes(c, e_);
   if (c.collect.scrape_max_age_ms > c.collect.interval_ms)
     e_.add("%s[collect] scrape_max_age (%llu ms) is longer than interval (%llu ms): scrapes would never refresh",
