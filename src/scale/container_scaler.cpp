@@ -1,5 +1,7 @@
 #include "scale/container_scaler.hpp"
 
+#include <cmath>
+
 namespace edgestat::scale {
 
 std::optional<double> effective_limit(const Reading& r, Resource res) {
@@ -15,6 +17,7 @@ void ContainerScaler::init(const TierPolicy& p) {
   for (auto& s : st_) s = ResourceState{};
   for (auto& r : rec_) r = Recommendation{};
   obs_ = Observed{};
+  mem_peak_ = peak_t_ = 0;
 }
 
 const Observed& ContainerScaler::observe(const Reading& r, const TierPolicy& p, bool off_peak) {
@@ -25,6 +28,10 @@ const Observed& ContainerScaler::observe(const Reading& r, const TierPolicy& p, 
   hist_[int(Resource::Cpu)].add(obs_.cpu_rate, 1, r.t_s);
   DecayingHistogram& mem = hist_[int(Resource::Memory)];
   mem.add(usage_[int(Resource::Memory)], 1, r.t_s);
+  // The peak fades with the histogram's half-life.
+  mem_peak_ *= std::exp2(-(r.t_s - peak_t_) / p.half_life_s);
+  peak_t_ = r.t_s;
+  if (usage_[int(Resource::Memory)] > mem_peak_) mem_peak_ = usage_[int(Resource::Memory)];
   if (obs_.oom_delta > 0) {
     // VPA: the memory in use at the OOM (the limit) bumped by x1.2 or +100 MiB.
     double at = effective_limit(r, Resource::Memory).value_or(r.mem_usage.value_or(0));
@@ -43,6 +50,7 @@ Decision ContainerScaler::decide(Resource r, double current, double room, const 
   in.res = r;
   in.current = current;
   in.usage = usage_[int(r)];
+  in.peak = r == Resource::Memory ? mem_peak_ : 0;
   in.rec = rec_[int(r)];
   in.obs = obs_;
   in.off_peak = off_peak;

@@ -33,6 +33,7 @@ class ContainerScaler {
   double usage(Resource r) const { return usage_[int(r)]; }
   const DecayingHistogram& histogram(Resource r) const { return hist_[int(r)]; }
   const ResourceState& state(Resource r) const { return st_[int(r)]; }
+  double memory_peak() const { return mem_peak_; }
 
  private:
   SampleFilter filter_;
@@ -41,6 +42,7 @@ class ContainerScaler {
   Recommendation rec_[kResources];
   Observed obs_;
   double usage_[kResources] = {};
+  double mem_peak_ = 0, peak_t_ = 0;  // decaying working-set peak, its time
 };
 
 }  // namespace edgestat::scale

@@ -58,10 +58,19 @@ Decision decide(ResourceState& st, const TierPolicy& p, const DecideInput& in) {
   double upper = r == Resource::Cpu ? p.cpu_upper : p.mem_upper;
   double lower = r == Resource::Cpu ? p.cpu_lower : p.mem_lower;
   double util = in.current > 0 ? in.usage / in.current : 1;
+  const double mid = (upper + lower) / 2;
+  // What a shrink must keep: the recommendation; enough that the upper
+  // percentile of usage and this sample (with the margin) stay under the
+  // upper threshold, so a shrink never sets up the next growth (no
+  // flapping); and the decaying memory peak.
+  double keep = in.rec.target;
+  if (in.rec.raw_upper / upper > keep) keep = in.rec.raw_upper / upper;
+  if (in.usage * (1 + p.margin) / upper > keep) keep = in.usage * (1 + p.margin) / upper;
+  if (in.peak * (1 + p.margin) > keep) keep = in.peak * (1 + p.margin);
   if (util > upper) {
     ++st.above;
     st.below = 0;
-  } else if (util < lower) {
+  } else if (util < lower || (in.rec.ready && in.current > keep + step)) {
     ++st.below;
     st.above = 0;
   } else {
@@ -78,6 +87,9 @@ Decision decide(ResourceState& st, const TierPolicy& p, const DecideInput& in) {
     double to = in.current * (1 + p.oom_bump);
     if (to < in.current + p.oom_min_bump) to = in.current + p.oom_min_bump;
     if (to < in.rec.target) to = in.rec.target;
+    // The demand that was killed is unknown (usage was censored at the
+    // limit): grow by the full increment, a later shrink corrects it.
+    if (to < in.current + p.mem_max_increment * p.behaviour) to = in.current + p.mem_max_increment * p.behaviour;
     to = round_up_to_step(to, step);
     if (to > hi) to = hi;
     if (to <= in.current) return skip(Skip::AtBound, "OOM kill at the tier maximum", in.current);
@@ -88,13 +100,19 @@ Decision decide(ResourceState& st, const TierPolicy& p, const DecideInput& in) {
   if (in.current > hi + step / 2) return move(Direction::Down, in.current, hi, "above the tier maximum");
   if (in.current < lo - step / 2) return admit(p, in, round_up_to_step(lo, step), "below the tier minimum");
 
-  if (st.above >= p.up_samples) {
+  // Memory at the limit is an OOM kill in waiting: it grows without
+  // waiting for more samples (CPU at the limit is only throttled).
+  bool urgent = r == Resource::Memory && util >= kSaturated;
+  if (st.above >= p.up_samples || urgent) {
     if (in.now_ms - st.last_up_ms < p.up_cooldown_ms)
       return skip(Skip::Cooldown, "up cooldown", in.current);
     if (in.current >= hi) return skip(Skip::AtBound, "at the tier maximum", in.current);
-    if (!in.rec.ready) return skip(Skip::WarmingUp, "too few samples", in.current);
+    if (!in.rec.ready && !urgent) return skip(Skip::WarmingUp, "too few samples", in.current);
     double inc = (r == Resource::Cpu ? p.cpu_max_increment : p.mem_max_increment) * p.behaviour;
     double to = in.rec.target > in.current + step ? in.rec.target : in.current + step;
+    // HPA's proportional rule: a size that puts this usage mid-band, so
+    // neither threshold fires again at once.
+    if (to < in.usage / mid) to = in.usage / mid;
     // Usage pinned at the limit is censored (throttled CPU, reclaimed
     // memory): the real demand is unknown, so grow by the full increment;
     // shrinking later corrects an overshoot.
@@ -111,14 +129,14 @@ Decision decide(ResourceState& st, const TierPolicy& p, const DecideInput& in) {
     if (st.pressure_ms > since) since = st.pressure_ms;
     if (in.now_ms - since < p.down_cooldown_ms) return skip(Skip::Cooldown, "down cooldown", in.current);
     if (!in.rec.ready) return skip(Skip::WarmingUp, "too few samples", in.current);
-    double to = in.rec.target;
+    double to = keep;
     double dec = (r == Resource::Cpu ? p.cpu_max_decrement : p.mem_max_decrement) * p.behaviour;
     if (to < in.current - dec) to = in.current - dec;
     to = clamp_to_tier(to, r, p, in.usage, in.off_peak);
     if (to >= in.current - step / 2) return skip(Skip::AtBound, "at the floor (minimum, usage + headroom or recommendation)", in.current);
     return move(Direction::Down, in.current, to, "usage below the lower threshold");
   }
-  if (pressure && util < lower) return skip(Skip::MemoryPressure, "memory pressure rose: shrink stopped", in.current);
+  if (pressure && st.below == 0 && util < lower) return skip(Skip::MemoryPressure, "memory pressure rose: shrink stopped", in.current);
   return skip(Skip::None, "within thresholds", in.current);
 }
 

@@ -4,7 +4,8 @@
 // tests/unit/test_scale_decide.cpp:
 //   - only valid samples count (reading.hpp filters them);
 //   - up needs up_samples consecutive samples above the upper threshold,
-//     down needs down_samples (more) below the lower one: hysteresis;
+//     down needs down_samples (more) below the lower one, or above VPA's
+//     upper bound of the recommendation (over-provisioned): hysteresis;
 //   - cooldowns per direction; a shrink also waits down_cooldown after any
 //     growth or pressure;
 //   - a change is at most max_increment/max_decrement x behaviour;
@@ -41,6 +42,10 @@ struct DecideInput {
   Resource res = Resource::Cpu;
   double current = 0;  // the limit in force (cores or bytes)
   double usage = 0;    // this sample: CPU rate or working set
+  // Memory: the decaying peak of the working set (VPA keeps per-interval
+  // peaks for memory): a shrink never goes below it plus the margin, so a
+  // periodic batch is not OOM-killed after a quiet hour. 0 for CPU.
+  double peak = 0;
   Recommendation rec;
   Observed obs;
   bool off_peak = false;

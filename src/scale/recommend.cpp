@@ -40,7 +40,8 @@ Recommendation recommend(const DecayingHistogram& h, Resource r, const TierPolic
   double m = 1 + p.margin;
   out.lower = clamp_to_tier(h.percentile(p.lower_percentile) * m, r, p, usage, off_peak);
   out.target = clamp_to_tier(h.percentile(p.target_percentile) * m, r, p, usage, off_peak);
-  out.upper = clamp_to_tier(h.percentile(p.upper_percentile) * m, r, p, usage, off_peak);
+  out.raw_upper = h.percentile(p.upper_percentile);
+  out.upper = clamp_to_tier(out.raw_upper * m, r, p, usage, off_peak);
   return out;
 }
 

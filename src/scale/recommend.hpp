@@ -12,6 +12,7 @@ namespace edgestat::scale {
 struct Recommendation {
   bool ready = false;  // enough samples (min_samples) to act on
   double lower = 0, target = 0, upper = 0;
+  double raw_upper = 0;  // the upper percentile of usage itself: no margin, no bounds
 };
 
 // First bucket widths: VPA's 0.01 cores for CPU; 1 MiB for memory (VPA's
