@@ -110,7 +110,8 @@ void Autoscaler::decide_all(bool off_peak, int64_t now_ms) {
       count_skip(e, d.skip);
       if (d.dir == Direction::None) continue;
       e.pending[r] = true;
-      if (d.dir == Direction::Up) room_[r] -= d.to - d.from;
+      // A dry run holds nothing: only applied growth takes the host's room.
+      if (d.dir == Direction::Up && p->mode == Mode::On) room_[r] -= d.to - d.from;
     }
   }
 }

@@ -238,7 +238,11 @@ for k in ("recommendation", "last_decision", "next_up_allowed_in_seconds", "next
 print("ok: /api/v1/autoscaler reports A's current quota", a["cpu"]["current"], "and its last decision:", a["cpu"]["last_decision"])
 PY
 grep -c '"autoscaler action"' "$tmp/daemon.log" | sed 's/^/actions logged: /'
-if [ $rc != 0 ]; then echo "--- daemon log (autoscaler lines)"; grep autoscaler "$tmp/daemon.log" | tail -30; fi
+if [ $rc != 0 ]; then
+  echo "--- daemon log (autoscaler lines of $A and $C)"
+  grep autoscaler "$tmp/daemon.log" | grep -E "\"($A|$C)\"" | tail -20
+  grep "lxc_autoscaler_decision_skipped_total" "$tmp/metrics"
+fi
 echo "took $((SECONDS - t_start)) s"
 [ $rc = 0 ] && echo PASS
 exit $rc
