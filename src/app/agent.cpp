@@ -91,6 +91,7 @@ struct Agent::Impl {
     a->ingest_.add_metrics(snap);
     a->export_.add_metrics(snap);
     a->groups_.add_metrics(snap);
+    a->autoscale_.on_collection(snap);  // decides on this collection's lxc readings
     SecurityInputs sec;
     sec.access = &a->access_;
     if (a->tls_ctx_) {
@@ -215,6 +216,7 @@ struct Agent::Impl {
     a->export_.close_handles();
     a->groups_.close_handles();
     a->ingest_.close_handles();
+    a->autoscale_.close();
     log_info("stopping", {{"signal", signum == SIGTERM ? "SIGTERM" : "SIGINT"},
                           {"connections", a->server_.open_connections()}});
     uv_timer_stop(&a->poll_timer_);
@@ -239,14 +241,24 @@ struct Agent::Impl {
     a->cache_.init(&a->pool_, &a->collection_.snapshot());
     int lxc = find_collector("lxc");
     bool lxc_on = lxc >= 0 && ((a->collection_.enabled_mask() >> lxc) & 1);
-    // One mailbox for the writer thread: the exporter's, else the groups'.
-    if (!a->export_.init(c, &a->loop_) || !a->groups_.init(c, &a->loop_, a->export_.jobs()) ||
-        !a->ingest_.init(c, a->export_.jobs() ? a->export_.jobs() : a->groups_.own_jobs(), &a->loop_, lxc_on) ||
+    if (!a->export_.init(c, &a->loop_) || !a->autoscale_.init(c, lxc_on)) return false;
+    // One mailbox to the writer thread: the exporter's, else the
+    // autoscaler's own, else the scaling groups' own.
+    store::JobMailbox* jobs = a->export_.jobs();
+    if (a->autoscale_.needs_jobs()) {
+      if (!jobs) jobs = a->autoscale_.make_own_jobs(&a->loop_);
+      if (!jobs) return false;
+      a->autoscale_.set_jobs(jobs);
+    }
+    if (!a->groups_.init(c, &a->loop_, jobs)) return false;
+    if (!jobs) jobs = a->groups_.own_jobs();
+    if (!a->ingest_.init(c, jobs, &a->loop_, lxc_on) ||
         !a->ingest_api_.init_acks(&a->loop_, c) || !a->statsd_.init(c, &a->loop_))
       return false;
     if (a->export_.enabled()) a->health_.add_check(export_check, &a->export_);
     if (!a->host_.add_routes(a->router_) || !a->health_.add_routes(a->router_) ||
-        !a->ingest_api_.add_routes(a->router_) || !a->web_.add_routes(a->router_))
+        !a->ingest_api_.add_routes(a->router_) || !a->web_.add_routes(a->router_) ||
+        !a->autoscale_.add_routes(a->router_, a->pool_))
       return false;
     a->server_.set_reply_filter(WebHandlers::reply_filter, &a->web_);
     a->health_.add_check(store_check, &a->ingest_);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config/autoscale_group_schema.hpp"
+#include "config/autoscale_schema.hpp"
 #include "config/export_schema.hpp"
 #include "config/ini.hpp"
 #include "config/node_exporter_compat.hpp"
@@ -59,6 +60,7 @@ void ConfigLoader::apply_defaults() {
   c_.missing_collectors_on.fill(0);
   c_.exporter.targets.clear();
   c_.autoscale_groups.groups.clear();
+  c_.autoscale = AutoscaleConfig{};
   c_.source.assign("embedded defaults");
   c_.origins = ConfigOrigins{};
 }
@@ -156,6 +158,10 @@ void ConfigLoader::apply_ini(std::string_view text, std::string_view origin) {
     }
     if (starts_with(e.section, kExportSectionPrefix)) {
       apply_export_entry(e.section, e.key, e.value, origin, e.line);
+      continue;
+    }
+    if (is_autoscale_section(e.section)) {
+      apply_autoscale_entry(c_.autoscale, e_, e.section, e.key, e.value, origin, e.line);
       continue;
     }
     if (e.section == kCollectorSection && e.key != "disable_defaults") {
@@ -451,6 +457,10 @@ void ConfigLoader::validate() {
   for (ConfigString& d : c_.filters.textfile_directory) make_absolute(d, "collector.textfile", "directory");
   validate_export();
   validate_groups(c_.autoscale_groups, e_);
+  // The reserve is checked against this host's size (admission control
+  // could never grant anything otherwise).
+  finish_autoscale(c_.autoscale, e_, static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)),
+                   static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE)));
   validate_sizes(c, e_);
   if (c.collect.scrape_max_age_ms > c.collect.interval_ms)
     e_.add("%s[collect] scrape_max_age (%llu ms) is longer than interval (%llu ms): scrapes would never refresh",
