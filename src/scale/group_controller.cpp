@@ -18,9 +18,11 @@ constexpr FamilyDesc kInstances{"lxc_autoscaler_group_instances",
 constexpr FamilyDesc kMean{"lxc_autoscaler_group_mean_usage_ratio",
                            "A group's mean usage over its running clones (fraction of their limits).",
                            MetricType::Gauge};
-constexpr FamilyDesc kGroupActions{"lxc_autoscaler_group_actions_total",
-                                   "Scale actions of horizontal scaling groups by direction and result.",
-                                   MetricType::Counter};
+// The vertical autoscaler's family (autoscaler_report.cpp), same help:
+// a group's actions are name=GROUP, resource="instances", direction out|in.
+constexpr FamilyDesc kActions{"lxc_autoscaler_actions_total",
+                              "Autoscaler actions by resource, direction and result (ok, failed, dry_run).",
+                              MetricType::Counter};
 
 // `name="X"` for Snapshot::value lookups.
 std::string_view name_labels(std::string_view name, char* buf, size_t cap) {
@@ -299,6 +301,7 @@ void GroupController::act(GroupDecision d, const char* reason) {
                                                      {"direction", p.scale_out ? "out" : "in"},
                                                      {"target", p.target.view()},
                                                      {"reason", reason}});
+    ++(p.scale_out ? outs_dry_ : ins_dry_);
     note_group_action(state_, realtime_ns() / 1000000);
     return;
   }
@@ -325,11 +328,11 @@ void GroupController::add_metrics(Snapshot& snap) const {
     const char* dir;
     const char* result;
     uint64_t v;
-  } rows[] = {{"out", "done", outs_done_}, {"out", "failed", outs_failed_}, {"in", "done", ins_done_},
-              {"in", "failed", ins_failed_}};
+  } rows[] = {{"out", "ok", outs_done_},      {"out", "failed", outs_failed_}, {"out", "dry_run", outs_dry_},
+              {"in", "ok", ins_done_},        {"in", "failed", ins_failed_},   {"in", "dry_run", ins_dry_}};
   for (const Row& r : rows) {
-    Label l[] = {{"group", cfg_.name.view()}, {"direction", r.dir}, {"result", r.result}};
-    snap.add(kGroupActions, static_cast<double>(r.v), l, 3);
+    Label l[] = {{"name", cfg_.name.view()}, {"resource", "instances"}, {"direction", r.dir}, {"result", r.result}};
+    snap.add(kActions, static_cast<double>(r.v), l, 4);
   }
 }
 

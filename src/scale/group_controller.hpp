@@ -83,6 +83,7 @@ class GroupController {
   bool mean_valid_ = false;
   double host_cores_ = 1, host_mem_ = 1;
   uint64_t outs_done_ = 0, outs_failed_ = 0, ins_done_ = 0, ins_failed_ = 0, reconciled_ = 0;
+  uint64_t outs_dry_ = 0, ins_dry_ = 0;  // recommend mode
   const char* last_reason_ = "";
   bool pending_out_ = true;  // the action in flight is a scale out
 };
