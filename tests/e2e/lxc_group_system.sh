@@ -24,7 +24,7 @@ LXCPATH=$(lxc-config lxc.lxcpath)
 tmp=$(mktemp -d)
 daemon=
 cleanup() {
-  [ -n "$daemon" ] && kill -9 "$daemon" 2>/dev/null
+  [ -n "$daemon" ] && { kill -9 "$daemon"; wait "$daemon"; } 2>/dev/null
   for n in "$G-1" "$G-2" "$G-3" "$BASE"; do
     lxc-stop -k -n "$n" >/dev/null 2>&1
     lxc-destroy -n "$n" >/dev/null 2>&1
@@ -122,6 +122,8 @@ check "$G-1 still running" "'$(state "$G-1")' == 'RUNNING'"
 check "base never started" "'$(state "$BASE")' == 'STOPPED'"
 check "base config untouched" "$(cmp -s "$tmp/base-config.before" "$LXCPATH/$BASE/config" && echo 1 || echo 0) == 1"
 check "no action on the base in the audit" "$(grep -c "\"target\":\"$BASE\"" "$audit") == 0"
+curl -sf "http://127.0.0.1:$port/metrics" > "$tmp/m2"
+check "actions counted since the restart (out ok 2: reconciled + load; in ok 1)" "'$(awk -v s="lxc_autoscaler_actions_total{name=\"$G\",resource=\"instances\",direction=\"out\",result=\"ok\"}" '$1 == s {print $2}' "$tmp/m2")' == '2' and '$(awk -v s="lxc_autoscaler_actions_total{name=\"$G\",resource=\"instances\",direction=\"in\",result=\"ok\"}" '$1 == s {print $2}' "$tmp/m2")' == '1'"
 check "every intended action has its result" "$(grep -c '\"state\":\"intended\"' "$audit") == $(grep -c '\"state\":\"done\"' "$audit")"
 grep -q '"level":"error"' "$tmp/daemon.log" && { echo "FAIL: daemon logged errors:"; grep '"level":"error"' "$tmp/daemon.log"; rc=1; }
 echo "--- audit file"; cat "$audit"
