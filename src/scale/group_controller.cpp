@@ -153,7 +153,7 @@ void GroupController::action_done(void* ctx, bool ok, std::string_view reason) {
   uint64_t& n = c->pending_out_ ? (ok ? c->outs_done_ : c->outs_failed_) : (ok ? c->ins_done_ : c->ins_failed_);
   ++n;
   (void)reason;
-  note_group_action(c->state_, realtime_ns() / 1000000);
+  note_group_action(c->state_, realtime_ns() / 1000000, ok);
   c->start();  // survey again: the clones changed
 }
 

@@ -26,6 +26,7 @@ std::string_view group_decision_name(GroupDecision d) {
 
 GroupVerdict decide_group(const GroupPolicyConfig& c, GroupPolicyState& s, const GroupObservation& o) {
   if (o.in_flight) return {GroupDecision::None, "action_in_flight"};
+  if (s.retry_after_ms >= 0 && o.now_ms < s.retry_after_ms) return {GroupDecision::None, "backoff_after_failure"};
   if (o.instances < c.min_instances) return {GroupDecision::ScaleOut, "below_min_instances"};
   if (o.instances > c.max_instances) {
     if (o.can_scale_in) return {GroupDecision::ScaleIn, "above_max_instances"};
@@ -57,9 +58,19 @@ GroupVerdict decide_group(const GroupPolicyConfig& c, GroupPolicyState& s, const
   return {GroupDecision::None, "within_thresholds"};
 }
 
-void note_group_action(GroupPolicyState& s, int64_t now_ms) {
+void note_group_action(GroupPolicyState& s, int64_t now_ms, bool ok) {
   s.last_action_ms = now_ms;
   s.high_since_ms = s.low_since_ms = -1;
+  if (ok) {
+    s.failures = 0;
+    s.retry_after_ms = -1;
+    return;
+  }
+  int64_t wait = kGroupRetryFirstMs;
+  for (uint32_t i = 0; i < s.failures && wait < kGroupRetryMaxMs; ++i) wait *= 2;
+  if (wait > kGroupRetryMaxMs) wait = kGroupRetryMaxMs;
+  ++s.failures;
+  s.retry_after_ms = now_ms + wait;
 }
 
 }  // namespace edgestat::scale

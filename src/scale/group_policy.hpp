@@ -52,14 +52,23 @@ struct GroupVerdict {
   const char* reason = "";  // a metric label value: below_min_instances, cpu_high, ...
 };
 
+// After a failed action the group waits before the next one, doubling from
+// 30 s up to 10 min, so a broken base or a full disk is not retried in a
+// tight loop (min_instances would otherwise ask again every collection).
+inline constexpr int64_t kGroupRetryFirstMs = 30000;
+inline constexpr int64_t kGroupRetryMaxMs = 600000;
+
 struct GroupPolicyState {
   int64_t high_since_ms = -1;  // -1: the condition does not hold
   int64_t low_since_ms = -1;
   int64_t last_action_ms = -1;
+  int64_t retry_after_ms = -1;  // no action before this (after failures)
+  uint32_t failures = 0;        // consecutive failed actions
 };
 
 GroupVerdict decide_group(const GroupPolicyConfig& c, GroupPolicyState& s, const GroupObservation& o);
-// The actuator finished an action (either way) at now_ms.
-void note_group_action(GroupPolicyState& s, int64_t now_ms);
+// The actuator finished an action at now_ms; ok false starts or doubles
+// the retry backoff, ok true clears it.
+void note_group_action(GroupPolicyState& s, int64_t now_ms, bool ok = true);
 
 }  // namespace edgestat::scale

@@ -214,3 +214,31 @@ TEST_CASE("group policy: after an action the grace starts again") {
   o.now_ms = 15000;
   CHECK(decide_group(c, s, o).decision == GroupDecision::ScaleOut);
 }
+
+TEST_CASE("group policy: a failed action is not retried in a tight loop (backoff doubles, success clears it)") {
+  GroupPolicyConfig c = cfg();
+  c.min_instances = 1;
+  GroupPolicyState s;
+  GroupObservation o;
+  o.instances = 0;  // below min: would ask every collection
+  int actions = 0;
+  int64_t fail_at[8] = {};
+  for (int64_t t = 0; t < 400000; t += 1000) {
+    o.now_ms = t;
+    if (decide_group(c, s, o).decision == GroupDecision::ScaleOut) {
+      fail_at[actions < 8 ? actions : 7] = t;
+      ++actions;
+      note_group_action(s, t, false);  // e.g. lxc-copy fails: the base is broken
+    }
+  }
+  // 0, 30 s, 90 s, 210 s (waits of 30, 60, 120 s), then 450 s is past the end.
+  CHECK(actions == 4);
+  CHECK(fail_at[1] == 30000);
+  CHECK(fail_at[2] == 90000);
+  CHECK(fail_at[3] == 210000);
+  o.now_ms = 211000;
+  CHECK(std::string(decide_group(c, s, o).reason) == "backoff_after_failure");
+  note_group_action(s, 211000, true);
+  CHECK(s.failures == 0);
+  CHECK(decide_group(c, s, o).decision == GroupDecision::ScaleOut);
+}
