@@ -90,6 +90,8 @@ struct Agent::Impl {
     if (!a->cfg_.web.disable_exporter_metrics) add_self_metrics(snap, in);
     a->ingest_.add_metrics(snap);
     a->export_.add_metrics(snap);
+    a->groups_.add_metrics(snap);
+    a->autoscale_.on_collection(snap);  // decides on this collection's lxc readings
     SecurityInputs sec;
     sec.access = &a->access_;
     if (a->tls_ctx_) {
@@ -105,6 +107,7 @@ struct Agent::Impl {
     a->collection_.refresh(a->cfg_, self_hook, a);
     a->ingest_.on_refresh(a->collection_.snapshot());
     a->export_.on_refresh(a->collection_.snapshot());
+    a->groups_.on_refresh(a->collection_.snapshot());
     a->cache_.bump();
     a->refreshed_ns_ = monotonic_ns();
   }
@@ -147,6 +150,7 @@ struct Agent::Impl {
     if (!errors.empty()) return log_config_errors(errors);
     log_config_warnings(errors);
     ExportWiring::keep_targets(a->cfg_, next);
+    AutoscaleGroupsWiring::keep_groups(a->cfg_, next);
     const KeySpec* kept[kMaxKeptListed];
     size_t nkept = keep_restart_values(a->cfg_, next, kept, kMaxKeptListed);
     for (size_t i = 0; i < nkept && i < kMaxKeptListed; ++i) {
@@ -210,7 +214,9 @@ struct Agent::Impl {
     a->stopping_ = true;
     a->statsd_.close();
     a->export_.close_handles();
+    a->groups_.close_handles();
     a->ingest_.close_handles();
+    a->autoscale_.close();
     log_info("stopping", {{"signal", signum == SIGTERM ? "SIGTERM" : "SIGINT"},
                           {"connections", a->server_.open_connections()}});
     uv_timer_stop(&a->poll_timer_);
@@ -235,12 +241,24 @@ struct Agent::Impl {
     a->cache_.init(&a->pool_, &a->collection_.snapshot());
     int lxc = find_collector("lxc");
     bool lxc_on = lxc >= 0 && ((a->collection_.enabled_mask() >> lxc) & 1);
-    if (!a->export_.init(c, &a->loop_) || !a->ingest_.init(c, a->export_.jobs(), &a->loop_, lxc_on) ||
+    if (!a->export_.init(c, &a->loop_) || !a->autoscale_.init(c, lxc_on)) return false;
+    // One mailbox to the writer thread: the exporter's, else the
+    // autoscaler's own, else the scaling groups' own.
+    store::JobMailbox* jobs = a->export_.jobs();
+    if (a->autoscale_.needs_jobs()) {
+      if (!jobs) jobs = a->autoscale_.make_own_jobs(&a->loop_);
+      if (!jobs) return false;
+      a->autoscale_.set_jobs(jobs);
+    }
+    if (!a->groups_.init(c, &a->loop_, jobs)) return false;
+    if (!jobs) jobs = a->groups_.own_jobs();
+    if (!a->ingest_.init(c, jobs, &a->loop_, lxc_on) ||
         !a->ingest_api_.init_acks(&a->loop_, c) || !a->statsd_.init(c, &a->loop_))
       return false;
     if (a->export_.enabled()) a->health_.add_check(export_check, &a->export_);
     if (!a->host_.add_routes(a->router_) || !a->health_.add_routes(a->router_) ||
-        !a->ingest_api_.add_routes(a->router_) || !a->web_.add_routes(a->router_))
+        !a->ingest_api_.add_routes(a->router_) || !a->web_.add_routes(a->router_) ||
+        !a->autoscale_.add_routes(a->router_, a->pool_))
       return false;
     a->server_.set_reply_filter(WebHandlers::reply_filter, &a->web_);
     a->health_.add_check(store_check, &a->ingest_);
@@ -315,6 +333,7 @@ int Agent::run() {
 
   statsd_.log_listening(cfg_);
   if (!ingest_.start()) return 1;
+  groups_.start();
   log_info("started", {{"listen", server_.listen_summary()},
                        {"reserved_bytes", reserved_bytes()},
                        {"pid", static_cast<int64_t>(getpid())},

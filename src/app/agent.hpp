@@ -24,6 +24,8 @@
 
 #include <cstdint>
 
+#include "app/autoscale_groups_wiring.hpp"
+#include "app/autoscale_wiring.hpp"
 #include "app/cli.hpp"
 #include "app/collection.hpp"
 #include "app/export_wiring.hpp"
@@ -84,6 +86,8 @@ class Agent {
   IngestApi ingest_api_{ingest_, pool_};
   StatsdListener statsd_{ingest_};
   ExportWiring export_;
+  AutoscaleGroupsWiring groups_;
+  AutoscaleWiring autoscale_;
   double lag_s_ = 0;
   HealthHandler health_{cfg_, collection_, lag_s_};
   HostHandlers host_{cfg_, collection_, cache_, server_, ensure_fresh, this};

@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdint>
 
+#include "config/autoscale_group_config.hpp"
+#include "config/autoscale_config.hpp"
 #include "config/config_types.hpp"
 #include "config/export_config.hpp"
 #include "config/origin.hpp"
@@ -164,6 +166,10 @@ struct Config {
 
   // [export.remote_write.NAME], [export.otlp.NAME]: push targets.
   ExportConfig exporter;
+  AutoscaleGroupsConfig autoscale_groups;  // [autoscale.group.NAME]
+
+  // [autoscale], [autoscale.tier.NAME]: the LXC autoscaler.
+  AutoscaleConfig autoscale;
 
   // Per-collector switch from [collector] NAME = bool, --collector.NAME,
   // --no-collector.NAME: -1 means not set (the collector's default applies).

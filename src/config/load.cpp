@@ -7,6 +7,8 @@
 
 #include <unistd.h>
 
+#include "config/autoscale_group_schema.hpp"
+#include "config/autoscale_schema.hpp"
 #include "config/export_schema.hpp"
 #include "config/ini.hpp"
 #include "config/node_exporter_compat.hpp"
@@ -57,6 +59,8 @@ void ConfigLoader::apply_defaults() {
   c_.collector_switch.fill(-1);
   c_.missing_collectors_on.fill(0);
   c_.exporter.targets.clear();
+  c_.autoscale_groups.groups.clear();
+  c_.autoscale = AutoscaleConfig{};
   c_.source.assign("embedded defaults");
   c_.origins = ConfigOrigins{};
 }
@@ -148,8 +152,16 @@ void ConfigLoader::apply_ini(std::string_view text, std::string_view origin) {
       e_.add("%.*s:%u: %s", int(origin.size()), origin.data(), r.line(), r.error());
       continue;
     }
+    if (starts_with(e.section, kGroupSectionPrefix)) {
+      apply_group_entry(e.section, e.key, e.value, origin, e.line);
+      continue;
+    }
     if (starts_with(e.section, kExportSectionPrefix)) {
       apply_export_entry(e.section, e.key, e.value, origin, e.line);
+      continue;
+    }
+    if (is_autoscale_section(e.section)) {
+      apply_autoscale_entry(c_.autoscale, e_, e.section, e.key, e.value, origin, e.line);
       continue;
     }
     if (e.section == kCollectorSection && e.key != "disable_defaults") {
@@ -228,6 +240,57 @@ void ConfigLoader::apply_export_entry(std::string_view section, std::string_view
   if (!set_export_key(t, *k, value, &why))
     e_.add("%.*s:%u: [%.*s] %.*s = \"%.*s\": %s", ol, op, line, int(section.size()), section.data(), int(key.size()),
            key.data(), int(value.size() > 120 ? 120 : value.size()), value.data(), why);
+}
+
+void ConfigLoader::apply_group_entry(std::string_view section, std::string_view key, std::string_view value,
+                                     std::string_view origin, uint32_t line) {
+  const int ol = int(origin.size());
+  const char* op = origin.data();
+  const int sl = int(section.size());
+  std::string_view name;
+  const char* why = "";
+  if (!parse_group_section(section, &name, &why)) {
+    e_.add("%.*s:%u: [%.*s]: %s", ol, op, line, sl, section.data(), why);
+    return;
+  }
+  auto& groups = c_.autoscale_groups.groups;
+  size_t slot = groups.size();
+  for (size_t i = 0; i < groups.size(); ++i)
+    if (groups[i].name.view() == name) slot = i;
+  if (slot == groups.size()) {
+    if (groups.full()) {
+      e_.add("%.*s:%u: [%.*s]: more than %zu groups", ol, op, line, sl, section.data(), kMaxAutoscaleGroups);
+      return;
+    }
+    AutoscaleGroupConfig* g = groups.emplace_back();
+    const char* bad = "";
+    if (!group_defaults(*g, &bad, &why)) e_.add("built-in default of group key %s is invalid: %s", bad, why);
+    g->name.assign(name);
+    g->file.assign(origin);
+    g->line = line;
+    group_seen_[slot] = 0;
+  }
+  AutoscaleGroupConfig& g = groups[slot];
+  const GroupKeySpec* k = find_group_key(key);
+  if (!k) {
+    e_.add("%.*s:%u: unknown key [%.*s] %.*s", ol, op, line, sl, section.data(), int(key.size()), key.data());
+    return;
+  }
+  size_t bit = static_cast<size_t>(k - autoscale_group_keys().data());
+  if ((group_seen_[slot] >> bit) & 1) {
+    e_.add("%.*s:%u: [%.*s] %.*s set twice", ol, op, line, sl, section.data(), int(key.size()), key.data());
+    return;
+  }
+  group_seen_[slot] |= uint32_t{1} << bit;
+  if (!valid_utf8(value)) {
+    e_.add("%.*s:%u: [%.*s] %.*s: value is not valid UTF-8", ol, op, line, sl, section.data(), int(key.size()),
+           key.data());
+    return;
+  }
+  g.key_lines[bit] = line;
+  if (!set_group_key(g, *k, value, &why))
+    e_.add("%.*s:%u: [%.*s] %.*s = \"%.*s\": %s", ol, op, line, sl, section.data(), int(key.size()), key.data(),
+           int(value.size() > 120 ? 120 : value.size()), value.data(), why);
 }
 
 void ConfigLoader::apply_file(const char* path) {
@@ -396,6 +459,11 @@ void ConfigLoader::validate() {
   // one gives file="textfile/apt.prom", and the agent never changes its
   // working directory, so the relative path keeps naming the same place.
   validate_export();
+  validate_groups(c_.autoscale_groups, e_);
+  // The reserve is checked against this host's size (admission control
+  // could never grant anything otherwise).
+  finish_autoscale(c_.autoscale, e_, static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)),
+                   static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE)));
   validate_sizes(c, e_);
   if (c.collect.scrape_max_age_ms > c.collect.interval_ms)
     e_.add("%s[collect] scrape_max_age (%llu ms) is longer than interval (%llu ms): scrapes would never refresh",

@@ -46,6 +46,8 @@ class ConfigLoader {
   void make_absolute(ConfigString& p, std::string_view section, std::string_view key);
   void apply_export_entry(std::string_view section, std::string_view key, std::string_view value,
                           std::string_view origin, uint32_t line);
+  void apply_group_entry(std::string_view section, std::string_view key, std::string_view value,
+                         std::string_view origin, uint32_t line);
   bool set(std::string_view section, std::string_view key, std::string_view value, bool append, OriginKind kind,
            std::string_view origin, uint32_t line);
 
@@ -57,7 +59,8 @@ class ConfigLoader {
   uint64_t file_seen_[4] = {};
   uint64_t flag_seen_[4] = {};
   uint64_t collector_seen_file_ = 0;
-  uint64_t export_seen_[8] = {};  // per target slot: keys set (duplicates are errors)
+  uint64_t export_seen_[8] = {};
+  uint32_t group_seen_[kMaxAutoscaleGroups] = {};  // per group: keys set  // per target slot: keys set (duplicates are errors)
 };
 
 }  // namespace edgestat

@@ -11,6 +11,7 @@
 #include "collect/host/netdev_parse.hpp"
 #include "collect/lxc/cgroup_read.hpp"
 #include "collect/lxc/discovery.hpp"
+#include "collect/lxc/observer.hpp"
 #include "config/config.hpp"
 #include "core/hash.hpp"
 #include "core/scan.hpp"
@@ -192,6 +193,7 @@ void emit_running(CollectContext& ctx, Discovery& d, Container& ct, Emitter& e) 
 
   ContainerStats s;
   read_stats(d.layout, c.path.cgroupfs.view(), ct, ctx.scratch, ctx.scratch_cap, &s);
+  notify_stats_observer(d, ct, &s);  // the autoscaler's input: no second reader
   e.counter(kCpuUsage, s.cpu_usage);
   e.counter(kCpuUser, s.cpu_user);
   e.counter(kCpuSystem, s.cpu_system);
@@ -244,6 +246,7 @@ Status collect_lxc(CollectContext& ctx) {
   if (Status st = discover(d, ctx.config, ctx.scratch, ctx.scratch_cap); !st) return st;
   for (uint32_t i = 0; i < d.live; ++i) {
     Container& ct = d.slots[i];
+    if (ct.used && !ct.running) notify_stats_observer(d, ct, nullptr);
     if (!ct.used || (!ct.running && !ctx.config.lxc.report_stopped)) continue;
     Emitter e(ctx, d, ct);
     std::string_view hostname = ct.is_pve ? ct.pve.hostname.view() : ct.cfg.uts_name.view();

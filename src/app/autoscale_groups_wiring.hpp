@@ -1,0 +1,53 @@
+#pragma once
+// Horizontal scaling groups ([autoscale.group.NAME]) wired into the
+// Agent's loop: a command runner, the audit file ([agent] data_dir/
+// autoscale_audit.jsonl) and one controller per group, fed the snapshot
+// after every collection; their families on /metrics. The audit's durable
+// writes and the lxcpath surveys run on the records writer thread through
+// a job mailbox (the exporter's when it has one, else this wiring's own),
+// so the writer runs whenever a group is configured.
+#include <uv.h>
+
+#include "config/config.hpp"
+#include "metrics/snapshot.hpp"
+#include "scale/audit_log.hpp"
+#include "scale/command_runner.hpp"
+#include "scale/group_controller.hpp"
+#include "store/job_mailbox.hpp"
+
+namespace edgestat {
+
+inline constexpr const char* kAutoscaleAuditFile = "autoscale_audit.jsonl";
+
+class AutoscaleGroupsWiring {
+ public:
+  AutoscaleGroupsWiring() = default;
+  AutoscaleGroupsWiring(const AutoscaleGroupsWiring&) = delete;
+  AutoscaleGroupsWiring& operator=(const AutoscaleGroupsWiring&) = delete;
+  ~AutoscaleGroupsWiring();
+
+  // shared: a mailbox the writer serves already (the exporter's), or null.
+  // Reads the audit file for unfinished actions (start-up: blocking is fine).
+  bool init(const Config& c, uv_loop_t* loop, store::JobMailbox* shared);
+  bool enabled() const { return n_ > 0; }
+  // The mailbox the writer thread must serve when nothing else has one.
+  store::JobMailbox* own_jobs() { return own_jobs_on_ ? &own_jobs_ : nullptr; }
+  // After the writer thread started: the first surveys and reconciliation.
+  void start();
+  void on_refresh(const Snapshot& snap);
+  void add_metrics(Snapshot& snap) const;
+  void close_handles();
+  // SIGHUP: groups size memory and own clones; a changed section needs a restart.
+  static void keep_groups(const Config& running, Config& next);
+
+ private:
+  scale::CommandRunner runner_;
+  scale::AuditLog audit_;
+  store::JobMailbox own_jobs_;
+  bool own_jobs_on_ = false;
+  scale::GroupController* groups_ = nullptr;
+  size_t n_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace edgestat

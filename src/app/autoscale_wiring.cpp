@@ -1,0 +1,327 @@
+#include "app/autoscale_wiring.hpp"
+
+#include <unistd.h>
+
+#include <ctime>
+
+#include "app/render_cache.hpp"
+#include "collect/lxc/cgroup_read.hpp"
+#include "collect/lxc/discovery.hpp"
+#include "collect/lxc/observer.hpp"
+#include "config/autoscale_schema.hpp"
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "core/number.hpp"
+#include "core/reserve.hpp"
+#include "scale/autoscaler_report.hpp"
+#include "scale/cgroup_actuator.hpp"
+
+namespace edgestat {
+namespace {
+
+using scale::Direction;
+using scale::Resource;
+
+constexpr FamilyDesc kPersisted{"lxc_autoscaler_persist_total",
+                                "LXC config rewrites after applied actions, by result (ok, failed).",
+                                MetricType::Counter};
+
+std::string_view root_prefix(const Config& c) {
+  std::string_view r = c.path.rootfs.view();
+  while (!r.empty() && r.back() == '/') r.remove_suffix(1);
+  return r;
+}
+
+lxc::Container* find_container(std::string_view name) {
+  lxc::Discovery& d = lxc::discovery();
+  for (uint32_t i = 0; i < d.live; ++i) {
+    lxc::Container& ct = d.slots[i];
+    if (ct.used && lxc::display_name(ct) == name) return &ct;
+  }
+  return nullptr;
+}
+
+// The init's start time now, to tell a restart in the middle of an action.
+bool init_starttime(const Config& c, int32_t pid, uint64_t* out) {
+  char num[16], buf[1024];
+  size_t len = format_u64(static_cast<uint64_t>(pid), num), n = 0;
+  PathBuf p;
+  if (pid <= 0 || !join_path(p, {c.path.procfs.view(), "/", std::string_view(num, len), "/stat"})) return false;
+  if (!read_file(p.c_str(), buf, sizeof buf, &n)) return false;
+  auto v = lxc::parse_pid_starttime(std::string_view(buf, n));
+  if (!v) return false;
+  *out = *v;
+  return true;
+}
+
+bool cgroup_target(const Config& c, const lxc::Discovery& d, const lxc::Container& ct, scale::CgroupTarget* t) {
+  std::string_view fs = c.path.cgroupfs.view();
+  if (d.layout == lxc::Layout::V2) {
+    t->v2 = true;
+    if (ct.path[lxc::kUnified].empty()) return false;
+    return join_path(t->cpu_dir, {fs, ct.path[lxc::kUnified].view()}) &&
+           join_path(t->mem_dir, {fs, ct.path[lxc::kUnified].view()});
+  }
+  t->v2 = false;
+  if (ct.path[lxc::kCpu].empty() || ct.path[lxc::kMemory].empty()) return false;
+  return join_path(t->cpu_dir, {fs, "/cpu", ct.path[lxc::kCpu].view()}) &&
+         join_path(t->mem_dir, {fs, "/memory", ct.path[lxc::kMemory].view()});
+}
+
+double wall_seconds() { return static_cast<double>(realtime_ns()) / 1e9; }
+
+}  // namespace
+
+AutoscaleWiring::~AutoscaleWiring() {
+  lxc::set_stats_observer(nullptr, nullptr);
+  if (scaler_.capacity()) {
+    release_array(persist_wanted_, scaler_.capacity());
+    release_array(in_buf_, scale::kMaxConfigBytes);
+    release_array(out_buf_, scale::kMaxConfigBytes);
+  }
+}
+
+bool AutoscaleWiring::init(const Config& c, bool lxc_collector_on) {
+  cfg_ = &c;
+  const AutoscaleConfig& a = c.autoscale;
+  if (a.mode == AutoscaleMode::Off) return true;
+  if (!lxc_collector_on) {
+    log_warn("[autoscale] mode is not off but the lxc collector is disabled: the autoscaler has no readings and stays off");
+    return true;
+  }
+  TierPolicy tiers[kMaxAutoscaleTiers];
+  for (size_t i = 0; i < a.tiers.size(); ++i) tiers[i] = a.tiers[i].policy;
+  scale::HostSize host;
+  host.cores = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
+  host.memory = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+  host.reserve_cores = a.reserve_cpu;
+  host.reserve_memory = a.reserve_memory;
+  uint32_t cap = static_cast<uint32_t>(c.lxc.max_containers);
+  persist_ = a.persist;
+  if (!scaler_.init(cap, tiers, a.tiers.size(), a.mode, host)) return false;
+  persist_wanted_ = reserve_array<bool>(cap ? cap : 1);
+  in_buf_ = reserve_array<char>(scale::kMaxConfigBytes);
+  out_buf_ = reserve_array<char>(scale::kMaxConfigBytes);
+  if (!persist_wanted_ || !in_buf_ || !out_buf_) return false;
+  job_.self = this;
+  job_.run = persist_run;
+  job_.done = persist_done;
+  enabled_ = true;
+  lxc::set_stats_observer(observe_cb, this);
+  log_info("autoscaler on", {{"mode", scale::mode_name(a.mode)},
+                             {"tiers", a.tiers.size()},
+                             {"host_cores", host.cores},
+                             {"host_memory_bytes", host.memory},
+                             {"reserve_cores", host.reserve_cores},
+                             {"reserve_memory_bytes", host.reserve_memory},
+                             {"persist", persist_}});
+  return true;
+}
+
+bool AutoscaleWiring::off_peak(double wall_s) const {
+  const AutoscaleConfig& a = cfg_->autoscale;
+  if (a.off_peak_start < 0 || a.off_peak_end < 0) return false;
+  int hour = static_cast<int>(static_cast<int64_t>(wall_s) / 3600 % 24);
+  if (a.off_peak_start <= a.off_peak_end) return hour >= a.off_peak_start && hour < a.off_peak_end;
+  return hour >= a.off_peak_start || hour < a.off_peak_end;  // across midnight
+}
+
+store::JobMailbox* AutoscaleWiring::make_own_jobs(uv_loop_t* loop) {
+  if (!own_jobs_on_ && !own_jobs_.init(loop, nullptr, nullptr)) return nullptr;
+  own_jobs_on_ = true;
+  return &own_jobs_;
+}
+
+void AutoscaleWiring::observe_cb(void* ctx, const lxc::Discovery& d, const lxc::Container& ct,
+                                 const lxc::ContainerStats* s) {
+  auto* w = static_cast<AutoscaleWiring*>(ctx);
+  if (!w->cycle_open_) {
+    w->scaler_.begin_cycle();
+    w->cycle_open_ = true;
+  }
+  std::string_view name = lxc::display_name(ct);
+  scale::Reading r;
+  r.running = s != nullptr;
+  r.incarnation = ct.starttime;
+  r.t_s = static_cast<double>(monotonic_ns()) / 1e9;
+  if (s) {
+    r.cpu_usage_s = s->cpu_usage;
+    r.cpu_quota = s->quota_cores;
+    r.mem_usage = s->mem_usage;
+    r.mem_working_set = s->mem_working_set;
+    r.mem_limit = s->mem_limit;
+    r.mem_high = s->mem_high;
+    r.oom_kills = s->mem_events[lxc::kEvOomKill];
+    r.oom_events = s->mem_events[lxc::kEvOom];
+    // v1's max event is memory.failcnt, which page cache filling the limit
+    // raises all the time: only v2's max/high events count as pressure.
+    if (d.layout == lxc::Layout::V2) {
+      r.max_events = s->mem_events[lxc::kEvMax];
+      r.high_events = s->mem_events[lxc::kEvHigh];
+    }
+    r.psi_mem_some_s = s->psi[lxc::kPsiMemSome];
+  }
+  int tier = autoscale_tier_of(w->cfg_->autoscale, name);
+  w->scaler_.observe(name, tier, r, w->off_peak(wall_seconds()));
+}
+
+void AutoscaleWiring::on_collection(Snapshot& snap) {
+  if (!enabled_) return;  // off: no lxc_autoscaler_* at all (the golden outputs stay as they are)
+  if (!cycle_open_) scaler_.begin_cycle();  // no container at all this time
+  cycle_open_ = false;
+  int64_t now_ms = monotonic_ns() / 1000000;
+  double wall = wall_seconds();
+  last_now_ms_ = now_ms;
+  scaler_.decide_all(off_peak(wall), now_ms);
+  for (uint32_t i = 0; i < scaler_.capacity(); ++i) {
+    scale::ScaleEntry& e = scaler_.entries()[i];
+    if (!e.used) continue;
+    for (int r = 0; r < scale::kResources; ++r)
+      if (e.pending[r]) actuate(e, static_cast<Resource>(r), now_ms, wall);
+  }
+  scaler_.end_cycle();
+  if (!warned_unknown_) warn_unknown_containers();
+  scale::add_autoscaler_metrics(snap, scaler_);
+  snap.add(kPersisted, static_cast<double>(persisted_[0]), {{"result", "ok"}});
+  snap.add(kPersisted, static_cast<double>(persisted_[1]), {{"result", "failed"}});
+  if (hook_) hook_(hook_ctx_, snap, scaler_);
+}
+
+void AutoscaleWiring::actuate(scale::ScaleEntry& e, Resource r, int64_t now_ms, double wall_s) {
+  const scale::Decision& d = e.last[int(r)];
+  const TierPolicy* p = scaler_.tier_policy(e.tier);
+  char from[32], to[32];
+  std::string_view fv(from, format_double(d.from, from)), tv(to, format_double(d.to, to));
+  if (!p || p->mode != AutoscaleMode::On) {
+    scaler_.applied(e, r, scale::Result::DryRun, now_ms, wall_s);
+    log_info("autoscaler recommends", {{"name", e.name.view()}, {"resource", scale::resource_name(r)},
+                                       {"direction", scale::direction_name(d.dir)}, {"from", fv}, {"to", tv},
+                                       {"reason", d.why}, {"mode", "recommend"}});
+    return;
+  }
+  const lxc::Discovery& disc = lxc::discovery();
+  lxc::Container* ct = find_container(e.name.view());
+  uint64_t start = 0;
+  scale::Skip why = scale::Skip::None;
+  if (!ct || !ct->running) why = scale::Skip::Stopped;
+  else if (!init_starttime(*cfg_, ct->pid, &start) || start != e.incarnation) why = scale::Skip::Restarted;
+  scale::CgroupTarget t;
+  if (why == scale::Skip::None && !cgroup_target(*cfg_, disc, *ct, &t)) why = scale::Skip::Stopped;
+  if (why != scale::Skip::None) {
+    scaler_.refused(e, r, why);
+    log_warn("autoscaler action skipped", {{"name", e.name.view()}, {"resource", scale::resource_name(r)},
+                                           {"reason", scale::skip_name(why)}});
+    return;
+  }
+  scale::ApplyOutcome o = r == Resource::Cpu ? scale::apply_cpu(t, d.to) : scale::apply_memory(t, d.from, d.to);
+  // Restarted while writing: the write may have hit the old cgroup or the new one.
+  if (!init_starttime(*cfg_, ct->pid, &start) || start != e.incarnation) {
+    scaler_.refused(e, r, scale::Skip::Restarted);
+    log_warn("autoscaler action skipped", {{"name", e.name.view()}, {"resource", scale::resource_name(r)},
+                                           {"reason", "restarted"}});
+    return;
+  }
+  if (!o.ok) {
+    scaler_.applied(e, r, scale::Result::Failed, now_ms, wall_s);
+    log_error("autoscaler action failed", {{"name", e.name.view()}, {"resource", scale::resource_name(r)},
+                                           {"direction", scale::direction_name(d.dir)}, {"from", fv}, {"to", tv},
+                                           {"error", o.error.view()}});
+    return;
+  }
+  scaler_.applied(e, r, scale::Result::Ok, now_ms, wall_s);
+  log_info("autoscaler action", {{"name", e.name.view()}, {"resource", scale::resource_name(r)},
+                                 {"direction", scale::direction_name(d.dir)}, {"from", fv}, {"to", tv},
+                                 {"reason", d.why}, {"result", "ok"}});
+  if (persist_ && ct->has_lxc_config && !ct->is_pve) queue_persist(e);
+}
+
+void AutoscaleWiring::queue_persist(scale::ScaleEntry& e) {
+  persist_wanted_[&e - scaler_.entries()] = true;
+  e.busy = true;  // no new decision on it until its size is on disk
+  start_persist();
+}
+
+void AutoscaleWiring::start_persist() {
+  if (job_busy_ || !jobs_) return;
+  for (uint32_t i = 0; i < scaler_.capacity(); ++i) {
+    if (!persist_wanted_[i]) continue;
+    persist_wanted_[i] = false;
+    scale::ScaleEntry& e = scaler_.entries()[i];
+    lxc::Container* ct = find_container(e.name.view());
+    if (!ct || !ct->has_lxc_config) {
+      e.busy = false;
+      continue;
+    }
+    job_.slot = i;
+    job_.name.assign(ct->name.view());
+    job_.lxcpath.assign(root_prefix(*cfg_));
+    job_.lxcpath.append(cfg_->lxc.lxcpath[ct->lxcpath].view());
+    bool v2 = lxc::discovery().layout == lxc::Layout::V2;
+    scale::limit_lines(v2, e.unlimited[0] ? 0 : e.current[0], e.unlimited[1] ? 0 : e.current[1], &job_.req);
+    job_busy_ = true;
+    jobs_->submit(&job_);
+    return;
+  }
+}
+
+void AutoscaleWiring::persist_run(store::JobMailbox::Job* j) {
+  auto* job = static_cast<PersistJob*>(j);
+  job->result = scale::persist_limits(job->lxcpath.view(), job->name.view(), job->req, job->self->in_buf_,
+                                      job->self->out_buf_);
+}
+
+void AutoscaleWiring::persist_done(store::JobMailbox::Job* j) {
+  auto* job = static_cast<PersistJob*>(j);
+  AutoscaleWiring* w = job->self;
+  w->job_busy_ = false;
+  if (job->slot < w->scaler_.capacity()) w->scaler_.entries()[job->slot].busy = false;
+  if (job->result) {
+    ++w->persisted_[0];
+    log_info("autoscaler persisted", {{"name", job->name.view()}, {"lxcpath", job->lxcpath.view()}});
+  } else {
+    ++w->persisted_[1];
+    log_error("autoscaler could not persist the new size (the running limit stays)",
+              {{"name", job->name.view()}, {"error", job->result.message()}});
+  }
+  w->start_persist();
+}
+
+void AutoscaleWiring::warn_unknown_containers() {
+  warned_unknown_ = true;
+  const AutoscaleConfig& a = cfg_->autoscale;
+  for (const AutoscaleTierConfig& t : a.tiers)
+    for (const ConfigString& pat : t.containers) {
+      std::string_view v = pat.view();
+      if (v.find_first_of("*?[") != std::string_view::npos) continue;
+      if (find_container(v)) continue;
+      char where[300];
+      std::snprintf(where, sizeof where, "%s:%u", t.file.c_str(), t.containers_line);
+      log_warn("[autoscale.tier] names a container that does not exist",
+               {{"where", std::string_view(where)}, {"tier", t.name.view()}, {"container", v}});
+    }
+}
+
+bool AutoscaleWiring::add_routes(http::Router& router, http::BodyPool& pool) {
+  pool_ = &pool;
+  if (router.add("/api/v1/autoscaler", http::kMethodGet | http::kMethodHead, "api", handle_api, this, false, true) <
+      0) {
+    log_error("the route table is full");
+    return false;
+  }
+  return true;
+}
+
+void AutoscaleWiring::handle_api(void* ctx, http::Exchange& ex) {
+  auto* w = static_cast<AutoscaleWiring*>(ctx);
+  int64_t now_ms = monotonic_ns() / 1000000;
+  double wall = wall_seconds();
+  reply_rendered(*w->pool_, ex, kJsonType,
+                 [&](OutBuffer& out) { scale::render_autoscaler_json(w->scaler_, out, now_ms, wall); });
+}
+
+void AutoscaleWiring::close() {
+  lxc::set_stats_observer(nullptr, nullptr);
+  if (own_jobs_on_) own_jobs_.close();
+}
+
+}  // namespace edgestat

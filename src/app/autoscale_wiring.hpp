@@ -1,0 +1,106 @@
+#pragma once
+// Wires the LXC autoscaler (scale/) to the loop: the lxc collector hands
+// each container's readings to it during the collection (never a second
+// reader), and after the collectors, from the snapshot's self hook, one
+// cycle runs: decisions, actuation (On mode: cgroup files written and read
+// back on the loop; the LXC config rewritten durably on the writer thread
+// through the job mailbox), then the lxc_autoscaler_* samples. It serves
+// /api/v1/autoscaler. Everything is reserved in init(), before `started`.
+//
+// For the horizontal groups (scaleh): autoscaler() exposes the table, and
+// set_cycle_hook() adds a function called at the end of every cycle with
+// the snapshot, so groups can decide on the same readings and add their
+// samples.
+#include <uv.h>
+
+#include <cstdint>
+
+#include "config/config.hpp"
+#include "http/body_pool.hpp"
+#include "http/router.hpp"
+#include "metrics/snapshot.hpp"
+#include "scale/autoscaler.hpp"
+#include "scale/lxc_config_edit.hpp"
+#include "store/job_mailbox.hpp"
+#include "sys/fs.hpp"
+
+namespace edgestat {
+
+namespace lxc {
+struct Discovery;
+struct Container;
+struct ContainerStats;
+}  // namespace lxc
+
+class AutoscaleWiring {
+ public:
+  AutoscaleWiring() = default;
+  AutoscaleWiring(const AutoscaleWiring&) = delete;
+  AutoscaleWiring& operator=(const AutoscaleWiring&) = delete;
+  ~AutoscaleWiring();
+
+  // Reserves the table when [autoscale] mode is not off and the lxc
+  // collector is on. False only when memory cannot be reserved.
+  bool init(const Config& c, bool lxc_collector_on);
+  bool enabled() const { return enabled_; }
+  // Persisting sizes needs the writer thread: the agent gives it this
+  // mailbox (or its own, set_jobs) before the writer starts.
+  bool needs_jobs() const { return enabled_ && persist_; }
+  // A mailbox of its own, when nothing else (the exporter's spool) made one.
+  store::JobMailbox* make_own_jobs(uv_loop_t* loop);
+  void set_jobs(store::JobMailbox* m) { jobs_ = m; }
+
+  // From the snapshot's self hook, after the collectors: one cycle and its samples.
+  void on_collection(Snapshot& snap);
+  bool add_routes(http::Router& router, http::BodyPool& pool);
+  void close();
+
+  using CycleHook = void (*)(void* ctx, Snapshot& snap, scale::Autoscaler& a);
+  void set_cycle_hook(CycleHook fn, void* ctx) {
+    hook_ = fn;
+    hook_ctx_ = ctx;
+  }
+  scale::Autoscaler& autoscaler() { return scaler_; }
+
+ private:
+  static void observe_cb(void* ctx, const lxc::Discovery& d, const lxc::Container& ct, const lxc::ContainerStats* s);
+  static void handle_api(void* ctx, http::Exchange& ex);
+  static void persist_run(store::JobMailbox::Job* j);
+  static void persist_done(store::JobMailbox::Job* j);
+  void actuate(scale::ScaleEntry& e, scale::Resource r, int64_t now_ms, double wall_s);
+  void queue_persist(scale::ScaleEntry& e);
+  void start_persist();
+  void warn_unknown_containers();
+  bool off_peak(double wall_s) const;
+
+  const Config* cfg_ = nullptr;
+  http::BodyPool* pool_ = nullptr;
+  bool enabled_ = false, persist_ = false;
+  bool cycle_open_ = false;
+  bool warned_unknown_ = false;
+  scale::Autoscaler scaler_;
+  int64_t last_now_ms_ = 0;
+  store::JobMailbox own_jobs_;
+  bool own_jobs_on_ = false;
+  store::JobMailbox* jobs_ = nullptr;
+
+  // One LXC config rewrite at a time; containers waiting are flagged by slot.
+  struct PersistJob : store::JobMailbox::Job {
+    AutoscaleWiring* self = nullptr;
+    uint32_t slot = 0;
+    FixedString<kMaxPath> lxcpath;
+    FixedString<64> name;
+    scale::PersistRequest req;
+    Status result;
+  } job_;
+  bool job_busy_ = false;
+  bool* persist_wanted_ = nullptr;  // by table slot
+  char* in_buf_ = nullptr;
+  char* out_buf_ = nullptr;
+  uint64_t persisted_[2] = {};  // ok, failed
+
+  CycleHook hook_ = nullptr;
+  void* hook_ctx_ = nullptr;
+};
+
+}  // namespace edgestat

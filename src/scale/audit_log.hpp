@@ -1,0 +1,101 @@
+#pragma once
+// The autoscaler's audit file: append-only JSON lines, one per step of an
+// action, each durable (write + fdatasync) BEFORE the caller goes on. An
+// action is written "intended" with its idempotency token, and only when
+// that line is on disk does the caller run it; then "done" or "failed"
+// with the same token. A restart in the middle (crash, kill -9, power cut)
+// therefore finds the intention in the file (audit_reader.hpp) and
+// reconciles instead of acting twice; an action whose line never became
+// durable never ran.
+//
+// The blocking write runs on the writer thread through the store's job
+// mailbox (store/job_mailbox.hpp), like every other blocking file write;
+// the loop formats the line into a slot reserved at open and learns of the
+// outcome in a callback. Slots are fixed: when all are in flight, append()
+// is refused and the caller does not act.
+//
+// Line (keys in this order; params is the caller's JSON object):
+//   {"ts":"2026-12-03T02:40:00.123Z","token":"...","action":"scale_out",
+//    "target":"web-2","state":"intended","params":{...},"reason":"..."}
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/fixed_string.hpp"
+#include "core/status.hpp"
+#include "store/job_mailbox.hpp"
+
+namespace edgestat::scale {
+
+enum class AuditState : uint8_t { Intended, Done, Failed };
+std::string_view audit_state_name(AuditState s);
+
+struct AuditEntry {
+  std::string_view token;   // idempotency token, the same for every line of an action
+  std::string_view action;  // scale_out, scale_in, set_cpu, ...
+  std::string_view target;  // the container the action changes
+  AuditState state = AuditState::Intended;
+  std::string_view params;  // a JSON object (rendered by the caller) or empty
+  std::string_view reason;  // failed: why; done after a restart: how reconciled
+};
+
+// Tokens: "<unix ms at open, hex>-<pid hex>-<sequence>", unique across
+// restarts of one box (the clock moves on, the pid differs).
+inline constexpr size_t kAuditTokenBytes = 48;
+using AuditToken = FixedString<kAuditTokenBytes>;
+
+class AuditLog {
+ public:
+  // One line: the params of a clone (base, name, address, options) and a
+  // reason fit in well under 1 KiB; a longer line is refused whole.
+  static constexpr size_t kLineBytes = 1024;
+  // More lines in flight than this means the disk is not keeping up; the
+  // autoscaler then skips the action (refused, counted) rather than queue.
+  static constexpr uint32_t kMaxSlots = 32;
+
+  // done(ctx, ok, err): on the loop; ok means the line is durable. err is
+  // the errno of the failed write or fdatasync.
+  using DoneFn = void (*)(void* ctx, bool ok, int err);
+
+  AuditLog() = default;
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
+  ~AuditLog();
+
+  // Opens (creating, mode 0640) the file for appending, at start-up on the
+  // loop thread (blocking is fine then). A last line left without its
+  // newline by a crash is terminated first, so the next line is whole.
+  // jobs is the mailbox the writer thread serves.
+  Status open(const char* path, store::JobMailbox* jobs, uint32_t slots, int64_t wall_ms);
+  bool is_open() const { return fd_ >= 0; }
+
+  // A fresh token for a new action.
+  void next_token(AuditToken* out);
+
+  // Formats the line now and queues its durable write. Refused (nothing
+  // written, done not called) when the line does not fit or every slot is
+  // in flight. wall_ms is the line's timestamp.
+  Status append(const AuditEntry& e, int64_t wall_ms, DoneFn done, void* ctx);
+
+  uint32_t in_flight() const { return in_flight_; }
+  uint64_t lines_written() const { return written_; }
+  uint64_t write_failures() const { return failures_; }
+  uint64_t refused() const { return refused_; }
+  std::string_view path() const { return path_.view(); }
+
+ private:
+  struct Slot;
+  static void run_cb(store::JobMailbox::Job* j);
+  static void done_cb(store::JobMailbox::Job* j);
+
+  int fd_ = -1;
+  store::JobMailbox* jobs_ = nullptr;
+  Slot* slots_ = nullptr;
+  uint32_t nslots_ = 0, in_flight_ = 0;
+  uint64_t token_base_ = 0;
+  uint32_t token_pid_ = 0, token_seq_ = 0;
+  uint64_t written_ = 0, failures_ = 0, refused_ = 0;
+  FixedString<512> path_;
+};
+
+}  // namespace edgestat::scale

@@ -1,0 +1,120 @@
+// config/autoscale_schema: [autoscale] and [autoscale.tier.NAME] keys are
+// validated like every key (unknown keys, bad values, min > max, reserve
+// above the host's size), errors name file:line; tiers inherit from
+// [autoscale]; the global mode is the master switch; selection by name,
+// glob and the ignore list.
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+
+#include "collect/registry.hpp"
+#include "config/autoscale_schema.hpp"
+#include "config/load.hpp"
+
+using namespace edgestat;
+
+namespace {
+struct Loaded {
+  std::unique_ptr<Config> cp = std::make_unique<Config>();
+  Config& c = *cp;
+  ConfigErrors e;
+  ConfigLoader l{c, e, collector_names()};
+  explicit Loaded(const char* ini) {
+    l.apply_defaults();
+    l.apply_ini(ini, "as.conf");
+    l.validate();
+  }
+  std::string errors() const {
+    std::string s;
+    for (const auto& i : e.items) s += std::string(i.view()) + "\n";
+    return s;
+  }
+};
+}  // namespace
+
+TEST_CASE("autoscale config: defaults off; a tier inherits [autoscale] wherever it is") {
+  Loaded none("");
+  CHECK(none.e.empty());
+  CHECK(none.c.autoscale.mode == AutoscaleMode::Off);
+  Loaded t(
+      "[autoscale.tier.web]\n"
+      "containers = web*, api\n"
+      "cpu_max = 2\n"
+      "[autoscale]\n"
+      "mode = on\n"
+      "cpu_min = 0.5\n"
+      "memory_max = 1GiB\n"
+      "up_cooldown = 20s\n"
+      "behaviour = aggressive\n"
+      "reserve_cpu = 0.5\n"
+      "reserve_memory = 64MiB\n"
+      "ignore = web-db\n");
+  INFO(t.errors());
+  REQUIRE(t.e.empty());
+  const AutoscaleConfig& a = t.c.autoscale;
+  CHECK(a.mode == AutoscaleMode::On);
+  REQUIRE(a.tiers.size() == 1);
+  const TierPolicy& p = a.tiers[0].policy;
+  CHECK(p.cpu_max == 2);            // the tier's own
+  CHECK(p.cpu_min == 0.5);          // inherited
+  CHECK(p.off_peak_cpu_min == 0.5); // follows the minimum
+  CHECK(p.mem_max == 1024.0 * 1048576);
+  CHECK(p.up_cooldown_ms == 20000);
+  CHECK(p.behaviour == 2);
+  CHECK(p.mode == AutoscaleMode::On);
+  CHECK(autoscale_tier_of(a, "web1") == 0);
+  CHECK(autoscale_tier_of(a, "api") == 0);
+  CHECK(autoscale_tier_of(a, "db") == -1);
+  CHECK(autoscale_tier_of(a, "web-db") == -1);  // ignored
+}
+
+TEST_CASE("autoscale config: a tier can be stricter than the global mode, never looser") {
+  Loaded t(
+      "[autoscale]\nmode = recommend\nreserve_cpu = 0.1\nreserve_memory = 1MiB\n"
+      "[autoscale.tier.a]\ncontainers = a\nmode = on\n"
+      "[autoscale.tier.b]\ncontainers = b\nmode = off\n");
+  INFO(t.errors());
+  REQUIRE(t.e.empty());
+  CHECK(t.c.autoscale.tiers[0].policy.mode == AutoscaleMode::Recommend);
+  CHECK(t.c.autoscale.tiers[1].policy.mode == AutoscaleMode::Off);
+}
+
+TEST_CASE("autoscale config: every mistake is an error naming file:line") {
+  Loaded t(
+      "[autoscale]\n"                      // 1
+      "mode = yes\n"                       // 2
+      "cpu_minimum = 1\n"                  // 3
+      "reserve_cpu = 100000\n"             // 4
+      "[autoscale.tier.x]\n"               // 5
+      "containers = x\n"                   // 6
+      "cpu_min = 3\n"                      // 7
+      "cpu_max = 2\n"                      // 8
+      "cpu_min = 1\n"                      // 9
+      "memory_upper_threshold = 150\n"     // 10
+      "[autoscale.tier.y]\n"               // 11
+      "memory_min = 2GiB\n"                // 12
+      "memory_max = 1GiB\n"                // 13
+      "[autoscale.bogus]\n"                // 14
+      "x = 1\n");                          // 15
+  std::string s = t.errors();
+  CHECK(s.find("as.conf:2: [autoscale] mode = \"yes\": expected off, recommend or on") != std::string::npos);
+  CHECK(s.find("as.conf:3: unknown key [autoscale] cpu_minimum") != std::string::npos);
+  CHECK(s.find("as.conf:9: [autoscale.tier.x] cpu_min set twice") != std::string::npos);
+  CHECK(s.find("as.conf:10: [autoscale.tier.x] memory_upper_threshold = \"150\"") != std::string::npos);
+  CHECK(s.find("as.conf:7: [autoscale.tier.x] cpu_min (3) is above cpu_max (2)") != std::string::npos);
+  CHECK(s.find("as.conf:12: [autoscale.tier.y] memory_min") != std::string::npos);
+  CHECK(s.find("[autoscale.tier.y] containers: a tier needs at least one") != std::string::npos);
+  CHECK(s.find("as.conf:15: unknown section [autoscale.bogus]") != std::string::npos);
+  // The reserve is checked against this host's size (mode defaulted to off
+  // after the bad value, so check it directly).
+  AutoscaleConfig a;
+  ConfigErrors e;
+  apply_autoscale_entry(a, e, "autoscale", "mode", "on", "r.conf", 1);
+  apply_autoscale_entry(a, e, "autoscale", "reserve_memory", "8GiB", "r.conf", 2);
+  apply_autoscale_entry(a, e, "autoscale.tier.t", "containers", "t", "r.conf", 4);
+  finish_autoscale(a, e, 2, 4.0 * 1073741824);
+  REQUIRE(e.items.size() == 1);
+  CHECK(std::string(e.items[0].view()).find("r.conf:1: [autoscale] reserve_memory") != std::string::npos);
+  CHECK(std::string(e.items[0].view()).find("is not below the host's") != std::string::npos);
+}
