@@ -181,8 +181,9 @@ void check_policy(const TierPolicy& p, ConfigErrors& e, Where w) {
   if (p.cpu_min > p.cpu_max) e.add("%scpu_min (%g) is above cpu_max (%g)", w.at("cpu_min", "cpu_max"), p.cpu_min, p.cpu_max);
   if (p.mem_min > p.mem_max)
     e.add("%smemory_min (%.0f) is above memory_max (%.0f)", w.at("memory_min", "memory_max"), p.mem_min, p.mem_max);
-  if (p.off_peak_cpu_min > p.cpu_max) e.add("%soff_peak_cpu_min is above cpu_max", w.at("off_peak_cpu_min", "cpu_max"));
-  if (p.off_peak_mem_min > p.mem_max)
+  // (An off-peak minimum that follows the minimum is reported there.)
+  if (p.off_peak_cpu_min > p.cpu_max && p.off_peak_cpu_min != p.cpu_min) e.add("%soff_peak_cpu_min is above cpu_max", w.at("off_peak_cpu_min", "cpu_max"));
+  if (p.off_peak_mem_min > p.mem_max && p.off_peak_mem_min != p.mem_min)
     e.add("%soff_peak_memory_min is above memory_max", w.at("off_peak_memory_min", "memory_max"));
   if (!(p.cpu_step > 0)) e.add("%scpu_step must be above 0", w.at("cpu_step"));
   if (!(p.mem_step >= 1048576)) e.add("%smemory_step must be at least 1MiB", w.at("memory_step"));
@@ -323,11 +324,18 @@ void finish_autoscale(AutoscaleConfig& a, ConfigErrors& e, double host_cores, do
     if (t.containers.empty()) e.add("%scontainers: a tier needs at least one name or glob", where);
   }
   if (a.mode == AutoscaleMode::Off) return;
-  std::snprintf(where, sizeof where, "%s:%u: [autoscale] ", a.file.c_str(), a.line);
+  // A global key's own line, else the section's.
+  auto at = [&](int g) {
+    uint32_t l = a.key_lines[kNumPolicyKeys + g];
+    std::snprintf(where, sizeof where, "%s:%u: [autoscale] ", a.file.c_str(), l ? l : a.line);
+    return where;
+  };
   if (host_cores > 0 && a.reserve_cpu >= host_cores)
-    e.add("%sreserve_cpu (%g cores) is not below the host's %g cores", where, a.reserve_cpu, host_cores);
+    e.add("%sreserve_cpu (%g cores) is not below the host's %g cores", at(kReserveCpu), a.reserve_cpu, host_cores);
   if (host_memory > 0 && a.reserve_memory >= host_memory)
-    e.add("%sreserve_memory (%.0f bytes) is not below the host's %.0f bytes", where, a.reserve_memory, host_memory);
+    e.add("%sreserve_memory (%.0f bytes) is not below the host's %.0f bytes", at(kReserveMemory), a.reserve_memory,
+          host_memory);
+  std::snprintf(where, sizeof where, "%s:%u: [autoscale] ", a.file.c_str(), a.line);
   if ((a.off_peak_start < 0) != (a.off_peak_end < 0))
     e.add("%soff_peak_start and off_peak_end go together", where);
   if (a.tiers.empty()) e.add("%sno [autoscale.tier.NAME] section: no container would be managed", where);

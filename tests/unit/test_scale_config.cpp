@@ -103,6 +103,7 @@ TEST_CASE("autoscale config: every mistake is an error naming file:line") {
   CHECK(s.find("as.conf:9: [autoscale.tier.x] cpu_min set twice") != std::string::npos);
   CHECK(s.find("as.conf:10: [autoscale.tier.x] memory_upper_threshold = \"150\"") != std::string::npos);
   CHECK(s.find("as.conf:7: [autoscale.tier.x] cpu_min (3) is above cpu_max (2)") != std::string::npos);
+  CHECK(s.find("off_peak_cpu_min") == std::string::npos);  // follows cpu_min: reported once, there
   CHECK(s.find("as.conf:12: [autoscale.tier.y] memory_min") != std::string::npos);
   CHECK(s.find("[autoscale.tier.y] containers: a tier needs at least one") != std::string::npos);
   CHECK(s.find("as.conf:15: unknown section [autoscale.bogus]") != std::string::npos);
@@ -115,6 +116,6 @@ TEST_CASE("autoscale config: every mistake is an error naming file:line") {
   apply_autoscale_entry(a, e, "autoscale.tier.t", "containers", "t", "r.conf", 4);
   finish_autoscale(a, e, 2, 4.0 * 1073741824);
   REQUIRE(e.items.size() == 1);
-  CHECK(std::string(e.items[0].view()).find("r.conf:1: [autoscale] reserve_memory") != std::string::npos);
+  CHECK(std::string(e.items[0].view()).find("r.conf:2: [autoscale] reserve_memory") != std::string::npos);
   CHECK(std::string(e.items[0].view()).find("is not below the host's") != std::string::npos);
 }
