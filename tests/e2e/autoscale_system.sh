@@ -169,9 +169,11 @@ for i in $(seq 1 30); do
   if python3 -c "import sys; sys.exit(0 if $q > $qa0 else 1)"; then raised=$(elapsed "$burn_t"); break; fi
   sleep 0.5
 done
-# up_samples (3) samples above at 1 s, plus collections and scheduling slack.
-check "CPU burn raised A's quota ($qa0 -> $(quota "$A") cores) within 8 s (took ${raised:-never} s)" \
-  "'$raised' != '' and $raised <= 8"
+# up_samples (3) samples above at 1 s, plus collections and scheduling slack:
+# on a loaded 2-core box the burn itself may need a few seconds to get the
+# CPU that makes a sample count (8.2 s seen with a full make test beside it).
+check "CPU burn raised A's quota ($qa0 -> $(quota "$A") cores) within 12 s (took ${raised:-never} s)" \
+  "'$raised' != '' and $raised <= 12"
 [ -z "$raised" ] && curl -s "http://127.0.0.1:$port/api/v1/autoscaler" | python3 -c "
 import json, sys
 for c in json.load(sys.stdin)['containers']: print(c['name'], 'cpu', c['cpu'])"
