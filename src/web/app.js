@@ -162,9 +162,21 @@ function renderHost() {
   fill('temp', temps.slice(0, 16), 'no sensors');
 }
 
-// The autoscaler's recommendation and last action for a container: empty
-// until src/scale/ publishes its families; the column is there for them.
-function autoscalerCell() { return '—'; }
+// The autoscaler's view of a container (its lxc_autoscaler_* families):
+// the mode its tier gives it, the target recommendation for CPU and memory,
+// and how long ago it last acted. '—' for a container no tier manages.
+function autoscalerCell(n) {
+  const s = last;
+  const mode = samples(s, 'lxc_autoscaler_managed').find((x) => x.labels.name === n);
+  if (!mode) return '—';
+  const rec = (r) => one(s, 'lxc_autoscaler_recommendation', { name: n, resource: r, target: 'target' });
+  const cpu = rec('cpu'), mem = rec('memory');
+  const parts = [mode.labels.mode];
+  if (cpu != null || mem != null) parts.push('target ' + num(cpu) + ' cores, ' + bytes(mem));
+  const at = one(s, 'lxc_autoscaler_last_action_timestamp_seconds', { name: n });
+  parts.push(at ? 'acted ' + ago(s.t - at) + ' ago' : 'no action yet');
+  return parts.join(' · ');
+}
 
 function renderContainers() {
   const s = last, names = Object.keys(by(s, 'lxc_container_running', 'name')).sort();

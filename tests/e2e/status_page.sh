@@ -35,7 +35,15 @@ MAIN=$PORT
   done ) &
 PIDS+=($!)
 LXC="$SRC/tests/fixtures/lxc-v2"
-FIX=$LXC start_agent --collect.interval=1s --path.cgroupfs="$LXC/cgroup"
+# The autoscaler in recommend mode over the fixture's containers: its
+# column shows the mode and whether it acted (it never acts here).
+cat > "$TMP/autoscale.conf" <<'CONF'
+[autoscale]
+mode = recommend
+[autoscale.tier.all]
+containers = *
+CONF
+FIX=$LXC start_agent --collect.interval=1s --path.cgroupfs="$LXC/cgroup" --config.file="$TMP/autoscale.conf"
 LXCPORT=$PORT
 sleep 4  # a few history points at the 1 s interval
 
@@ -99,7 +107,8 @@ try:
     load(b, t, lxc, 1280, 900, False)
     # Host charts of this tree may be empty (it has no meminfo); the
     # container charts must have points.
-    st = wait_for(b, t, lambda st: any(r.startswith("web") for r in st["containers"]) and
+    st = wait_for(b, t, lambda st: any(r.startswith("web") and "recommend" in r and "no action yet" in r
+                                       for r in st["containers"]) and
                   sum(1 for c in st["charts"] if c["id"] in ("chart-ccpu", "chart-cmem") and c["lines"] > 0) == 2)
     print("lxc page: containers %s" % st["containers"])
     b.screenshot(t, art + "/status-page-lxc.png")
