@@ -9,12 +9,8 @@
 # Usage: tests/bench/cached_vs_nginx.sh [EDGESTAT_BINARY] [SECONDS] [CONNECTIONS]
 #   default binary: build-x86_64/edgestat (static) if built, else build/edgestat
 set -euo pipefail
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=${1:-}
-if [ -z "$BIN" ]; then
-  BIN=$SRC/build/edgestat
-  [ -x "$SRC/build-x86_64/edgestat" ] && BIN=$SRC/build-x86_64/edgestat
-fi
+source "$(dirname "$0")/lib.sh"
+BIN=$(bench_binary "${1:-}")
 SECS=${2:-10}
 CONNS=${3:-8}
 for p in wrk:wrk nginx:nginx; do

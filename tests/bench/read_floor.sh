@@ -11,12 +11,8 @@
 # Usage: tests/bench/read_floor.sh [EDGESTAT_BINARY] [REQUESTS]
 #   default binary: build-x86_64/edgestat (static) if built, else build/edgestat
 set -euo pipefail
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=${1:-}
-if [ -z "$BIN" ]; then
-  BIN=$SRC/build/edgestat
-  [ -x "$SRC/build-x86_64/edgestat" ] && BIN=$SRC/build-x86_64/edgestat
-fi
+source "$(dirname "$0")/lib.sh"
+BIN=$(bench_binary "${1:-}")
 N=${2:-2000}
 command -v strace >/dev/null || apt-get install -y -qq strace >/dev/null
 tmp=$(mktemp -d)

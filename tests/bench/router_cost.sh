@@ -16,12 +16,8 @@
 #   default: build-x86_64/edgestat (static) if built, else build/edgestat
 #   WINDOW=60 for a quick look; peers missing are installed with apt-get.
 set -euo pipefail
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=${1:-}
-if [ -z "$BIN" ]; then
-  BIN=$SRC/build/edgestat
-  [ -x "$SRC/build-x86_64/edgestat" ] && BIN=$SRC/build-x86_64/edgestat
-fi
+source "$(dirname "$0")/lib.sh"
+BIN=$(bench_binary "${1:-}")
 WINDOW=${WINDOW:-300}
 SCRAPE_EVERY=${SCRAPE_EVERY:-15}
 STATSD_RATE=${STATSD_RATE:-1000}
