@@ -94,7 +94,14 @@ PY
 pass "/api/v1/operations counts and quantiles, /api/v1/stats fields"
 
 # A partial batch (7 records) waits for the 5 s flush interval; SIGTERM
-# right away must write it out before exit.
+# right away must write it out before exit. First the load above is let
+# drain (a slow build may still be writing it), so the 7 are all that wait.
+for _ in $(seq 300); do
+  q=$(curl -s "$(URL /api/v1/stats)" | python3 -c 'import json,sys; print(json.load(sys.stdin)["queue_size"])')
+  [ "$q" = 0 ] && break
+  sleep 0.1
+done
+[ "$q" = 0 ] || fail "the load did not drain in 30 s (queue_size $q)"
 tail='['
 for i in 0 1 2 3 4 5 6; do
   tail+="{\"operation_type\":\"e2e\",\"operation_name\":\"tail\",\"duration_ms\":1,\"metadata\":{\"seq\":$((100000 + i))}}"
