@@ -15,7 +15,7 @@ CONF
 start_agent --config.file="$TMP/edgestat.conf"
 SCRAPE="$SRC/tests/e2e/lib/scrape_latency.py"
 GUESS="$SRC/tests/e2e/lib/guess.py"
-P50_LIMIT_MS=${P50_LIMIT_MS:-$((25 * ${EDGESTAT_TIME_SCALE:-1}))}
+P50_LIMIT_MS=${P50_LIMIT_MS:-$((25 * ${E2E_TIME_SCALE:-1}))}
 
 # The right password once (PBKDF2, then cached).
 [ "$(code -u "prom:$PW" "$(URL /metrics)")" = 200 ] || fail "right password refused"

@@ -12,7 +12,7 @@ ip addr show lo 2>/dev/null | grep -q '127.0.0.1/8' || skip "loopback is not 127
 ATTACK="$SRC/tests/e2e/lib/attack.py"
 SCRAPE="$SRC/tests/e2e/lib/scrape_latency.py"
 # 100 ms on the plain build; a sanitizer build scales it (tests/CMakeLists.txt).
-LIMIT_MS=$((100 * ${EDGESTAT_TIME_SCALE:-1}))
+LIMIT_MS=$((100 * ${E2E_TIME_SCALE:-1}))
 
 # --- 1. default settings, one attacking address ---
 start_agent
