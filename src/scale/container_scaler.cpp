@@ -11,7 +11,7 @@ std::optional<double> effective_limit(const Reading& r, Resource res) {
 }
 
 void ContainerScaler::init(const TierPolicy& p) {
-  hist_[int(Resource::Cpu)].init(kCpuFirstBucket, p.half_life_s);
+  hist_[int(Resource::Cpu)].init(kCpuFirstBucket, p.cpu_half_life_s);
   hist_[int(Resource::Memory)].init(kMemFirstBucket, p.half_life_s);
   filter_.reset();
   for (auto& s : st_) s = ResourceState{};

@@ -42,6 +42,18 @@ bool memory_pressure(const TierPolicy& p, const DecideInput& in) {
          (in.obs.oom_delta > 0 || in.obs.pressure_events > 0 || in.obs.psi_mem_share > p.psi_stop);
 }
 
+// Over-provisioned by the recommendation (VPA's "outside the bounds"):
+// more than a step above what a shrink would keep. For CPU also more than
+// a step above the size a growth would pick now (usage / mid): a CPU limit
+// just grown to mid-band is not taken back while usage holds or climbs,
+// so a ramp is not grown, shrunk and grown again. Memory grows to `keep`
+// itself, so the same test cannot undo a growth.
+bool over_provisioned(const TierPolicy& p, const DecideInput& in, double mid, double keep) {
+  double step = tier_step(p, in.res);
+  if (in.current <= keep + step) return false;
+  return in.res == Resource::Memory || in.current > in.usage / mid + step;
+}
+
 }  // namespace
 
 void note_applied(ResourceState& st, Direction d, int64_t now_ms) {
@@ -70,7 +82,7 @@ Decision decide(ResourceState& st, const TierPolicy& p, const DecideInput& in) {
   if (util > upper) {
     ++st.above;
     st.below = 0;
-  } else if (util < lower || (in.rec.ready && in.current > keep + step)) {
+  } else if (util < lower || (in.rec.ready && over_provisioned(p, in, mid, keep))) {
     ++st.below;
     st.above = 0;
   } else {
@@ -110,13 +122,24 @@ Decision decide(ResourceState& st, const TierPolicy& p, const DecideInput& in) {
     if (!in.rec.ready && !urgent) return skip(Skip::WarmingUp, "too few samples", in.current);
     double inc = (r == Resource::Cpu ? p.cpu_max_increment : p.mem_max_increment) * p.behaviour;
     double to = in.rec.target > in.current + step ? in.rec.target : in.current + step;
-    // HPA's proportional rule: a size that puts this usage mid-band, so
-    // neither threshold fires again at once.
-    if (to < in.usage / mid) to = in.usage / mid;
-    // Usage pinned at the limit is censored (throttled CPU, reclaimed
-    // memory): the real demand is unknown, so grow by the full increment;
-    // shrinking later corrects an overshoot.
-    if (util >= kSaturated) to = in.current + inc;
+    // One move to what is needed, not a staircase of small steps. CPU:
+    // HPA's proportional rule, a size that puts this usage mid-band, so a
+    // steady climb is followed in a few geometric moves; a size so grown
+    // is left alone while usage holds (over_provisioned). Memory: what a
+    // shrink would keep at this usage (the recommendation, the margin
+    // under the upper threshold, the decaying peak), since every byte
+    // above it is held all day (memory is not shared like CPU time).
+    double land = r == Resource::Cpu ? in.usage / mid : keep;
+    if (to < land) to = land;
+    if (util >= kSaturated) {
+      // Usage pinned at the limit is censored (throttled CPU, reclaimed
+      // memory): the real demand is unknown. Memory at the limit is an
+      // OOM kill in waiting: the full increment. CPU at the limit is only
+      // throttled: double it (TCP's slow start), so the demand is found in
+      // log2 moves without handing out the whole increment on a guess.
+      double sat = r == Resource::Memory ? in.current + inc : in.current * 2;
+      if (to < sat) to = sat;
+    }
     if (to > in.current + inc) to = in.current + inc;
     to = round_up_to_step(to, step);
     if (to > hi) to = hi;

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 #include "scale/autoscaler.hpp"
 #include "scale/container_scaler.hpp"
@@ -62,6 +63,8 @@ Demand batch(double t, uint64_t& r) {
   if (p < 1200) mem += std::fmin(p / 60 * 200 * kMiB, 900 * kMiB);  // +200 MiB/min to 1.2 GiB
   return {0.4 + 0.1 * noise(r) + (p < 1200 ? 0.8 : 0), mem};
 }
+
+bool g_trace = false;  // BENCH_TRACE=name: print edgestat's actions on that trace
 
 struct Totals {
   double throttled_s = 0, core_h = 0, gib_h = 0;
@@ -115,6 +118,11 @@ Totals run_ours(Trace tr, const TierPolicy& p) {
       double& cur = res == Resource::Cpu ? cores : mem;
       Decision dec = s.decide(res, cur, 1e18, p, false, static_cast<int64_t>(t * 1000));
       if (dec.dir == Direction::None) continue;
+      if (g_trace)
+        std::fprintf(stderr, "%7.0f s %-6s %-4s %10.2f -> %10.2f  usage %.2f  (%s)\n", t,
+                     res == Resource::Cpu ? "cpu" : "memory", dec.dir == Direction::Up ? "up" : "down",
+                     res == Resource::Cpu ? dec.from : dec.from / kMiB, res == Resource::Cpu ? dec.to : dec.to / kMiB,
+                     res == Resource::Cpu ? d.cpu : d.mem / kMiB, dec.why);
       cur = dec.to;
       s.applied(res, dec.dir, static_cast<int64_t>(t * 1000));
       ++tot.actions;
@@ -210,6 +218,7 @@ int main() {
                 {"diurnal", diurnal},   {"oscillation", oscillate}, {"batch memory", batch}};
   TierPolicy ours;  // the defaults: VPA's recommender, 80/20, 3 up / 10 down samples
   ours.mode = Mode::On;
+  if (const char* v = getenv("BENCH_CPU_HALF_LIFE")) ours.cpu_half_life_s = atof(v);  // seconds, to compare
   TierPolicy edge = ours;  // an edge setting: 2 h half-life
   edge.half_life_s = 7200;
   std::printf("24 h synthetic traces, start 1 core / 512 MiB. edgestat every %.0f s, lxc_autoscale every %.0f s.\n",
@@ -218,7 +227,11 @@ int main() {
               "over_core_h", "over_GiB_h");
   Totals sum[3];
   for (const Named& n : traces) {
-    Totals r[3] = {run_ours(n.fn, ours), run_ours(n.fn, edge), run_theirs(n.fn)};
+    const char* want = getenv("BENCH_TRACE");
+    g_trace = want && std::strstr(n.name, want);
+    Totals r[3] = {run_ours(n.fn, ours), Totals{}, Totals{}};
+    g_trace = false;
+    r[1] = run_ours(n.fn, edge), r[2] = run_theirs(n.fn);
     const char* who[3] = {"edgestat (defaults)", "edgestat (half-life 2h)", "lxc_autoscale rule"};
     for (int i = 0; i < 3; ++i) {
       std::printf("%-13s %-22s %12.0f %5d %8d %10.1f %9.1f\n", n.name, who[i], r[i].throttled_s, r[i].ooms, r[i].actions,
