@@ -96,13 +96,15 @@ rates=
 for phase in 1 2 3 4 5 6 7 8; do
   u0=$(usage)
   if [ $((phase % 2)) = 1 ]; then
+    # The spinners end themselves (killing lxc-attach leaves them running
+    # inside the container).
     for k in 1 2; do
-      lxc-attach -n "$N" -- sh -c 'while :; do :; done' > /dev/null 2>&1 &
+      lxc-attach -n "$N" -- timeout 6 sh -c 'while :; do :; done' > /dev/null 2>&1 &
       pids="$pids $!"
     done
   fi
   sleep 6
-  for p in $pids; do kill "$p" 2>/dev/null; done
+  for p in $pids; do wait "$p" 2>/dev/null; done
   pids=
   u1=$(usage)
   rates="$rates $(python3 -c "print(round(($u1 - $u0) / 6, 2))")"
