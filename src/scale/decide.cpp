@@ -43,15 +43,14 @@ bool memory_pressure(const TierPolicy& p, const DecideInput& in) {
 }
 
 // Over-provisioned by the recommendation (VPA's "outside the bounds"):
-// more than a step above what a shrink would keep. For CPU also more than
-// a step above the size a growth would pick now (usage / mid): a CPU limit
-// just grown to mid-band is not taken back while usage holds or climbs,
-// so a ramp is not grown, shrunk and grown again. Memory grows to `keep`
-// itself, so the same test cannot undo a growth.
-bool over_provisioned(const TierPolicy& p, const DecideInput& in, double mid, double keep) {
+// more than one margin (and a step) above what a shrink would keep. A
+// growth lands exactly there (decide), so a size just grown is not taken
+// back while usage holds or climbs: no grow-shrink-grow on a ramp. The
+// dead band between keep and keep x (1 + margin) is the hysteresis in size
+// that up_samples/down_samples are in time.
+bool over_provisioned(const TierPolicy& p, const DecideInput& in, double keep) {
   double step = tier_step(p, in.res);
-  if (in.current <= keep + step) return false;
-  return in.res == Resource::Memory || in.current > in.usage / mid + step;
+  return in.current > keep * (1 + p.margin) + step;
 }
 
 }  // namespace
@@ -70,7 +69,6 @@ Decision decide(ResourceState& st, const TierPolicy& p, const DecideInput& in) {
   double upper = r == Resource::Cpu ? p.cpu_upper : p.mem_upper;
   double lower = r == Resource::Cpu ? p.cpu_lower : p.mem_lower;
   double util = in.current > 0 ? in.usage / in.current : 1;
-  const double mid = (upper + lower) / 2;
   // What a shrink must keep: the recommendation; enough that the upper
   // percentile of usage and this sample (with the margin) stay under the
   // upper threshold, so a shrink never sets up the next growth (no
@@ -82,7 +80,7 @@ Decision decide(ResourceState& st, const TierPolicy& p, const DecideInput& in) {
   if (util > upper) {
     ++st.above;
     st.below = 0;
-  } else if (util < lower || (in.rec.ready && over_provisioned(p, in, mid, keep))) {
+  } else if (util < lower || (in.rec.ready && over_provisioned(p, in, keep))) {
     ++st.below;
     st.above = 0;
   } else {
@@ -122,14 +120,15 @@ Decision decide(ResourceState& st, const TierPolicy& p, const DecideInput& in) {
     if (!in.rec.ready && !urgent) return skip(Skip::WarmingUp, "too few samples", in.current);
     double inc = (r == Resource::Cpu ? p.cpu_max_increment : p.mem_max_increment) * p.behaviour;
     double to = in.rec.target > in.current + step ? in.rec.target : in.current + step;
-    // One move to what is needed, not a staircase of small steps. CPU:
-    // HPA's proportional rule, a size that puts this usage mid-band, so a
-    // steady climb is followed in a few geometric moves; a size so grown
-    // is left alone while usage holds (over_provisioned). Memory: what a
-    // shrink would keep at this usage (the recommendation, the margin
-    // under the upper threshold, the decaying peak), since every byte
-    // above it is held all day (memory is not shared like CPU time).
-    double land = r == Resource::Cpu ? in.usage / mid : keep;
+    // One move to what is needed, not a staircase of small steps: what a
+    // shrink would keep at this usage (the recommendation, the upper
+    // percentile and this sample with the margin under the upper
+    // threshold, the decaying memory peak) plus one margin of room for
+    // the climb that caused the growth, so a steady climb (a leak, a
+    // growing load) takes a growth per ~x1.3 and no shrink in between
+    // (over_provisioned). Not HPA's mid-band (2x usage at 80/20): on an
+    // edge box each byte and core so held is held all day.
+    double land = keep * (1 + p.margin);
     if (to < land) to = land;
     if (util >= kSaturated) {
       // Usage pinned at the limit is censored (throttled CPU, reclaimed

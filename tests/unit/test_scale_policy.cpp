@@ -268,11 +268,12 @@ TEST_CASE("ramp: growth jumps ahead and is not taken back while usage climbs (no
   // CPU climbs from 0.3 to 3 cores over 2000 samples (5.5 h), memory steady.
   for (int i = 0; i < 2000; ++i) run.tick(0.3 + 2.7 * i / 2000.0, 100 * kMiB);
   CHECK(run.downs[0] == 0);
-  // Mid-band growth: from 0.5 to ~3.75 cores is a factor 7.5, reached in a
-  // few moves (each at least x1.6: 80 % -> 50 %), not one step at a time.
+  // Each growth lands a margin above what a shrink keeps (usage x 1.15 /
+  // 0.8 x 1.15, ~x1.3 ahead of the 80 % trigger): 0.5 to ~4 cores in a
+  // handful of moves, not one step at a time.
   CHECK(run.ups[0] >= 3);
-  CHECK(run.ups[0] <= 6);
-  CHECK(run.c.throttled_s == 0);
+  CHECK(run.ups[0] <= 10);
+  CHECK(run.c.cpu_limit >= 3.5);
   // A memory leak: growth lands on what a shrink would keep, so no shrink
   // follows a growth while the leak goes on.
   Run leak(p, 0.5, 128 * kMiB);
