@@ -458,3 +458,19 @@ TEST_CASE("warming up: no growth before min_samples, and page cache is not need"
     CHECK(s.decide(Resource::Memory, 512 * kMiB, 1e18, q, false, i * 10000).dir != Direction::Up);
   }
 }
+
+TEST_CASE("cpu_half_life: CPU forgets an old peak on its own clock, memory keeps it on half_life") {
+  TierPolicy p = test_policy();
+  p.cpu_half_life_s = 60;
+  p.half_life_s = 1e6;
+  ContainerScaler s;
+  s.init(p);
+  sim::Container c;
+  c.cpu_limit = 4;
+  c.mem_limit = 2048 * kMiB;
+  for (int i = 0; i < 100; ++i) s.observe(c.step(i * 10, 3, 1000 * kMiB), p, false);
+  for (int i = 100; i < 200; ++i) s.observe(c.step(i * 10, 0.2, 100 * kMiB), p, false);
+  // 1000 s of idle: 16 CPU half-lives, a thousandth of memory's.
+  CHECK(s.recommendation(Resource::Cpu).target < 1);  // not the 3-core peak (3.45 with the margin)
+  CHECK(s.recommendation(Resource::Memory).target > 900 * kMiB);
+}
