@@ -53,7 +53,8 @@ constexpr PolicyKey kPolicyKeys[] = {
     {"min_samples", PKind::Count, "Samples before a recommendation is acted on.", nullptr, &P::min_samples},
     {"up_cooldown", PKind::Duration, "Time between two growths.", nullptr, nullptr, &P::up_cooldown_ms},
     {"down_cooldown", PKind::Duration, "Time after any action before a shrink.", nullptr, nullptr, &P::down_cooldown_ms},
-    {"half_life", PKind::Duration, "Histogram half-life (VPA: 24h)."},
+    {"half_life", PKind::Duration, "Memory histogram half-life (VPA: 24h)."},
+    {"cpu_half_life", PKind::Duration, "CPU histogram half-life."},
     {"target_percentile", PKind::Ratio, "Recommendation target (VPA: 0.9).", &P::target_percentile},
     {"lower_percentile", PKind::Ratio, "Lower bound (VPA: 0.5).", &P::lower_percentile},
     {"upper_percentile", PKind::Ratio, "Upper bound (VPA: 0.95).", &P::upper_percentile},
@@ -129,9 +130,9 @@ bool set_policy(TierPolicy& p, const PolicyKey& k, std::string_view v, const cha
     }
     case PKind::Duration:
       if (!parse_duration_ms(v, &u, why)) return false;
-      if (k.key == "half_life") {
+      if (k.key == "half_life" || k.key == "cpu_half_life") {
         if (u == 0) return *why = "a half-life must be longer than 0", false;
-        p.half_life_s = static_cast<double>(u) / 1000;
+        (k.key == "half_life" ? p.half_life_s : p.cpu_half_life_s) = static_cast<double>(u) / 1000;
       } else {
         p.*k.ms = static_cast<int64_t>(u);
       }
@@ -307,6 +308,7 @@ void finish_autoscale(AutoscaleConfig& a, ConfigErrors& e, double host_cores, do
       const PolicyKey& k = kPolicyKeys[i];
       if (k.kind == PKind::Mode) t.policy.mode = own.mode;
       else if (k.key == "half_life") t.policy.half_life_s = own.half_life_s;
+      else if (k.key == "cpu_half_life") t.policy.cpu_half_life_s = own.cpu_half_life_s;
       else if (k.d) t.policy.*k.d = own.*k.d;
       else if (k.u) t.policy.*k.u = own.*k.u;
       else if (k.ms) t.policy.*k.ms = own.*k.ms;

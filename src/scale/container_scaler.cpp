@@ -11,7 +11,7 @@ std::optional<double> effective_limit(const Reading& r, Resource res) {
 }
 
 void ContainerScaler::init(const TierPolicy& p) {
-  hist_[int(Resource::Cpu)].init(kCpuFirstBucket, p.half_life_s);
+  hist_[int(Resource::Cpu)].init(kCpuFirstBucket, p.cpu_half_life_s);
   hist_[int(Resource::Memory)].init(kMemFirstBucket, p.half_life_s);
   filter_.reset();
   for (auto& s : st_) s = ResourceState{};
@@ -38,6 +38,10 @@ const Observed& ContainerScaler::observe(const Reading& r, const TierPolicy& p, 
     double bumped = at * (1 + p.oom_bump);
     if (bumped < at + p.oom_min_bump) bumped = at + p.oom_min_bump;
     mem.add_share(bumped, kOomShare, r.t_s);
+    // VPA records the bumped value as the interval's memory peak: so does
+    // the decaying peak, which a shrink keeps (the share above dilutes
+    // within minutes in a young histogram; the peak fades per half-life).
+    if (bumped > mem_peak_) mem_peak_ = bumped;
   }
   for (int i = 0; i < kResources; ++i)
     rec_[i] = recommend(hist_[i], static_cast<Resource>(i), p, usage_[i], off_peak);

@@ -42,6 +42,17 @@ bool memory_pressure(const TierPolicy& p, const DecideInput& in) {
          (in.obs.oom_delta > 0 || in.obs.pressure_events > 0 || in.obs.psi_mem_share > p.psi_stop);
 }
 
+// Over-provisioned by the recommendation (VPA's "outside the bounds"):
+// more than one margin (and a step) above what a shrink would keep. A
+// growth lands exactly there (decide), so a size just grown is not taken
+// back while usage holds or climbs: no grow-shrink-grow on a ramp. The
+// dead band between keep and keep x (1 + margin) is the hysteresis in size
+// that up_samples/down_samples are in time.
+bool over_provisioned(const TierPolicy& p, const DecideInput& in, double keep) {
+  double step = tier_step(p, in.res);
+  return in.current > keep * (1 + p.margin) + step;
+}
+
 }  // namespace
 
 void note_applied(ResourceState& st, Direction d, int64_t now_ms) {
@@ -58,7 +69,6 @@ Decision decide(ResourceState& st, const TierPolicy& p, const DecideInput& in) {
   double upper = r == Resource::Cpu ? p.cpu_upper : p.mem_upper;
   double lower = r == Resource::Cpu ? p.cpu_lower : p.mem_lower;
   double util = in.current > 0 ? in.usage / in.current : 1;
-  const double mid = (upper + lower) / 2;
   // What a shrink must keep: the recommendation; enough that the upper
   // percentile of usage and this sample (with the margin) stay under the
   // upper threshold, so a shrink never sets up the next growth (no
@@ -70,7 +80,7 @@ Decision decide(ResourceState& st, const TierPolicy& p, const DecideInput& in) {
   if (util > upper) {
     ++st.above;
     st.below = 0;
-  } else if (util < lower || (in.rec.ready && in.current > keep + step)) {
+  } else if (util < lower || (in.rec.ready && over_provisioned(p, in, keep))) {
     ++st.below;
     st.above = 0;
   } else {
@@ -110,13 +120,25 @@ Decision decide(ResourceState& st, const TierPolicy& p, const DecideInput& in) {
     if (!in.rec.ready && !urgent) return skip(Skip::WarmingUp, "too few samples", in.current);
     double inc = (r == Resource::Cpu ? p.cpu_max_increment : p.mem_max_increment) * p.behaviour;
     double to = in.rec.target > in.current + step ? in.rec.target : in.current + step;
-    // HPA's proportional rule: a size that puts this usage mid-band, so
-    // neither threshold fires again at once.
-    if (to < in.usage / mid) to = in.usage / mid;
-    // Usage pinned at the limit is censored (throttled CPU, reclaimed
-    // memory): the real demand is unknown, so grow by the full increment;
-    // shrinking later corrects an overshoot.
-    if (util >= kSaturated) to = in.current + inc;
+    // One move to what is needed, not a staircase of small steps: what a
+    // shrink would keep at this usage (the recommendation, the upper
+    // percentile and this sample with the margin under the upper
+    // threshold, the decaying memory peak) plus one margin of room for
+    // the climb that caused the growth, so a steady climb (a leak, a
+    // growing load) takes a growth per ~x1.3 and no shrink in between
+    // (over_provisioned). Not HPA's mid-band (2x usage at 80/20): on an
+    // edge box each byte and core so held is held all day.
+    double land = keep * (1 + p.margin);
+    if (to < land) to = land;
+    if (util >= kSaturated) {
+      // Usage pinned at the limit is censored (throttled CPU, reclaimed
+      // memory): the real demand is unknown. Memory at the limit is an
+      // OOM kill in waiting: the full increment. CPU at the limit is only
+      // throttled: double it (TCP's slow start), so the demand is found in
+      // log2 moves without handing out the whole increment on a guess.
+      double sat = r == Resource::Memory ? in.current + inc : in.current * 2;
+      if (to < sat) to = sat;
+    }
     if (to > in.current + inc) to = in.current + inc;
     to = round_up_to_step(to, step);
     if (to > hi) to = hi;

@@ -4,8 +4,12 @@
 // tests/unit/test_scale_decide.cpp:
 //   - only valid samples count (reading.hpp filters them);
 //   - up needs up_samples consecutive samples above the upper threshold,
-//     down needs down_samples (more) below the lower one, or above VPA's
-//     upper bound of the recommendation (over-provisioned): hysteresis;
+//     down needs down_samples (more) below the lower one, or more than a
+//     margin above what a shrink keeps (over-provisioned): hysteresis;
+//   - growth and shrink go to the size needed in one move: a growth to
+//     what a shrink keeps plus one margin (never undone while usage
+//     holds), a shrink to what it keeps; CPU pinned at its quota doubles,
+//     memory at its limit grows by the full increment;
 //   - cooldowns per direction; a shrink also waits down_cooldown after any
 //     growth or pressure;
 //   - a change is at most max_increment/max_decrement x behaviour;

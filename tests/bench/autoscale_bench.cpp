@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 #include "scale/autoscaler.hpp"
 #include "scale/container_scaler.hpp"
@@ -62,6 +63,8 @@ Demand batch(double t, uint64_t& r) {
   if (p < 1200) mem += std::fmin(p / 60 * 200 * kMiB, 900 * kMiB);  // +200 MiB/min to 1.2 GiB
   return {0.4 + 0.1 * noise(r) + (p < 1200 ? 0.8 : 0), mem};
 }
+
+bool g_trace = false;  // BENCH_TRACE=name: print edgestat's actions on that trace
 
 struct Totals {
   double throttled_s = 0, core_h = 0, gib_h = 0;
@@ -115,6 +118,11 @@ Totals run_ours(Trace tr, const TierPolicy& p) {
       double& cur = res == Resource::Cpu ? cores : mem;
       Decision dec = s.decide(res, cur, 1e18, p, false, static_cast<int64_t>(t * 1000));
       if (dec.dir == Direction::None) continue;
+      if (g_trace)
+        std::fprintf(stderr, "%7.0f s %-6s %-4s %10.2f -> %10.2f  usage %.2f  (%s)\n", t,
+                     res == Resource::Cpu ? "cpu" : "memory", dec.dir == Direction::Up ? "up" : "down",
+                     res == Resource::Cpu ? dec.from : dec.from / kMiB, res == Resource::Cpu ? dec.to : dec.to / kMiB,
+                     res == Resource::Cpu ? d.cpu : d.mem / kMiB, dec.why);
       cur = dec.to;
       s.applied(res, dec.dir, static_cast<int64_t>(t * 1000));
       ++tot.actions;
@@ -210,26 +218,34 @@ int main() {
                 {"diurnal", diurnal},   {"oscillation", oscillate}, {"batch memory", batch}};
   TierPolicy ours;  // the defaults: VPA's recommender, 80/20, 3 up / 10 down samples
   ours.mode = Mode::On;
-  TierPolicy edge = ours;  // an edge setting: 2 h half-life
+  if (const char* v = getenv("BENCH_CPU_HALF_LIFE")) ours.cpu_half_life_s = atof(v);  // seconds, to compare
+  TierPolicy edge = ours;  // an edge setting: forget memory peaks within hours
   edge.half_life_s = 7200;
+  TierPolicy fast_cpu = ours;  // forget CPU peaks within hours (memory keeps 24 h)
+  fast_cpu.cpu_half_life_s = 7200;
+  constexpr int kPolicies = 4;
+  const char* who[kPolicies] = {"edgestat (defaults)", "edgestat half_life=2h", "edgestat cpu_half_life=2h",
+                                "lxc_autoscale rule"};
   std::printf("24 h synthetic traces, start 1 core / 512 MiB. edgestat every %.0f s, lxc_autoscale every %.0f s.\n",
               kOurs, kTheirs);
-  std::printf("%-13s %-22s %12s %5s %8s %10s %9s\n", "trace", "policy", "throttled_s", "OOMs", "actions",
+  std::printf("%-13s %-26s %12s %5s %8s %10s %9s\n", "trace", "policy", "throttled_s", "OOMs", "actions",
               "over_core_h", "over_GiB_h");
-  Totals sum[3];
+  Totals sum[kPolicies];
   for (const Named& n : traces) {
-    Totals r[3] = {run_ours(n.fn, ours), run_ours(n.fn, edge), run_theirs(n.fn)};
-    const char* who[3] = {"edgestat (defaults)", "edgestat (half-life 2h)", "lxc_autoscale rule"};
-    for (int i = 0; i < 3; ++i) {
-      std::printf("%-13s %-22s %12.0f %5d %8d %10.1f %9.1f\n", n.name, who[i], r[i].throttled_s, r[i].ooms, r[i].actions,
-                  r[i].core_h, r[i].gib_h);
+    const char* want = getenv("BENCH_TRACE");
+    g_trace = want && std::strstr(n.name, want);
+    Totals r[kPolicies] = {run_ours(n.fn, ours), Totals{}, Totals{}, Totals{}};
+    g_trace = false;
+    r[1] = run_ours(n.fn, edge), r[2] = run_ours(n.fn, fast_cpu), r[3] = run_theirs(n.fn);
+    for (int i = 0; i < kPolicies; ++i) {
+      std::printf("%-13s %-26s %12.0f %5d %8d %10.1f %9.1f\n", n.name, who[i], r[i].throttled_s, r[i].ooms,
+                  r[i].actions, r[i].core_h, r[i].gib_h);
       sum[i].throttled_s += r[i].throttled_s, sum[i].ooms += r[i].ooms, sum[i].actions += r[i].actions;
       sum[i].core_h += r[i].core_h, sum[i].gib_h += r[i].gib_h;
     }
   }
-  const char* who[3] = {"edgestat (defaults)", "edgestat (half-life 2h)", "lxc_autoscale rule"};
-  for (int i = 0; i < 3; ++i)
-    std::printf("%-13s %-22s %12.0f %5d %8d %10.1f %9.1f\n", "TOTAL", who[i], sum[i].throttled_s, sum[i].ooms,
+  for (int i = 0; i < kPolicies; ++i)
+    std::printf("%-13s %-26s %12.0f %5d %8d %10.1f %9.1f\n", "TOTAL", who[i], sum[i].throttled_s, sum[i].ooms,
                 sum[i].actions, sum[i].core_h, sum[i].gib_h);
   cycle_cost(50, 20000);
   return 0;

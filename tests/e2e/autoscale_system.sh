@@ -104,6 +104,7 @@ mode = on
 reserve_cpu = 0.1
 reserve_memory = 256MiB
 half_life = 10s
+cpu_half_life = 10s
 min_samples = 3
 up_samples = 3
 down_samples = 5

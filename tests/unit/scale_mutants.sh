@@ -38,6 +38,7 @@ run "down cooldown" $D 's/if (in.now_ms - since < p.down_cooldown_ms)/if (false)
 run "admission control" $D 's/if (grow > in.room) {/if (grow > in.room + 1e30) {/' || rc=1
 run "shrink stops on pressure" $D 's/  if (pressure) {/  if (false) {/' || rc=1
 run "shrink in bounded steps" $D 's/if (to < in.current - dec) to = in.current - dec;/if (to < in.current - dec - 1e30) to = in.current - dec;/' || rc=1
+run "a size just grown is kept while usage holds" $D 's/return in.current > keep \* (1 + p.margin) + step;/return in.current > keep + step;/' || rc=1
 run "OOM bump" $D 's/if (r == Resource::Memory \&\& in.obs.oom_delta > 0) {/if (false) {/' || rc=1
 run "valid samples only" $D 's/if (!in.obs.valid) return/if (false) return/' || rc=1
 run "warming up" $D 's/if (!in.rec.ready \&\& !urgent) return/if (false) return/' || rc=1

@@ -119,3 +119,26 @@ TEST_CASE("autoscale config: every mistake is an error naming file:line") {
   CHECK(std::string(e.items[0].view()).find("r.conf:2: [autoscale] reserve_memory") != std::string::npos);
   CHECK(std::string(e.items[0].view()).find("is not below the host's") != std::string::npos);
 }
+
+TEST_CASE("autoscale config: half_life is memory's, cpu_half_life CPU's; each inherited, 0 is an error") {
+  Loaded d("[autoscale]\nmode = on\n[autoscale.tier.a]\ncontainers = a\n");
+  INFO(d.errors());
+  REQUIRE(d.e.empty());
+  CHECK(d.c.autoscale.tiers[0].policy.half_life_s == 86400);
+  CHECK(d.c.autoscale.tiers[0].policy.cpu_half_life_s == 86400);  // VPA's by default
+  Loaded t(
+      "[autoscale]\nmode = on\ncpu_half_life = 2h\n"
+      "[autoscale.tier.a]\ncontainers = a\nhalf_life = 6h\n"
+      "[autoscale.tier.b]\ncontainers = b\ncpu_half_life = 30m\n");
+  INFO(t.errors());
+  REQUIRE(t.e.empty());
+  const TierPolicy& a = t.c.autoscale.tiers[0].policy;
+  const TierPolicy& b = t.c.autoscale.tiers[1].policy;
+  CHECK(a.half_life_s == 6 * 3600);
+  CHECK(a.cpu_half_life_s == 2 * 3600);  // inherited, not set by half_life
+  CHECK(b.half_life_s == 86400);
+  CHECK(b.cpu_half_life_s == 1800);
+  Loaded z("[autoscale]\nmode = on\ncpu_half_life = 0s\n");
+  CHECK(z.errors().find("as.conf:3:") != std::string::npos);
+  CHECK(z.errors().find("half-life must be longer than 0") != std::string::npos);
+}

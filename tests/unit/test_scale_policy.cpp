@@ -232,8 +232,10 @@ TEST_CASE("counter reset mid-trace: no rate spike, no action") {
   CHECK(run.ups[0] == 0);
 }
 
-TEST_CASE("idle lowers after the cooldown, in bounded steps, never below the minimum") {
+TEST_CASE("idle lowers after the cooldown, in steps bounded by max_decrement, never below the minimum") {
   TierPolicy p = test_policy();
+  p.cpu_max_decrement = 1;  // set: the defaults shrink in one move (next case)
+  p.mem_max_decrement = 128 * kMiB;
   Run run(p, 4, 1024 * kMiB);
   int first_down = -1;
   for (int i = 0; i < 200; ++i) {
@@ -246,6 +248,39 @@ TEST_CASE("idle lowers after the cooldown, in bounded steps, never below the min
   CHECK(run.c.mem_limit >= 40 * kMiB + p.mem_headroom);
   // Each memory shrink was at most mem_max_decrement.
   CHECK(run.downs[1] >= static_cast<int>((1024 - 128) / 128));
+}
+
+TEST_CASE("defaults: idle shrinks to the recommendation in one move per resource, not a staircase") {
+  TierPolicy p = test_policy();
+  REQUIRE(p.cpu_max_decrement >= p.cpu_max);
+  Run run(p, 4, 1024 * kMiB);
+  for (int i = 0; i < 200; ++i) run.tick(0.05, 40 * kMiB);
+  CHECK(run.downs[0] == 1);
+  CHECK(run.downs[1] == 1);
+  CHECK(run.c.cpu_limit == doctest::Approx(p.cpu_min));
+  CHECK(run.c.mem_limit >= 40 * kMiB + p.mem_headroom);
+  CHECK(run.c.mem_limit <= 96 * kMiB);
+}
+
+TEST_CASE("ramp: growth jumps ahead and is not taken back while usage climbs (no grow-shrink-grow)") {
+  TierPolicy p = test_policy();
+  Run run(p, 0.5, 512 * kMiB);
+  // CPU climbs from 0.3 to 3 cores over 2000 samples (5.5 h), memory steady.
+  for (int i = 0; i < 2000; ++i) run.tick(0.3 + 2.7 * i / 2000.0, 100 * kMiB);
+  CHECK(run.downs[0] == 0);
+  // Each growth lands a margin above what a shrink keeps (usage x 1.15 /
+  // 0.8 x 1.15, ~x1.3 ahead of the 80 % trigger): 0.5 to ~4 cores in a
+  // handful of moves, not one step at a time.
+  CHECK(run.ups[0] >= 3);
+  CHECK(run.ups[0] <= 10);
+  CHECK(run.c.cpu_limit >= 3.5);
+  // A memory leak: growth lands on what a shrink would keep, so no shrink
+  // follows a growth while the leak goes on.
+  Run leak(p, 0.5, 128 * kMiB);
+  for (int i = 0; i < 2000; ++i) leak.tick(0.1, (60 + 0.5 * i) * kMiB);
+  CHECK(leak.c.oom_kills == 0);
+  CHECK(leak.ups[1] >= 3);
+  CHECK(leak.downs[1] == 0);
 }
 
 TEST_CASE("down waits down_cooldown after a growth") {
@@ -389,14 +424,15 @@ TEST_CASE("behaviour multiplier scales the step of one action") {
   TierPolicy p = test_policy();
   p.up_samples = 1;
   p.min_samples = 1;
-  p.cpu_max_increment = 1;
+  p.cpu_max_increment = 0.5;
+  // Pinned at 2 cores: the doubling (4) is capped by the increment.
   p.behaviour = 0.5;  // conservative
-  Run c(p, 1, 512 * kMiB);
+  Run c(p, 2, 512 * kMiB);
   c.tick(4, 100 * kMiB);
   c.tick(4, 100 * kMiB);
-  CHECK(c.c.cpu_limit == doctest::Approx(1.5));
+  CHECK(c.c.cpu_limit == doctest::Approx(2.25));
   p.behaviour = 2;  // aggressive
-  Run a(p, 1, 512 * kMiB);
+  Run a(p, 2, 512 * kMiB);
   a.tick(4, 100 * kMiB);
   a.tick(4, 100 * kMiB);
   CHECK(a.c.cpu_limit == doctest::Approx(3));
@@ -421,4 +457,20 @@ TEST_CASE("warming up: no growth before min_samples, and page cache is not need"
     s.observe(r, q, false);
     CHECK(s.decide(Resource::Memory, 512 * kMiB, 1e18, q, false, i * 10000).dir != Direction::Up);
   }
+}
+
+TEST_CASE("cpu_half_life: CPU forgets an old peak on its own clock, memory keeps it on half_life") {
+  TierPolicy p = test_policy();
+  p.cpu_half_life_s = 60;
+  p.half_life_s = 1e6;
+  ContainerScaler s;
+  s.init(p);
+  sim::Container c;
+  c.cpu_limit = 4;
+  c.mem_limit = 2048 * kMiB;
+  for (int i = 0; i < 100; ++i) s.observe(c.step(i * 10, 3, 1000 * kMiB), p, false);
+  for (int i = 100; i < 200; ++i) s.observe(c.step(i * 10, 0.2, 100 * kMiB), p, false);
+  // 1000 s of idle: 16 CPU half-lives, a thousandth of memory's.
+  CHECK(s.recommendation(Resource::Cpu).target < 1);  // not the 3-core peak (3.45 with the margin)
+  CHECK(s.recommendation(Resource::Memory).target > 900 * kMiB);
 }
