@@ -222,6 +222,17 @@ uint32_t IngestPipeline::ring_room() {
 
 void IngestPipeline::timer_line(const StatsdLine& l, int64_t now_us, std::string_view ts) {
   auto count = [this](StatsdError e) { ++n_.statsd_malformed[static_cast<size_t>(e)]; };
+  if (!store_on_) {
+    // Nothing is stored: skip building the record, but refuse exactly the
+    // lines whose tags would not fit it, as with the store on.
+    static_assert(ingest::kMaxStatsdTags <= ingest::kMaxMetaKeys, "every tag has a metadata entry");
+    for (uint32_t i = 0; i < l.ntags; ++i)
+      if (l.tags[i].key.size() > ingest::kMaxMetaKeyBytes || l.tags[i].value.size() > ingest::kMaxMetaValueBytes)
+        return count(StatsdError::BadTags);
+    ++n_.statsd_records;
+    ops_.observe("statsd", l.name, l.value, true, now_us);
+    return;
+  }
   OperationRecord& r = *scratch_;
   r.clear();
   for (uint32_t i = 0; i < l.ntags; ++i) {

@@ -10,6 +10,19 @@ void json_escape(OutBuffer& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   size_t i = 0;
   while (i < s.size()) {
+    // A run of printable ASCII that needs no escape goes out in one copy
+    // (byte by byte this was a quarter of a stored StatsD line's cost).
+    size_t run = i;
+    while (run < s.size()) {
+      unsigned char r = static_cast<unsigned char>(s[run]);
+      if (r < 0x20 || r >= 0x7f || r == '"' || r == '\\') break;
+      ++run;
+    }
+    if (run > i) {
+      out.put(s.substr(i, run - i));
+      i = run;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c == '"' || c == '\\') {
       out.put('\\');
