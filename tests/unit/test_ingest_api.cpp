@@ -260,7 +260,35 @@ TEST_CASE("the StatsD listener reads real UDP datagrams on the loop") {
     for (int i = 0; i < 100 && p.counters().statsd_lines < 3; ++i) uv_run(&loop, UV_RUN_NOWAIT), usleep(1000);
     CHECK(p.counters().statsd_datagrams == 2);
     CHECK(p.counters().statsd_lines == 3);
+    // The read emptied the socket: the listener rests. A datagram sent now
+    // is read by the rest timer (kRestMs), not at once, and not lost.
+    s = ::socket(AF_INET, SOCK_DGRAM, 0);
+    auto send = [&](const char* d) {
+      REQUIRE(::sendto(s, d, std::strlen(d), 0, reinterpret_cast<sockaddr*>(&sa), sizeof sa) > 0);
+    };
+    auto seconds_since = [](int64_t t) { return static_cast<double>(monotonic_ns() - t) / 1e9; };
+    send("w:1|c");
+    int64_t t0 = monotonic_ns();
+    usleep(20000);
+    uv_run(&loop, UV_RUN_NOWAIT);
+    CHECK(p.counters().statsd_datagrams == 2);  // resting
+    while (p.counters().statsd_datagrams < 3 && seconds_since(t0) < 2) uv_run(&loop, UV_RUN_ONCE);
+    CHECK(p.counters().statsd_datagrams == 3);
+    CHECK(seconds_since(t0) >= StatsdListener::kRestMs / 1000.0 * 0.9);
+    // The next rest read finds nothing: polling resumes and a datagram is
+    // read as soon as it arrives.
+    while (seconds_since(t0) < 3 * StatsdListener::kRestMs / 1000.0) uv_run(&loop, UV_RUN_NOWAIT), usleep(5000);
+    send("v:1|c");
+    int64_t t1 = monotonic_ns();
+    while (p.counters().statsd_datagrams < 4 && seconds_since(t1) < 2) uv_run(&loop, UV_RUN_ONCE);
+    CHECK(p.counters().statsd_datagrams == 4);
+    CHECK(seconds_since(t1) < StatsdListener::kRestMs / 1000.0 / 2);
+    // What arrives while resting is read at close, before the pipeline stops.
+    send("u:1|c");
+    usleep(20000);
+    ::close(s);
     l.close();
+    CHECK(p.counters().statsd_datagrams == 5);
     uv_run(&loop, UV_RUN_DEFAULT);  // the close callbacks
   }
   CHECK(uv_loop_close(&loop) == 0);
