@@ -141,7 +141,7 @@ void StatsdListener::log_listening(const Config& c) const {
     log_info("statsd listening", {{"udp", c.ingest.statsd_listen_address.view()}, {"unix", unix_path_.view()}});
 }
 
-unsigned StatsdListener::read_burst(Socket& s, bool* drained) {
+unsigned StatsdListener::read_burst(Socket& s, size_t* bytes, bool* drained) {
   mmsghdr msgs[kRecvBatch];
   iovec iov[kRecvBatch];
   for (unsigned i = 0; i < kRecvBatch; ++i) {
@@ -156,6 +156,7 @@ unsigned StatsdListener::read_burst(Socket& s, bool* drained) {
   char tsbuf[store::kRfc3339Len];
   std::string_view ts(tsbuf, store::format_rfc3339_us(now, tsbuf));
   unsigned got = 0;
+  *bytes = 0;
   *drained = false;
   for (int round = 0; round < kRecvRounds; ++round) {
     int n = ::recvmmsg(s.fd, msgs, kRecvBatch, MSG_DONTWAIT, nullptr);
@@ -166,6 +167,7 @@ unsigned StatsdListener::read_burst(Socket& s, bool* drained) {
     for (int i = 0; i < n; ++i) {
       bool trunc = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
       p_.statsd_datagram(std::string_view(bufs_ + i * kMaxDatagram, msgs[i].msg_len), trunc, now, ts);
+      *bytes += msgs[i].msg_len;
       msgs[i].msg_hdr.msg_flags = 0;
     }
     got += static_cast<unsigned>(n);
@@ -178,28 +180,47 @@ unsigned StatsdListener::read_burst(Socket& s, bool* drained) {
   return got;
 }
 
-void StatsdListener::schedule(Socket& s, unsigned got, bool drained) {
-  bool rest = got > 0 && drained;
+void StatsdListener::schedule(Socket& s, unsigned got, size_t bytes, bool drained) {
+  bool rest;
+  if (!drained) {
+    rest = false;  // a flood: poll, which reads again at once
+  } else if (!s.resting) {
+    rest = got > 0;  // a polled read that emptied the socket
+    s.rest_ms = kRestMinMs;
+  } else if (got == 0) {
+    // Nothing during the rest: rest longer, and poll again after a
+    // kRestMaxMs rest with nothing.
+    rest = s.rest_ms < kRestMaxMs;
+    s.rest_ms = s.rest_ms * 2 < kRestMaxMs ? s.rest_ms * 2 : kRestMaxMs;
+  } else {
+    // Lengthen the rest while what it brings stays small; shorten it when
+    // a rest brings more than kRestBytes.
+    rest = true;
+    if (bytes > kRestBytes) s.rest_ms = s.rest_ms / 2 > kRestMinMs ? s.rest_ms / 2 : kRestMinMs;
+    else if (bytes * 2 <= kRestBytes) s.rest_ms = s.rest_ms * 2 < kRestMaxMs ? s.rest_ms * 2 : kRestMaxMs;
+  }
   if (rest && !s.resting) uv_poll_stop(&s.poll);
   if (!rest && s.resting) uv_poll_start(&s.poll, UV_READABLE, readable_cb);
   s.resting = rest;
-  if (rest) uv_timer_start(&s.rest, rest_cb, kRestMs, 0);
+  if (rest) uv_timer_start(&s.rest, rest_cb, s.rest_ms, 0);
 }
 
 void StatsdListener::readable_cb(uv_poll_t* p, int status, int) {
   auto* s = static_cast<Socket*>(p->data);
   if (status < 0) return;
   bool drained = false;
-  unsigned got = s->owner->read_burst(*s, &drained);
-  s->owner->schedule(*s, got, drained);
+  size_t bytes = 0;
+  unsigned got = s->owner->read_burst(*s, &bytes, &drained);
+  s->owner->schedule(*s, got, bytes, drained);
 }
 
 void StatsdListener::rest_cb(uv_timer_t* t) {
   auto* s = static_cast<Socket*>(t->data);
   if (!s->open) return;
   bool drained = false;
-  unsigned got = s->owner->read_burst(*s, &drained);
-  s->owner->schedule(*s, got, drained);
+  size_t bytes = 0;
+  unsigned got = s->owner->read_burst(*s, &bytes, &drained);
+  s->owner->schedule(*s, got, bytes, drained);
 }
 
 void StatsdListener::closed_cb(uv_handle_t* h) {
@@ -213,7 +234,8 @@ void StatsdListener::close() {
     if (!s->open) continue;
     // What arrived while resting is read before the pipeline stops.
     bool drained = false;
-    if (s->resting) read_burst(*s, &drained);
+    size_t bytes = 0;
+    if (s->resting) read_burst(*s, &bytes, &drained);
     s->open = false;
     uv_poll_stop(&s->poll);
     uv_timer_stop(&s->rest);
