@@ -175,13 +175,13 @@ bool IngestPipeline::push_record(const OperationRecord& r, std::string_view ts, 
   return true;
 }
 
-// Appends one StatsD timer record to the packed slot (pushing the slot
-// first when the record does not fit); false when the record alone is
-// larger than a slot.
-bool IngestPipeline::pack_record(const OperationRecord& r, std::string_view ts) {
+// Appends the record of one StatsD timer line to the packed slot (pushing
+// the slot first when the record does not fit); false when the record
+// alone is larger than a slot.
+bool IngestPipeline::pack_record(const StatsdLine& l, std::string_view ts) {
   if (!store_on_) return true;
   OutBuffer out(rec_buf_, rec_cap_);
-  if (!ingest::serialize_record(r, ts, out)) return false;
+  if (!ingest::serialize_statsd_timer(l, ts, out)) return false;
   size_t n = out.size();
   if (pack_n_ && pack_len_ + 1 + n > rec_cap_) flush_pack();
   if (pack_n_) pack_buf_[pack_len_++] = '\n';
@@ -222,20 +222,15 @@ uint32_t IngestPipeline::ring_room() {
 
 void IngestPipeline::timer_line(const StatsdLine& l, int64_t now_us, std::string_view ts) {
   auto count = [this](StatsdError e) { ++n_.statsd_malformed[static_cast<size_t>(e)]; };
-  OperationRecord& r = *scratch_;
-  r.clear();
-  for (uint32_t i = 0; i < l.ntags; ++i) {
-    if (!r.add_meta(l.tags[i].key, l.tags[i].value, true)) return count(StatsdError::BadTags);
-  }
-  if (l.sample_rate != 1) {
-    char num[kDoubleChars];
-    r.add_meta("sample_rate", std::string_view(num, format_double(l.sample_rate, num)), false);
-  }
-  r.type.assign("statsd");
-  r.name.assign(l.name);
-  r.duration_ms = l.value;
-  r.timestamp_us = now_us;
-  if (!pack_record(r, ts)) return count(StatsdError::TooLarge);
+  // The line's record is written straight from the line (no
+  // OperationRecord): refuse exactly the lines whose tags would not fit
+  // one, store on or off.
+  static_assert(ingest::kMaxStatsdTags < ingest::kMaxMetaKeys, "every tag and sample_rate have a metadata entry");
+  static_assert(ingest::kMaxStatsdName <= ingest::kMaxNameBytes, "a StatsD name is a valid operation name");
+  for (uint32_t i = 0; i < l.ntags; ++i)
+    if (l.tags[i].key.size() > ingest::kMaxMetaKeyBytes || l.tags[i].value.size() > ingest::kMaxMetaValueBytes)
+      return count(StatsdError::BadTags);
+  if (!pack_record(l, ts)) return count(StatsdError::TooLarge);
   ++n_.statsd_records;
   ops_.observe("statsd", l.name, l.value, true, now_us);
 }

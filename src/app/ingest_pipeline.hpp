@@ -122,7 +122,7 @@ class IngestPipeline {
   bool carries_personal_data(const ingest::StatsdLine& l) const;
   void timer_line(const ingest::StatsdLine& l, int64_t now_us, std::string_view ts);
   bool push_record(const ingest::OperationRecord& r, std::string_view ts, uint64_t* dropped);
-  bool pack_record(const ingest::OperationRecord& r, std::string_view ts);
+  bool pack_record(const ingest::StatsdLine& l, std::string_view ts);
   void flush_pack();
 
   const Config* cfg_ = nullptr;

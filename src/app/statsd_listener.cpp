@@ -113,6 +113,8 @@ bool StatsdListener::open_socket(uv_loop_t* loop, Socket& s, int fd) {
   s.owner = this;
   if (uv_poll_init_socket(loop, &s.poll, fd) != 0) return false;
   s.poll.data = &s;
+  uv_timer_init(loop, &s.rest);
+  s.rest.data = &s;
   s.open = true;
   return uv_poll_start(&s.poll, UV_READABLE, readable_cb) == 0;
 }
@@ -139,14 +141,11 @@ void StatsdListener::log_listening(const Config& c) const {
     log_info("statsd listening", {{"udp", c.ingest.statsd_listen_address.view()}, {"unix", unix_path_.view()}});
 }
 
-void StatsdListener::readable_cb(uv_poll_t* p, int status, int) {
-  auto* s = static_cast<Socket*>(p->data);
-  StatsdListener* l = s->owner;
-  if (status < 0) return;
+unsigned StatsdListener::read_burst(Socket& s, size_t* bytes, bool* drained) {
   mmsghdr msgs[kRecvBatch];
   iovec iov[kRecvBatch];
   for (unsigned i = 0; i < kRecvBatch; ++i) {
-    iov[i].iov_base = l->bufs_ + i * kMaxDatagram;
+    iov[i].iov_base = bufs_ + i * kMaxDatagram;
     iov[i].iov_len = kMaxDatagram;
     std::memset(&msgs[i], 0, sizeof msgs[i]);
     msgs[i].msg_hdr.msg_iov = &iov[i];
@@ -156,17 +155,72 @@ void StatsdListener::readable_cb(uv_poll_t* p, int status, int) {
   int64_t now = realtime_ns() / 1000;
   char tsbuf[store::kRfc3339Len];
   std::string_view ts(tsbuf, store::format_rfc3339_us(now, tsbuf));
+  unsigned got = 0;
+  *bytes = 0;
+  *drained = false;
   for (int round = 0; round < kRecvRounds; ++round) {
-    int n = ::recvmmsg(s->fd, msgs, kRecvBatch, MSG_DONTWAIT, nullptr);
-    if (n <= 0) break;
+    int n = ::recvmmsg(s.fd, msgs, kRecvBatch, MSG_DONTWAIT, nullptr);
+    if (n <= 0) {
+      *drained = true;
+      break;
+    }
     for (int i = 0; i < n; ++i) {
       bool trunc = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
-      l->p_.statsd_datagram(std::string_view(l->bufs_ + i * kMaxDatagram, msgs[i].msg_len), trunc, now, ts);
+      p_.statsd_datagram(std::string_view(bufs_ + i * kMaxDatagram, msgs[i].msg_len), trunc, now, ts);
+      *bytes += msgs[i].msg_len;
       msgs[i].msg_hdr.msg_flags = 0;
     }
-    if (static_cast<unsigned>(n) < kRecvBatch) break;
+    got += static_cast<unsigned>(n);
+    if (static_cast<unsigned>(n) < kRecvBatch) {
+      *drained = true;
+      break;
+    }
   }
-  l->p_.notify_writer();
+  if (got) p_.notify_writer();
+  return got;
+}
+
+void StatsdListener::schedule(Socket& s, unsigned got, size_t bytes, bool drained) {
+  bool rest;
+  if (!drained) {
+    rest = false;  // a flood: poll, which reads again at once
+  } else if (!s.resting) {
+    rest = got > 0;  // a polled read that emptied the socket
+    s.rest_ms = kRestMinMs;
+  } else if (got == 0) {
+    // Nothing during the rest: rest longer, and poll again after a
+    // kRestMaxMs rest with nothing.
+    rest = s.rest_ms < kRestMaxMs;
+    s.rest_ms = s.rest_ms * 2 < kRestMaxMs ? s.rest_ms * 2 : kRestMaxMs;
+  } else {
+    // Lengthen the rest while what it brings stays small; shorten it when
+    // a rest brings more than kRestBytes.
+    rest = true;
+    if (bytes > kRestBytes) s.rest_ms = s.rest_ms / 2 > kRestMinMs ? s.rest_ms / 2 : kRestMinMs;
+    else if (bytes * 2 <= kRestBytes) s.rest_ms = s.rest_ms * 2 < kRestMaxMs ? s.rest_ms * 2 : kRestMaxMs;
+  }
+  if (rest && !s.resting) uv_poll_stop(&s.poll);
+  if (!rest && s.resting) uv_poll_start(&s.poll, UV_READABLE, readable_cb);
+  s.resting = rest;
+  if (rest) uv_timer_start(&s.rest, rest_cb, s.rest_ms, 0);
+}
+
+void StatsdListener::readable_cb(uv_poll_t* p, int status, int) {
+  auto* s = static_cast<Socket*>(p->data);
+  if (status < 0) return;
+  bool drained = false;
+  size_t bytes = 0;
+  unsigned got = s->owner->read_burst(*s, &bytes, &drained);
+  s->owner->schedule(*s, got, bytes, drained);
+}
+
+void StatsdListener::rest_cb(uv_timer_t* t) {
+  auto* s = static_cast<Socket*>(t->data);
+  if (!s->open) return;
+  bool drained = false;
+  size_t bytes = 0;
+  unsigned got = s->owner->read_burst(*s, &bytes, &drained);
+  s->owner->schedule(*s, got, bytes, drained);
 }
 
 void StatsdListener::closed_cb(uv_handle_t* h) {
@@ -178,8 +232,14 @@ void StatsdListener::closed_cb(uv_handle_t* h) {
 void StatsdListener::close() {
   for (Socket* s : {&udp_, &unix_}) {
     if (!s->open) continue;
+    // What arrived while resting is read before the pipeline stops.
+    bool drained = false;
+    size_t bytes = 0;
+    if (s->resting) read_burst(*s, &bytes, &drained);
     s->open = false;
     uv_poll_stop(&s->poll);
+    uv_timer_stop(&s->rest);
+    uv_close(reinterpret_cast<uv_handle_t*>(&s->rest), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&s->poll), closed_cb);
   }
   if (!unix_path_.empty()) ::unlink(unix_path_.c_str());

@@ -1,6 +1,8 @@
 #include "core/json_writer.hpp"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "core/utf8.hpp"
 
@@ -10,6 +12,32 @@ void json_escape(OutBuffer& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   size_t i = 0;
   while (i < s.size()) {
+    // A run of printable ASCII that needs no escape goes out in one copy
+    // (byte by byte this was a quarter of a stored StatsD line's cost).
+    size_t run = i;
+    // Eight bytes at a time while none of them needs attention (SWAR: a
+    // word with no byte below 0x20, none with the top bit, none equal to
+    // '"', '\\' or 0x7f).
+    constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+    auto has_zero = [](uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
+    while (s.size() - run >= 8) {
+      uint64_t x;
+      std::memcpy(&x, s.data() + run, 8);
+      if ((x & kHigh) || ((x - 0x20 * kOnes) & ~x & kHigh) || has_zero(x ^ ('"' * kOnes)) ||
+          has_zero(x ^ ('\\' * kOnes)) || has_zero(x ^ (0x7f * kOnes)))
+        break;
+      run += 8;
+    }
+    while (run < s.size()) {
+      unsigned char r = static_cast<unsigned char>(s[run]);
+      if (r < 0x20 || r >= 0x7f || r == '"' || r == '\\') break;
+      ++run;
+    }
+    if (run > i) {
+      out.put(s.substr(i, run - i));
+      i = run;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c == '"' || c == '\\') {
       out.put('\\');

@@ -120,8 +120,8 @@ bool KeyPatterns::matches(std::string_view key) const {
   bool at_start = true;
   while (t.next(&w)) {
     uint8_t b = bucket(w[0]);
-    for (size_t i = start_[b]; i < start_[b + 1]; ++i)
-      if (match_at(entries_[i], t, w, at_start)) return true;
+    for (size_t i = start_[b]; i < start_[b + 1]; ++i)  // most entries differ in the first word's length
+      if (entries_[i].len[0] == w.size() && match_at(entries_[i], t, w, at_start)) return true;
     at_start = false;
   }
   return false;

@@ -35,7 +35,13 @@ struct LogScale {
   // for values below kMinMs, 576 log buckets up to kMaxMs.
   static constexpr uint32_t kBuckets = 577;
 
+  // The bucket of ms: floor(ln(ms / kMinMs) / ln(g)) + 1, clamped. This is
+  // index_by_log's result exactly, found without the logarithm: a table of
+  // the smallest value of each bucket (computed with index_by_log at start)
+  // and a guess from the exponent bits that is at most two buckets off.
   static uint32_t index(double ms);
+  // The definition, with std::log (tests compare index against it).
+  static uint32_t index_by_log(double ms);
   // The value reported for bucket i.
   static double value(uint32_t i);
   // Lower bound of bucket i (0 for bucket 0).

@@ -4,6 +4,7 @@
 
 #include "core/json_writer.hpp"
 #include "ingest/json_reader.hpp"
+#include "ingest/statsd.hpp"
 
 namespace edgestat::ingest {
 namespace {
@@ -297,6 +298,46 @@ bool serialize_record(const OperationRecord& r, std::string_view timestamp, OutB
     w.end_object();
   }
   w.end_object();
+  return !out.overflowed();
+}
+
+namespace {
+
+// JsonWriter::value_double: a non-finite number is written as a string.
+void put_json_double(OutBuffer& out, double v) {
+  if (std::isfinite(v)) return out.put_double(v);
+  out.put('"');
+  out.put_double(v);
+  out.put('"');
+}
+
+}  // namespace
+
+bool serialize_statsd_timer(const StatsdLine& l, std::string_view timestamp, OutBuffer& out) {
+  out.put("{\"kind\":\"operation\",\"timestamp\":\"");
+  json_escape(out, timestamp);
+  out.put("\",\"operation_type\":\"statsd\",\"operation_name\":\"");
+  json_escape(out, l.name);
+  out.put("\",\"duration_ms\":");
+  put_json_double(out, l.value);
+  out.put(",\"success\":true");
+  if (l.ntags || l.sample_rate != 1) {
+    out.put(",\"metadata\":{");
+    for (uint32_t i = 0; i < l.ntags; ++i) {
+      if (i) out.put(',');
+      out.put('"');
+      json_escape(out, l.tags[i].key);
+      out.put("\":\"");
+      json_escape(out, l.tags[i].value);
+      out.put('"');
+    }
+    if (l.sample_rate != 1) {
+      out.put(l.ntags ? ",\"sample_rate\":" : "\"sample_rate\":");
+      put_json_double(out, l.sample_rate);
+    }
+    out.put('}');
+  }
+  out.put('}');
   return !out.overflowed();
 }
 

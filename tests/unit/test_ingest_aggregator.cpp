@@ -71,6 +71,29 @@ TEST_CASE("ingest_quantile: the scale covers [1 us, 1e7 ms] with 2% relative err
   CHECK(sizeof(QuantileWindow) <= 11800);
 }
 
+// index() finds buckets from a table instead of a logarithm: it must agree
+// with the definition everywhere, bucket edges (a few ulps either side)
+// and random values over the whole scale included.
+TEST_CASE("ingest_quantile: the table index is the logarithm's index exactly") {
+  for (uint32_t i = 1; i < LogScale::kBuckets; ++i) {
+    double x = LogScale::lower(i);
+    for (int k = 0; k < 8; ++k) x = std::nextafter(x, 0.0);
+    for (int k = 0; k < 16; ++k, x = std::nextafter(x, HUGE_VAL)) {
+      INFO(x);
+      CHECK(LogScale::index(x) == LogScale::index_by_log(x));
+    }
+  }
+  uint64_t r = 88172645463325252ull;
+  for (int k = 0; k < 300000; ++k) {
+    r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+    double x = std::ldexp(static_cast<double>(r >> 11) * 0x1p-53 + 0.5, static_cast<int>(r % 70) - 30);
+    INFO(x);
+    CHECK(LogScale::index(x) == LogScale::index_by_log(x));
+  }
+  for (double x : {0.0, -1.0, 1e-300, 0.000999, 1e-3, 1.0, 996.0, 1e7, 1e12, HUGE_VAL, double(NAN)})
+    CHECK(LogScale::index(x) == LogScale::index_by_log(x));
+}
+
 TEST_CASE("ingest_quantile: random data within the bound (uniform, lognormal, bimodal, constant, tiny n)") {
   std::mt19937_64 rng(42);
   std::uniform_real_distribution<double> uni(0.01, 5000);

@@ -260,7 +260,37 @@ TEST_CASE("the StatsD listener reads real UDP datagrams on the loop") {
     for (int i = 0; i < 100 && p.counters().statsd_lines < 3; ++i) uv_run(&loop, UV_RUN_NOWAIT), usleep(1000);
     CHECK(p.counters().statsd_datagrams == 2);
     CHECK(p.counters().statsd_lines == 3);
+    // The read emptied the socket: the listener rests. A datagram sent now
+    // is read by a rest read, within the longest rest, and not lost.
+    s = ::socket(AF_INET, SOCK_DGRAM, 0);
+    auto send = [&](const char* d) {
+      REQUIRE(::sendto(s, d, std::strlen(d), 0, reinterpret_cast<sockaddr*>(&sa), sizeof sa) > 0);
+    };
+    auto seconds_since = [](int64_t t) { return static_cast<double>(monotonic_ns() - t) / 1e9; };
+    send("w:1|c");
+    int64_t t0 = monotonic_ns();
+    while (p.counters().statsd_datagrams < 3 && seconds_since(t0) < 2) uv_run(&loop, UV_RUN_ONCE);
+    CHECK(p.counters().statsd_datagrams == 3);
+    // With nothing arriving the rests double up to kRestMaxMs, then polling
+    // resumes: 5 + 10 + ... + 160 + 200 ms. Run the loop past that.
+    double all_rests = 0;
+    for (uint64_t r = StatsdListener::kRestMinMs; r < StatsdListener::kRestMaxMs; r *= 2) all_rests += r / 1000.0;
+    all_rests += StatsdListener::kRestMaxMs / 1000.0;
+    int64_t t_idle = monotonic_ns();
+    while (seconds_since(t_idle) < all_rests + 0.3) uv_run(&loop, UV_RUN_NOWAIT), usleep(5000);
+    // Polling again: a datagram is read as soon as it arrives (a listener
+    // still resting would read it only at the end of a 200 ms rest).
+    send("v:1|c");
+    int64_t t1 = monotonic_ns();
+    uv_run(&loop, UV_RUN_ONCE);  // blocks in epoll until the datagram is readable
+    CHECK(p.counters().statsd_datagrams == 4);
+    CHECK(seconds_since(t1) < StatsdListener::kRestMaxMs / 1000.0 / 2);
+    // What arrives while resting is read at close, before the pipeline stops.
+    send("u:1|c");
+    usleep(20000);
+    ::close(s);
     l.close();
+    CHECK(p.counters().statsd_datagrams == 5);
     uv_run(&loop, UV_RUN_DEFAULT);  // the close callbacks
   }
   CHECK(uv_loop_close(&loop) == 0);

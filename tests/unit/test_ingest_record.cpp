@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "core/out_buffer.hpp"
+#include "core/number.hpp"
 #include "ingest/json_reader.hpp"
 #include "ingest/record.hpp"
+#include "ingest/statsd.hpp"
 #include "../lib/personal_keys.hpp"
 
 using namespace edgestat;
@@ -307,4 +309,46 @@ TEST_CASE("ingest_record: parse then serialize round-trips a record") {
         "{\"kind\":\"operation\",\"timestamp\":\"1970-01-01T00:00:00.000000Z\",\"operation_type\":\"t\","
         "\"operation_name\":\"\xF0\x9F\x98\x80\",\"duration_ms\":3.25,\"success\":true,\"metadata\":{\"k\":\"v\\\"q\","
         "\"n\":-0.5}}");
+}
+
+// A stored StatsD timer line is written straight from the line; it must be
+// byte for byte the record the pipeline built before (an OperationRecord
+// with the tags as string metadata and sample_rate as a number).
+TEST_CASE("serialize_statsd_timer writes what serialize_record writes for the line's record") {
+  auto via_record = [](const ingest::StatsdLine& l, std::string_view ts) {
+    auto r = std::make_unique<ingest::OperationRecord>();
+    r->clear();
+    for (uint32_t i = 0; i < l.ntags; ++i) REQUIRE(r->add_meta(l.tags[i].key, l.tags[i].value, true));
+    if (l.sample_rate != 1) {
+      char num[kDoubleChars];
+      r->add_meta("sample_rate", std::string_view(num, format_double(l.sample_rate, num)), false);
+    }
+    r->type.assign("statsd");
+    r->name.assign(l.name);
+    r->duration_ms = l.value;
+    static char buf[8192];
+    OutBuffer out(buf, sizeof buf);
+    REQUIRE(ingest::serialize_record(*r, ts, out));
+    return std::string(out.data(), out.size());
+  };
+  const char* lines[] = {"router.t0:12|ms",
+                         "db.query:0.25|ms|#table:items,rows:42",
+                         "a:3.5|h|@0.5",
+                         "b:1e3|d|@0.25|#canary,env:prod",
+                         "q\"uote\\d:7|ms|#k\"ey:v\\al,x:\xc3\xa9t\xc3\xa9",
+                         "long.name.with.many.parts.to.cross.eight.byte.words:123456.789|ms|#a:b,c:d,e:f,g:h,i:j,k:l,m:n,o:p",
+                         "z:0|ms|@1",
+                         "bad\xffutf8:1|ms|#t:\xfe"};
+  for (const char* text : lines) {
+    ingest::StatsdLine l;
+    REQUIRE(ingest::parse_statsd_line(text, &l) == ingest::StatsdError::None);
+    char buf[8192];
+    OutBuffer out(buf, sizeof buf);
+    REQUIRE(ingest::serialize_statsd_timer(l, "2026-12-03T06:00:00.123456Z", out));
+    INFO(text);
+    CHECK(std::string(out.data(), out.size()) == via_record(l, "2026-12-03T06:00:00.123456Z"));
+    // A buffer one byte short refuses the record.
+    OutBuffer small(buf, out.size() - 1);
+    CHECK_FALSE(ingest::serialize_statsd_timer(l, "2026-12-03T06:00:00.123456Z", small));
+  }
 }

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "core/json_writer.hpp"
@@ -33,6 +34,41 @@ TEST_CASE("json_escape replaces invalid UTF-8 and keeps valid multi-byte text") 
   OutBuffer out(buf, sizeof buf);
   json_escape(out, "caf\xC3\xA9 \xFF \xED\xA0\x80");  // é, a stray byte, a surrogate
   CHECK(std::string(out.view()) == "caf\xC3\xA9 \xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+// json_escape copies runs of plain bytes eight at a time: its output must
+// be the byte-at-a-time definition's for every byte value at every offset.
+TEST_CASE("json_escape: the word-at-a-time scan escapes exactly what the byte loop does") {
+  auto reference = [](std::string_view s) {
+    std::string o;
+    for (size_t i = 0; i < s.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c == '"' || c == '\\') o += '\\', o += static_cast<char>(c);
+      else if (c == '\n') o += "\\n";
+      else if (c == '\r') o += "\\r";
+      else if (c == '\t') o += "\\t";
+      else if (c < 0x20 || c == 0x7f) {
+        char u[8];
+        std::snprintf(u, sizeof u, "\\u%04x", c);
+        o += u;
+      } else o += static_cast<char>(c);  // ASCII only below
+    }
+    return o;
+  };
+  char buf[256];
+  for (int c = 0; c < 0x80; ++c)
+    for (size_t at = 0; at < 20; ++at) {
+      std::string t(20, 'a');
+      t[at] = static_cast<char>(c);
+      OutBuffer out(buf, sizeof buf);
+      json_escape(out, t);
+      INFO(c, " at ", at);
+      CHECK(std::string(out.data(), out.size()) == reference(t));
+    }
+  // A multi-byte character inside a long plain run is copied whole.
+  OutBuffer out(buf, sizeof buf);
+  json_escape(out, "abcdefghij\xc3\xa9klmnopqrstu\"v");
+  CHECK(std::string(out.data(), out.size()) == "abcdefghij\xc3\xa9klmnopqrstu\\\"v");
 }
 
 TEST_CASE("OutBuffer overflow is sticky and never writes past capacity") {

@@ -116,6 +116,40 @@ TEST_CASE("strict integer and double parsing") {
   CHECK_FALSE(parse_double(std::string(100, '1')));
 }
 
+// parse_double answers plain decimals without strtod (the StatsD path);
+// every answer must be the double strtod gives, bit for bit, signed zero
+// included, on both sides of the fast path's limits (15 digits, 22 decimals).
+TEST_CASE("parse_double: the plain-decimal fast path is strtod's double") {
+  auto same = [](const std::string& t) {
+    auto v = parse_double(t);
+    REQUIRE(v);
+    double want = std::strtod(t.c_str(), nullptr);
+    INFO(t);
+    CHECK(std::memcmp(&*v, &want, sizeof want) == 0);
+  };
+  for (const char* t : {"0", "-0", "+0", "0.0", "-0.000", "1", "12.5", "0.25", ".5", "5.", "-3.5", "+7",
+                        "000123.4500", "0.1", "0.2", "0.3", "123456789012345", "1234567890123456",
+                        "12345678901234567890", "9007199254740993", "0.0000000000000000000001",
+                        "0.00000000000000000000001", "1.0000000000000000000000", "999999999999999.9",
+                        "4.35", "2.675", "1e5", "996", "0.001", "1.7976931348623157", "-12345.678901234"})
+    same(t);
+  // Random decimals of 1-20 digits with the point anywhere.
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  for (int i = 0; i < 200000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    int nd = 1 + static_cast<int>(x % 20);
+    int point = static_cast<int>((x >> 8) % static_cast<uint64_t>(nd + 2)) - 1;
+    std::string t = (x >> 20) & 1 ? "-" : "";
+    uint64_t y = x;
+    for (int d = 0; d < nd; ++d) {
+      if (d == point) t += '.';
+      y = y * 6364136223846793005ull + 1442695040888963407ull;
+      t += static_cast<char>('0' + (y >> 33) % 10);
+    }
+    same(t);
+  }
+}
+
 TEST_CASE("parse_hex_u64: strconv.ParseUint(s, 16, 64)") {
   CHECK(parse_hex_u64("0001e0f3") == 0x1e0f3u);
   CHECK(parse_hex_u64("DEADbeef") == 0xdeadbeefu);
