@@ -17,7 +17,7 @@
 
 namespace edgestat {
 
-inline constexpr const char* kAutoscaleAuditFile = "autoscale_audit.jsonl";
+inline constexpr const char* kAutoscaleAuditFile = scale::kAuditFileName;
 
 class AutoscaleGroupsWiring {
  public:
@@ -27,8 +27,10 @@ class AutoscaleGroupsWiring {
   ~AutoscaleGroupsWiring();
 
   // shared: a mailbox the writer serves already (the exporter's), or null.
-  // Reads the audit file for unfinished actions (start-up: blocking is fine).
-  bool init(const Config& c, uv_loop_t* loop, store::JobMailbox* shared);
+  // audit: the audit file already open (the vertical autoscaler's, mode =
+  // on), or null to open it here. Reads the audit file for unfinished
+  // actions (start-up: blocking is fine).
+  bool init(const Config& c, uv_loop_t* loop, store::JobMailbox* shared, scale::AuditLog* audit);
   bool enabled() const { return n_ > 0; }
   // The mailbox the writer thread must serve when nothing else has one.
   store::JobMailbox* own_jobs() { return own_jobs_on_ ? &own_jobs_ : nullptr; }
@@ -42,7 +44,8 @@ class AutoscaleGroupsWiring {
 
  private:
   scale::CommandRunner runner_;
-  scale::AuditLog audit_;
+  scale::AuditLog own_audit_;
+  scale::AuditLog* audit_ = &own_audit_;
   store::JobMailbox own_jobs_;
   bool own_jobs_on_ = false;
   scale::GroupController* groups_ = nullptr;
