@@ -132,6 +132,15 @@ void AutoscaleGroupsWiring::add_metrics(Snapshot& snap) const {
   for (size_t i = 0; i < n_; ++i) groups_[i].add_metrics(snap);
 }
 
+void AutoscaleGroupsWiring::render_json_cb(void* ctx, JsonWriter& w) {
+  const auto* g = static_cast<const AutoscaleGroupsWiring*>(ctx);
+  int64_t now = realtime_ns() / 1000000;
+  w.key("groups");
+  w.begin_array();
+  for (size_t i = 0; i < g->n_; ++i) g->groups_[i].render_json(w, now);
+  w.end_array();
+}
+
 void AutoscaleGroupsWiring::close_handles() {
   if (!n_) return;
   for (size_t i = 0; i < n_; ++i) groups_[i].close();

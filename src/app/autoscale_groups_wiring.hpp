@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include "config/config.hpp"
+#include "core/json_writer.hpp"
 #include "metrics/snapshot.hpp"
 #include "scale/audit_log.hpp"
 #include "scale/command_runner.hpp"
@@ -38,6 +39,8 @@ class AutoscaleGroupsWiring {
   void start();
   void on_refresh(const Snapshot& snap);
   void add_metrics(Snapshot& snap) const;
+  // "groups": [...] in /api/v1/autoscaler (ctx: this wiring).
+  static void render_json_cb(void* ctx, JsonWriter& w);
   void close_handles();
   // SIGHUP: groups size memory and own clones; a changed section needs a restart.
   static void keep_groups(const Config& running, Config& next);

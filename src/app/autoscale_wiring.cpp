@@ -509,7 +509,9 @@ void AutoscaleWiring::handle_api(void* ctx, http::Exchange& ex) {
   int64_t now_ms = monotonic_ns() / 1000000;
   double wall = wall_seconds();
   reply_rendered(*w->pool_, ex, kJsonType,
-                 [&](OutBuffer& out) { scale::render_autoscaler_json(w->scaler_, out, now_ms, wall); });
+                 [&](OutBuffer& out) {
+                   scale::render_autoscaler_json(w->scaler_, out, now_ms, wall, w->api_extra_, w->api_extra_ctx_);
+                 });
 }
 
 void AutoscaleWiring::close() {

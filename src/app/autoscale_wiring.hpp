@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "config/config.hpp"
+#include "core/json_writer.hpp"
 #include "http/body_pool.hpp"
 #include "http/router.hpp"
 #include "metrics/snapshot.hpp"
@@ -71,6 +72,11 @@ class AutoscaleWiring {
     hook_ctx_ = ctx;
   }
   scale::Autoscaler& autoscaler() { return scaler_; }
+  // Adds the horizontal groups to /api/v1/autoscaler.
+  void set_api_extra(void (*fn)(void* ctx, JsonWriter& w), void* ctx) {
+    api_extra_ = fn;
+    api_extra_ctx_ = ctx;
+  }
 
  private:
   static void observe_cb(void* ctx, const lxc::Discovery& d, const lxc::Container& ct, const lxc::ContainerStats* s);
@@ -133,6 +139,8 @@ class AutoscaleWiring {
   bool reconciled_ = false;
   uint64_t audit_refused_ = 0;
 
+  void (*api_extra_)(void* ctx, JsonWriter& w) = nullptr;
+  void* api_extra_ctx_ = nullptr;
   CycleHook hook_ = nullptr;
   void* hook_ctx_ = nullptr;
 };
