@@ -207,7 +207,10 @@ void AutoscaleWiring::observe_cb(void* ctx, const lxc::Discovery& d, const lxc::
     }
     r.psi_mem_some_s = s->psi[lxc::kPsiMemSome];
   }
-  int tier = autoscale_tier_of(w->cfg_->autoscale, name);
+  // Proxmox: the collector read /etc/pve/lxc/VMID.conf (tags, lock) in
+  // this same collection; a plain LXC container has neither.
+  r.locked = ct.is_pve && !ct.pve.lock.empty();
+  int tier = autoscale_tier_of(w->cfg_->autoscale, name, ct.is_pve ? ct.pve.tags.view() : std::string_view());
   w->scaler_.observe(name, tier, r, w->off_peak(wall_seconds()));
 }
 
@@ -243,6 +246,7 @@ scale::Skip AutoscaleWiring::precheck(const scale::ScaleEntry& e, lxc::Container
   *out = ct;
   uint64_t start = 0;
   if (!ct || !ct->running) return scale::Skip::Stopped;
+  if (ct->is_pve && !ct->pve.lock.empty()) return scale::Skip::Locked;
   if (!init_starttime(*cfg_, ct->pid, &start) || start != e.incarnation) return scale::Skip::Restarted;
   if (!cgroup_target(*cfg_, lxc::discovery(), *ct, t)) return scale::Skip::Stopped;
   return scale::Skip::None;
