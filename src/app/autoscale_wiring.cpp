@@ -329,11 +329,10 @@ void AutoscaleWiring::execute(Inflight& f) {
   // restarted meanwhile (busy keeps its entry in the table).
   lxc::Container* ct = nullptr;
   scale::CgroupTarget t;
-  scale::Skip why = e.used && e.name.view() == f.name.view() && e.incarnation == f.incarnation
-                        ? precheck(e, &ct, &t)
-                        : scale::Skip::Restarted;
+  const bool same = e.used && e.name.view() == f.name.view();
+  scale::Skip why = same && e.incarnation == f.incarnation ? precheck(e, &ct, &t) : scale::Skip::Restarted;
   if (why != scale::Skip::None) {
-    scaler_.refused(e, r, why);
+    if (same) scaler_.refused(e, r, why);
     char reason[64];
     std::snprintf(reason, sizeof reason, "skipped before the write: %s", scale::skip_name(why).data());
     write_outcome(f, scale::AuditState::Abandoned, "", reason);

@@ -79,7 +79,8 @@ cpu_min = 0.5
 cpu_max = 2
 cpu_step = 0.25
 cpu_max_increment = 0.5
-cpu_upper_threshold = 50
+# Low so the burn counts even when other work on the host starves it.
+cpu_upper_threshold = 30
 cpu_lower_threshold = 1
 CONF
 audit=$tmp/autoscale_audit.jsonl
