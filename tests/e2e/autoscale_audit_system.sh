@@ -161,7 +161,15 @@ quiet_until=$(python3 -c "print($t_first + $COOLDOWN - 1)")
 while python3 -c "import time, sys; sys.exit(0 if time.time() < $quiet_until else 1)"; do sleep 0.5; done
 check "no second set_cpu intention within up_cooldown (${COOLDOWN} s) of the first" "$(intents) == 1"
 # After it the burn raises the quota again: the quiet window was the cooldown.
-wait_for 20 has_intents 2 || { echo "FAIL: no growth after the cooldown"; rc=1; }
+wait_for 20 has_intents 2 || {
+  echo "FAIL: no growth after the cooldown (quota $(quota))"; rc=1
+  curl -s "http://127.0.0.1:$port/api/v1/autoscaler" | python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+print('host', d['host'])
+for c in d['containers']: print(c['name'], 'cpu', c['cpu'])"
+  grep -E 'lxc_autoscaler_decision_skipped_total|lxc_cpu_usage_seconds_total' <(curl -s "http://127.0.0.1:$port/metrics") | grep "$A"
+}
 python3 - "$audit" "$A" "$COOLDOWN" <<'PY' || rc=1
 import json, sys
 ups = [json.loads(l) for l in open(sys.argv[1]) if '"state":"intended"' in l and '"set_cpu"' in l]
