@@ -249,8 +249,12 @@ struct Agent::Impl {
       if (!jobs) jobs = a->autoscale_.make_own_jobs(&a->loop_);
       if (!jobs) return false;
       a->autoscale_.set_jobs(jobs);
+      if (!a->autoscale_.open_audit()) return false;
     }
-    if (!a->groups_.init(c, &a->loop_, jobs)) return false;
+    // One audit file, one token sequence: the groups write through the
+    // vertical autoscaler's when it has one open.
+    if (!a->groups_.init(c, &a->loop_, jobs, a->autoscale_.audit())) return false;
+    a->autoscale_.set_api_extra(AutoscaleGroupsWiring::render_json_cb, &a->groups_);
     if (!jobs) jobs = a->groups_.own_jobs();
     if (!a->ingest_.init(c, jobs, &a->loop_, lxc_on) ||
         !a->ingest_api_.init_acks(&a->loop_, c) || !a->statsd_.init(c, &a->loop_))

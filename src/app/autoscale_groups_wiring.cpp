@@ -34,7 +34,8 @@ void max_seq_visit(void* ctx, const scale::AuditRecord& r) {
 
 AutoscaleGroupsWiring::~AutoscaleGroupsWiring() { release_array(groups_, kMaxAutoscaleGroups); }
 
-bool AutoscaleGroupsWiring::init(const Config& c, uv_loop_t* loop, store::JobMailbox* shared) {
+bool AutoscaleGroupsWiring::init(const Config& c, uv_loop_t* loop, store::JobMailbox* shared,
+                                 scale::AuditLog* audit) {
   size_t want = 0;
   for (const AutoscaleGroupConfig& g : c.autoscale_groups.groups)
     if (g.mode != static_cast<uint8_t>(GroupMode::Off)) ++want;
@@ -44,6 +45,7 @@ bool AutoscaleGroupsWiring::init(const Config& c, uv_loop_t* loop, store::JobMai
     return false;
   }
   store::JobMailbox* jobs = shared;
+  if (audit) audit_ = audit;
   if (!jobs) {
     if (!own_jobs_.init(loop, nullptr, nullptr)) {
       log_error("autoscale groups: cannot set up the writer mailbox");
@@ -54,7 +56,7 @@ bool AutoscaleGroupsWiring::init(const Config& c, uv_loop_t* loop, store::JobMai
   }
   PathBuf audit_path;
   if (!join_path(audit_path, {c.agent.data_dir.view(), "/", kAutoscaleAuditFile})) return false;
-  Status st = audit_.open(audit_path.c_str(), jobs, kAuditSlots, realtime_ns() / 1000000);
+  Status st = audit_->is_open() ? Status::ok() : audit_->open(audit_path.c_str(), jobs, kAuditSlots, realtime_ns() / 1000000);
   if (!st) {
     log_error("autoscale groups: cannot open the audit file", {{"err", st.message()}});
     return false;
@@ -99,7 +101,7 @@ bool AutoscaleGroupsWiring::init(const Config& c, uv_loop_t* loop, store::JobMai
     MaxSeq ms{g.name.view(), 0};
     scale::AuditScan s2;
     if (!scale::scan_audit_file(audit_path.c_str(), max_seq_visit, &ms, &s2)) return false;
-    if (!groups_[n_].init(loop, g, lxcpath.c_str(), &runner_, &audit_, jobs, mine, nm, ms.max)) {
+    if (!groups_[n_].init(loop, g, lxcpath.c_str(), &runner_, audit_, jobs, mine, nm, ms.max)) {
       log_error("autoscale groups: cannot set up a group", {{"group", g.name.view()}});
       return false;
     }
@@ -128,6 +130,15 @@ void AutoscaleGroupsWiring::on_refresh(const Snapshot& snap) {
 
 void AutoscaleGroupsWiring::add_metrics(Snapshot& snap) const {
   for (size_t i = 0; i < n_; ++i) groups_[i].add_metrics(snap);
+}
+
+void AutoscaleGroupsWiring::render_json_cb(void* ctx, JsonWriter& w) {
+  const auto* g = static_cast<const AutoscaleGroupsWiring*>(ctx);
+  int64_t now = realtime_ns() / 1000000;
+  w.key("groups");
+  w.begin_array();
+  for (size_t i = 0; i < g->n_; ++i) g->groups_[i].render_json(w, now);
+  w.end_array();
 }
 
 void AutoscaleGroupsWiring::close_handles() {

@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include "config/config.hpp"
+#include "core/json_writer.hpp"
 #include "metrics/snapshot.hpp"
 #include "scale/audit_log.hpp"
 #include "scale/command_runner.hpp"
@@ -17,7 +18,7 @@
 
 namespace edgestat {
 
-inline constexpr const char* kAutoscaleAuditFile = "autoscale_audit.jsonl";
+inline constexpr const char* kAutoscaleAuditFile = scale::kAuditFileName;
 
 class AutoscaleGroupsWiring {
  public:
@@ -27,8 +28,10 @@ class AutoscaleGroupsWiring {
   ~AutoscaleGroupsWiring();
 
   // shared: a mailbox the writer serves already (the exporter's), or null.
-  // Reads the audit file for unfinished actions (start-up: blocking is fine).
-  bool init(const Config& c, uv_loop_t* loop, store::JobMailbox* shared);
+  // audit: the audit file already open (the vertical autoscaler's, mode =
+  // on), or null to open it here. Reads the audit file for unfinished
+  // actions (start-up: blocking is fine).
+  bool init(const Config& c, uv_loop_t* loop, store::JobMailbox* shared, scale::AuditLog* audit);
   bool enabled() const { return n_ > 0; }
   // The mailbox the writer thread must serve when nothing else has one.
   store::JobMailbox* own_jobs() { return own_jobs_on_ ? &own_jobs_ : nullptr; }
@@ -36,13 +39,16 @@ class AutoscaleGroupsWiring {
   void start();
   void on_refresh(const Snapshot& snap);
   void add_metrics(Snapshot& snap) const;
+  // "groups": [...] in /api/v1/autoscaler (ctx: this wiring).
+  static void render_json_cb(void* ctx, JsonWriter& w);
   void close_handles();
   // SIGHUP: groups size memory and own clones; a changed section needs a restart.
   static void keep_groups(const Config& running, Config& next);
 
  private:
   scale::CommandRunner runner_;
-  scale::AuditLog audit_;
+  scale::AuditLog own_audit_;
+  scale::AuditLog* audit_ = &own_audit_;
   store::JobMailbox own_jobs_;
   bool own_jobs_on_ = false;
   scale::GroupController* groups_ = nullptr;

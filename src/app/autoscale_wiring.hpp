@@ -16,11 +16,15 @@
 #include <cstdint>
 
 #include "config/config.hpp"
+#include "core/json_writer.hpp"
 #include "http/body_pool.hpp"
 #include "http/router.hpp"
 #include "metrics/snapshot.hpp"
+#include "scale/audit_log.hpp"
 #include "scale/autoscaler.hpp"
+#include "scale/cgroup_actuator.hpp"
 #include "scale/lxc_config_edit.hpp"
+#include "scale/vertical_audit.hpp"
 #include "store/job_mailbox.hpp"
 #include "sys/fs.hpp"
 
@@ -45,10 +49,17 @@ class AutoscaleWiring {
   bool enabled() const { return enabled_; }
   // Persisting sizes needs the writer thread: the agent gives it this
   // mailbox (or its own, set_jobs) before the writer starts.
-  bool needs_jobs() const { return enabled_ && persist_; }
+  // So does the audit file (mode = on): every action's intention is made
+  // durable there before the cgroup write.
+  bool needs_jobs() const { return enabled_ && (persist_ || cfg_->autoscale.mode == AutoscaleMode::On); }
   // A mailbox of its own, when nothing else (the exporter's spool) made one.
   store::JobMailbox* make_own_jobs(uv_loop_t* loop);
   void set_jobs(store::JobMailbox* m) { jobs_ = m; }
+  // mode = on, after set_jobs: opens [agent] data_dir/autoscale_audit.jsonl
+  // and reads back the vertical actions in it (start-up: blocking is fine).
+  // The groups write the same file through audit() (one token sequence).
+  bool open_audit();
+  scale::AuditLog* audit() { return audit_.is_open() ? &audit_ : nullptr; }
 
   // From the snapshot's self hook, after the collectors: one cycle and its samples.
   void on_collection(Snapshot& snap);
@@ -61,13 +72,36 @@ class AutoscaleWiring {
     hook_ctx_ = ctx;
   }
   scale::Autoscaler& autoscaler() { return scaler_; }
+  // Adds the horizontal groups to /api/v1/autoscaler.
+  void set_api_extra(void (*fn)(void* ctx, JsonWriter& w), void* ctx) {
+    api_extra_ = fn;
+    api_extra_ctx_ = ctx;
+  }
 
  private:
   static void observe_cb(void* ctx, const lxc::Discovery& d, const lxc::Container& ct, const lxc::ContainerStats* s);
   static void handle_api(void* ctx, http::Exchange& ex);
   static void persist_run(store::JobMailbox::Job* j);
   static void persist_done(store::JobMailbox::Job* j);
+  // One vertical action between its intended line and its outcome line.
+  struct Inflight {
+    AutoscaleWiring* self = nullptr;
+    bool used = false;
+    uint32_t slot = 0;
+    scale::Resource res = scale::Resource::Cpu;
+    scale::Decision d;
+    uint64_t incarnation = 0;
+    scale::AuditToken token;
+    FixedString<64> name;
+  };
+  static void intent_cb(void* ctx, bool ok, int err);
+  static void outcome_cb(void* ctx, bool ok, int err);
   void actuate(scale::ScaleEntry& e, scale::Resource r, int64_t now_ms, double wall_s);
+  void execute(Inflight& f);
+  scale::Skip precheck(const scale::ScaleEntry& e, lxc::Container** ct, scale::CgroupTarget* t);
+  void write_outcome(const Inflight& f, scale::AuditState st, std::string_view params, std::string_view reason);
+  void reconcile_history(int64_t now_ms, double wall_s);
+  void update_busy(uint32_t slot);
   void queue_persist(scale::ScaleEntry& e);
   void start_persist();
   void warn_unknown_containers();
@@ -99,6 +133,14 @@ class AutoscaleWiring {
   char* out_buf_ = nullptr;
   uint64_t persisted_[2] = {};  // ok, failed
 
+  scale::AuditLog audit_;
+  Inflight* inflight_ = nullptr;  // by table slot x resource
+  scale::VerticalHistory history_;
+  bool reconciled_ = false;
+  uint64_t audit_refused_ = 0;
+
+  void (*api_extra_)(void* ctx, JsonWriter& w) = nullptr;
+  void* api_extra_ctx_ = nullptr;
   CycleHook hook_ = nullptr;
   void* hook_ctx_ = nullptr;
 };

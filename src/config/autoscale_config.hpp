@@ -67,6 +67,8 @@ struct AutoscaleTierConfig {
   uint32_t line = 0;
   ConfigList containers;   // names or globs (fnmatch)
   uint32_t containers_line = 0;
+  ConfigList tags;         // Proxmox tags: a container with any of them is in the tier
+  uint32_t tags_line = 0;
   TierPolicy policy;
   uint64_t set_mask = 0;   // policy keys set in this section
   uint32_t key_lines[kMaxPolicyKeys] = {};

@@ -244,6 +244,19 @@ void apply_autoscale_entry(AutoscaleConfig& a, ConfigErrors& e, std::string_view
         e.add("%.*s:%u: [%.*s] containers: %s", ol, op, line, sl, sp, why);
       return;
     }
+    if (key == "tags") {
+      if (tier->tags_line) return e.add("%.*s:%u: [%.*s] tags set twice", ol, op, line, sl, sp);
+      tier->tags_line = line;
+      if (!set_list(tier->tags, value, &why)) return e.add("%.*s:%u: [%.*s] tags: %s", ol, op, line, sl, sp, why);
+      // Proxmox's tag syntax: [a-z0-9_+.-], no separators inside a tag.
+      for (const ConfigString& t : tier->tags)
+        for (char c : t.view())
+          if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+                c == '+' || c == '.'))
+            return e.add("%.*s:%u: [%.*s] tags: \"%s\" is not a Proxmox tag (letters, digits, _ + . -)", ol, op, line,
+                         sl, sp, t.c_str());
+      return;
+    }
   } else {
     if (a.line == 0) a.line = line, a.file.assign(origin);
     for (int g = 0; g < kGlobalKeys; ++g) {
@@ -323,7 +336,8 @@ void finish_autoscale(AutoscaleConfig& a, ConfigErrors& e, double host_cores, do
     for (size_t i = 0; i < kMaxPolicyKeys; ++i) lines[i] = t.key_lines[i];
     check_policy(t.policy, e, Where{t.file.c_str(), t.line, lines, section, {}});
     std::snprintf(where, sizeof where, "%s:%u: [%s] ", t.file.c_str(), t.line, section);
-    if (t.containers.empty()) e.add("%scontainers: a tier needs at least one name or glob", where);
+    if (t.containers.empty() && t.tags.empty())
+      e.add("%scontainers: a tier needs at least one name or glob (containers) or Proxmox tag (tags)", where);
   }
   if (a.mode == AutoscaleMode::Off) return;
   // A global key's own line, else the section's.
@@ -343,16 +357,38 @@ void finish_autoscale(AutoscaleConfig& a, ConfigErrors& e, double host_cores, do
   if (a.tiers.empty()) e.add("%sno [autoscale.tier.NAME] section: no container would be managed", where);
 }
 
-int autoscale_tier_of(const AutoscaleConfig& a, std::string_view name) {
+int autoscale_tier_of(const AutoscaleConfig& a, std::string_view name, std::string_view pve_tags) {
   if (autoscale_ignored(a, name)) return -1;
   char buf[80];
   if (name.size() >= sizeof buf) return -1;
   for (size_t i = 0; i < name.size(); ++i) buf[i] = name[i];
   buf[name.size()] = '\0';
-  for (size_t t = 0; t < a.tiers.size(); ++t)
+  for (size_t t = 0; t < a.tiers.size(); ++t) {
     for (const ConfigString& pat : a.tiers[t].containers)
       if (fnmatch(pat.c_str(), buf, 0) == 0) return static_cast<int>(t);
+    for (const ConfigString& tag : a.tiers[t].tags)
+      if (pve_tags_contain(pve_tags, tag.view())) return static_cast<int>(t);
+  }
   return -1;
+}
+
+bool pve_tags_contain(std::string_view tags, std::string_view tag) {
+  if (tag.empty()) return false;
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  size_t i = 0;
+  while (i < tags.size()) {
+    auto sep = [&](char c) { return c == ';' || c == ',' || c == ' ' || c == '\t'; };
+    while (i < tags.size() && sep(tags[i])) ++i;
+    size_t j = i;
+    while (j < tags.size() && !sep(tags[j])) ++j;
+    if (j - i == tag.size()) {
+      bool same = true;
+      for (size_t k = 0; same && k < tag.size(); ++k) same = lower(tags[i + k]) == lower(tag[k]);
+      if (same) return true;
+    }
+    i = j;
+  }
+  return false;
 }
 
 bool autoscale_ignored(const AutoscaleConfig& a, std::string_view name) {

@@ -26,7 +26,13 @@ void apply_autoscale_entry(AutoscaleConfig& a, ConfigErrors& errs, std::string_v
 void finish_autoscale(AutoscaleConfig& a, ConfigErrors& errs, double host_cores, double host_memory);
 
 // The tier a container belongs to (first match), -1 for none or ignored.
-int autoscale_tier_of(const AutoscaleConfig& a, std::string_view name);
+// The first tier (in file order) whose containers match name or whose tags
+// include one of pve_tags (the container's Proxmox "tags:" value, empty
+// for a plain LXC container); -1 when none does or name is ignored.
+int autoscale_tier_of(const AutoscaleConfig& a, std::string_view name, std::string_view pve_tags = {});
+// Whether a Proxmox tags value (separated by ';', ',' or spaces, as pct(1)
+// accepts them) holds tag; compared without case, as Proxmox does.
+bool pve_tags_contain(std::string_view pve_tags, std::string_view tag);
 bool autoscale_ignored(const AutoscaleConfig& a, std::string_view name);
 
 }  // namespace edgestat

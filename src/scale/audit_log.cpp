@@ -31,6 +31,8 @@ std::string_view audit_state_name(AuditState s) {
     case AuditState::Intended: return "intended";
     case AuditState::Done: return "done";
     case AuditState::Failed: return "failed";
+    case AuditState::Unconfirmed: return "unconfirmed";
+    case AuditState::Abandoned: return "abandoned";
   }
   return "failed";
 }

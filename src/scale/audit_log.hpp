@@ -27,7 +27,11 @@
 
 namespace edgestat::scale {
 
-enum class AuditState : uint8_t { Intended, Done, Failed };
+// Done: carried out and confirmed; Failed: tried and failed; Unconfirmed:
+// carried out, but what reads back is not what was written (vertical);
+// Abandoned: never carried out (reconciled after a restart: the target
+// was not reached). All but Intended finish an action.
+enum class AuditState : uint8_t { Intended, Done, Failed, Unconfirmed, Abandoned };
 std::string_view audit_state_name(AuditState s);
 
 struct AuditEntry {
@@ -38,6 +42,9 @@ struct AuditEntry {
   std::string_view params;  // a JSON object (rendered by the caller) or empty
   std::string_view reason;  // failed: why; done after a restart: how reconciled
 };
+
+// The file's name in [agent] data_dir: vertical actions and groups share it.
+inline constexpr const char* kAuditFileName = "autoscale_audit.jsonl";
 
 // Tokens: "<unix ms at open, hex>-<pid hex>-<sequence>", unique across
 // restarts of one box (the clock moves on, the pid differs).

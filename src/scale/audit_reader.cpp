@@ -32,6 +32,8 @@ bool parse_state(std::string_view s, AuditState* st) {
   if (s == "intended") *st = AuditState::Intended;
   else if (s == "done") *st = AuditState::Done;
   else if (s == "failed") *st = AuditState::Failed;
+  else if (s == "unconfirmed") *st = AuditState::Unconfirmed;
+  else if (s == "abandoned") *st = AuditState::Abandoned;
   else return false;
   return true;
 }
@@ -140,6 +142,15 @@ bool audit_param_i64(std::string_view params, std::string_view key, int64_t* out
   JsonToken v;
   if (!find_member(params, key, &v) || v.kind != JsonTok::Number) return false;
   std::optional<int64_t> x = parse_i64(v.text);
+  if (!x) return false;
+  *out = *x;
+  return true;
+}
+
+bool audit_param_f64(std::string_view params, std::string_view key, double* out) {
+  JsonToken v;
+  if (!find_member(params, key, &v) || v.kind != JsonTok::Number) return false;
+  std::optional<double> x = parse_double(v.text);
   if (!x) return false;
   *out = *x;
   return true;

@@ -39,6 +39,8 @@ bool parse_audit_line(std::string_view line, AuditRecord* r, const char** why);
 bool audit_param(std::string_view params, std::string_view key, char* out, size_t cap, size_t* len);
 // An integer member (a sequence number); false when absent or not one.
 bool audit_param_i64(std::string_view params, std::string_view key, int64_t* v);
+// A number member (a limit in cores or bytes); false when absent or not one.
+bool audit_param_f64(std::string_view params, std::string_view key, double* v);
 
 struct AuditScan {
   uint64_t lines = 0;      // lines seen, torn tail included

@@ -132,6 +132,15 @@ void Autoscaler::applied(ScaleEntry& e, Resource r, Result res, int64_t now_ms, 
   }
 }
 
+void Autoscaler::applied(ScaleEntry& e, Resource r, const Decision& d, Result res, int64_t now_ms, double wall_s) {
+  e.last[int(r)] = d;
+  applied(e, r, res, now_ms, wall_s);
+}
+
+void Autoscaler::restore_cooldown(ScaleEntry& e, Resource r, Direction d, int64_t at_ms) {
+  e.scaler.restore(r, d, at_ms);
+}
+
 void Autoscaler::refused(ScaleEntry& e, Resource r, Skip why) {
   e.pending[int(r)] = false;
   e.last[int(r)].skip = why;

@@ -66,6 +66,13 @@ class Autoscaler {
   // dry run. Starts the direction's cooldown either way: a failed write is
   // not retried in a tight loop.
   void applied(ScaleEntry& e, Resource r, Result res, int64_t now_ms, double wall_s);
+  // The same, for an action whose decision was taken in an earlier cycle
+  // (it waited for its audit line): d is that decision, kept by the caller.
+  void applied(ScaleEntry& e, Resource r, const Decision& d, Result res, int64_t now_ms, double wall_s);
+  // After a restart of edgestat: the container's last action in direction
+  // d (from the audit file) at at_ms on the caller's monotonic clock; its
+  // cooldown runs from then, as if this process had applied it.
+  void restore_cooldown(ScaleEntry& e, Resource r, Direction d, int64_t at_ms);
   // A pending action dropped before it ran (stopped, restarted, locked).
   void refused(ScaleEntry& e, Resource r, Skip why);
   // Forgets containers not seen this cycle (removed).

@@ -64,7 +64,8 @@ void add_autoscaler_metrics(Snapshot& snap, const Autoscaler& a) {
   }
 }
 
-void render_autoscaler_json(const Autoscaler& a, OutBuffer& out, int64_t now_ms, double wall_s) {
+void render_autoscaler_json(const Autoscaler& a, OutBuffer& out, int64_t now_ms, double wall_s, JsonExtraFn extra,
+                            void* extra_ctx) {
   JsonWriter w(out);
   w.begin_object();
   w.field("mode", mode_name(a.mode()));
@@ -131,6 +132,7 @@ void render_autoscaler_json(const Autoscaler& a, OutBuffer& out, int64_t now_ms,
     w.end_object();
   }
   w.end_array();
+  if (extra) extra(extra_ctx, w);
   w.end_object();
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "core/out_buffer.hpp"
+#include "core/json_writer.hpp"
 #include "metrics/snapshot.hpp"
 #include "scale/autoscaler.hpp"
 
@@ -14,7 +15,11 @@ namespace edgestat::scale {
 void add_autoscaler_metrics(Snapshot& snap, const Autoscaler& a);
 
 // now_ms: the monotonic clock decide_all() was given; wall_s: Unix time now.
-void render_autoscaler_json(const Autoscaler& a, OutBuffer& out, int64_t now_ms, double wall_s);
+// extra(ctx, w), when given, adds members to the top-level object (the
+// horizontal groups, which live outside the vertical table).
+using JsonExtraFn = void (*)(void* ctx, JsonWriter& w);
+void render_autoscaler_json(const Autoscaler& a, OutBuffer& out, int64_t now_ms, double wall_s,
+                            JsonExtraFn extra = nullptr, void* extra_ctx = nullptr);
 
 // When the next action in direction d is allowed, monotonic ms.
 int64_t next_allowed_ms(const ScaleEntry& e, const TierPolicy& p, Resource r, Direction d);

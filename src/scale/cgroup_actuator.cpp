@@ -56,6 +56,7 @@ bool read_back_error(std::string_view file, std::string_view want, std::string_v
   std::snprintf(msg, sizeof msg, "read back %.*s: wrote %.*s, reads %.*s", int(file.size()), file.data(),
                 int(want.size()), want.data(), int(got.size()), got.data());
   out->error.assign(msg);
+  out->unconfirmed = true;
   return false;
 }
 

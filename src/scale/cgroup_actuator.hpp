@@ -27,6 +27,9 @@ struct CgroupTarget {
 
 struct ApplyOutcome {
   bool ok = false;
+  // Not ok because the file reads back another value than was written (the
+  // write itself was taken): the audit's "unconfirmed", not "failed".
+  bool unconfirmed = false;
   FixedString<200> error;  // which file, what was written, what read back
 };
 

@@ -48,6 +48,12 @@ const Observed& ContainerScaler::observe(const Reading& r, const TierPolicy& p, 
   return obs_;
 }
 
+void ContainerScaler::restore(Resource r, Direction d, int64_t at_ms) {
+  ResourceState& st = st_[int(r)];
+  if (d == Direction::Up && at_ms > st.last_up_ms) st.last_up_ms = at_ms;
+  if (d == Direction::Down && at_ms > st.last_down_ms) st.last_down_ms = at_ms;
+}
+
 Decision ContainerScaler::decide(Resource r, double current, double room, const TierPolicy& p, bool off_peak,
                                  int64_t now_ms) {
   DecideInput in;

@@ -27,6 +27,9 @@ class ContainerScaler {
   const Observed& observe(const Reading& r, const TierPolicy& p, bool off_peak);
   Decision decide(Resource r, double current, double room, const TierPolicy& p, bool off_peak, int64_t now_ms);
   void applied(Resource r, Direction d, int64_t now_ms) { note_applied(st_[int(r)], d, now_ms); }
+  // An action taken at at_ms before a restart of edgestat (read from the
+  // audit file): its direction's cooldown runs from then.
+  void restore(Resource r, Direction d, int64_t at_ms);
 
   const Recommendation& recommendation(Resource r) const { return rec_[int(r)]; }
   const Observed& observed() const { return obs_; }

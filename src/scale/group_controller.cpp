@@ -15,6 +15,12 @@ namespace {
 
 constexpr FamilyDesc kInstances{"lxc_autoscaler_group_instances",
                                 "Running clones a horizontal scaling group counts.", MetricType::Gauge};
+constexpr FamilyDesc kSize{"lxc_autoscaler_group_size",
+                           "A horizontal scaling group's bounds and the size it is moving to (bound=min|max|desired).",
+                           MetricType::Gauge};
+constexpr FamilyDesc kMembers{"lxc_autoscaler_group_members",
+                              "Clones a horizontal scaling group owns, by state (running, stopped).",
+                              MetricType::Gauge};
 constexpr FamilyDesc kMean{"lxc_autoscaler_group_mean_usage_ratio",
                            "A group's mean usage over its running clones (fraction of their limits).",
                            MetricType::Gauge};
@@ -142,6 +148,13 @@ void GroupController::next_reconcile() {
              {{"group", name()}, {"token", p.token.view()}, {"action", r.action.view()}, {"target", p.target.view()}});
     pending_out_ = p.scale_out;
     ++reconciled_;
+    last_ = LastAction{};
+    last_.any = true;
+    last_.out = p.scale_out;
+    last_.target = p.target;
+    last_.token = p.token;
+    last_.reason = "reconcile_after_restart";
+    last_.wall_ms = realtime_ns() / 1000000;
     if (actuator_.start(p, action_done, this)) return;
   }
   reconciling_ = false;
@@ -152,7 +165,9 @@ void GroupController::action_done(void* ctx, bool ok, std::string_view reason) {
   GroupController* c = static_cast<GroupController*>(ctx);
   uint64_t& n = c->pending_out_ ? (ok ? c->outs_done_ : c->outs_failed_) : (ok ? c->ins_done_ : c->ins_failed_);
   ++n;
-  (void)reason;
+  c->last_.finished = true;
+  c->last_.ok = ok;
+  c->last_.result_reason.assign(reason.substr(0, 127));
   note_group_action(c->state_, realtime_ns() / 1000000, ok);
   c->start();  // survey again: the clones changed
 }
@@ -296,7 +311,15 @@ void GroupController::act(GroupDecision d, const char* reason) {
     p.destroy = cfg_.scale_in == static_cast<uint8_t>(GroupScaleIn::Destroy);
   }
   last_reason_ = reason;
+  last_ = LastAction{};
+  last_.any = true;
+  last_.out = p.scale_out;
+  last_.target = p.target;
+  last_.token = p.token;
+  last_.reason = reason;
+  last_.wall_ms = realtime_ns() / 1000000;
   if (cfg_.mode == static_cast<uint8_t>(GroupMode::Recommend)) {
+    last_.finished = last_.dry_run = true;
     log_info("group: would scale (recommend mode)", {{"group", name()},
                                                      {"direction", p.scale_out ? "out" : "in"},
                                                      {"target", p.target.view()},
@@ -315,9 +338,103 @@ void GroupController::act(GroupDecision d, const char* reason) {
   actuator_.start(p, action_done, this);
 }
 
+uint32_t GroupController::desired() const {
+  int64_t d = instances_;
+  if (actuator_.busy()) d += pending_out_ ? 1 : -1;
+  if (d < policy_.min_instances) d = policy_.min_instances;
+  if (d > policy_.max_instances) d = policy_.max_instances;
+  return static_cast<uint32_t>(d);
+}
+
+namespace {
+
+// A clone's state as the API and metrics show it.
+const char* member_state(bool running, bool acting, bool out) {
+  if (acting) return out ? "starting" : "stopping";
+  return running ? "running" : "stopped";
+}
+
+}  // namespace
+
+void GroupController::render_json(JsonWriter& w, int64_t now_wall_ms) const {
+  w.begin_object();
+  w.field("name", cfg_.name.view());
+  w.field("base", cfg_.base.view());
+  w.field("mode", cfg_.mode == static_cast<uint8_t>(GroupMode::Recommend) ? "recommend" : "on");
+  w.field_u64("min_instances", policy_.min_instances);
+  w.field_u64("max_instances", policy_.max_instances);
+  w.field_u64("instances", instances_);
+  w.field_u64("desired", desired());
+  w.field("surveyed", surveyed_);
+  w.field("reconciling", reconciling_);
+  w.key("mean_usage");
+  w.begin_object();
+  w.field("valid", mean_valid_);
+  w.field_double("cpu", mean_cpu_);
+  w.field_double("memory", mean_mem_);
+  w.end_object();
+  w.key("members");
+  w.begin_array();
+  bool acting = actuator_.busy() && last_.any;
+  for (size_t i = 0; surveyed_ && i < survey_->n; ++i) {
+    const SurveyEntry& e = survey_->entries[i];
+    if (!e.own) continue;
+    bool running = false;
+    for (const Tracked& t : tracked_) running = running || (t.seen && t.name.view() == e.name.view());
+    w.begin_object();
+    w.field("name", e.name.view());
+    w.field_i64("seq", e.seq);
+    w.field("state", member_state(running, acting && last_.target.view() == e.name.view(), last_.out));
+    char ab[16];
+    w.key("address");
+    if (e.address[0]) w.value(std::string_view(ab, format_ipv4(e.address[0], ab)));
+    else w.null();
+    w.end_object();
+  }
+  w.end_array();
+  w.key("last_action");
+  if (!last_.any) {
+    w.null();
+  } else {
+    w.begin_object();
+    w.field("direction", last_.out ? "out" : "in");
+    w.field("target", last_.target.view());
+    w.field("token", last_.token.view());
+    w.field("reason", last_.reason);
+    w.field("result", !last_.finished ? "in_flight" : last_.dry_run ? "dry_run" : last_.ok ? "ok" : "failed");
+    w.field("result_reason", last_.result_reason.view());
+    w.field_double("unix_seconds", static_cast<double>(last_.wall_ms) / 1000);
+    w.end_object();
+  }
+  w.key("backoff");
+  w.begin_object();
+  w.field_u64("failures", state_.failures);
+  int64_t wait = state_.retry_after_ms >= 0 ? state_.retry_after_ms - now_wall_ms : 0;
+  w.field_double("retry_in_seconds", wait > 0 ? static_cast<double>(wait) / 1000 : 0);
+  w.end_object();
+  w.end_object();
+}
+
 void GroupController::add_metrics(Snapshot& snap) const {
   Label g[] = {{"group", cfg_.name.view()}};
   snap.add(kInstances, static_cast<double>(instances_), g, 1);
+  const struct {
+    const char* bound;
+    uint32_t v;
+  } sizes[] = {{"min", policy_.min_instances}, {"max", policy_.max_instances}, {"desired", desired()}};
+  for (const auto& b : sizes) {
+    Label l[] = {{"group", cfg_.name.view()}, {"bound", b.bound}};
+    snap.add(kSize, static_cast<double>(b.v), l, 2);
+  }
+  if (surveyed_) {
+    uint32_t own = 0;
+    for (size_t i = 0; i < survey_->n; ++i) own += survey_->entries[i].own;
+    uint32_t running = instances_ < own ? instances_ : own;
+    Label r[] = {{"group", cfg_.name.view()}, {"state", "running"}};
+    Label st[] = {{"group", cfg_.name.view()}, {"state", "stopped"}};
+    snap.add(kMembers, static_cast<double>(running), r, 2);
+    snap.add(kMembers, static_cast<double>(own - running), st, 2);
+  }
   if (mean_valid_) {
     Label c[] = {{"group", cfg_.name.view()}, {"resource", "cpu"}};
     Label m[] = {{"group", cfg_.name.view()}, {"resource", "memory"}};

@@ -15,6 +15,7 @@
 #include <cstdint>
 
 #include "config/autoscale_group_config.hpp"
+#include "core/json_writer.hpp"
 #include "metrics/snapshot.hpp"
 #include "scale/audit_reader.hpp"
 #include "scale/group_actuator.hpp"
@@ -37,6 +38,13 @@ class GroupController {
   void start();
   void on_snapshot(const Snapshot& snap);
   void add_metrics(Snapshot& snap) const;
+  // The group in GET /api/v1/autoscaler: its bounds, desired size, every
+  // clone it owns with its state, the action in flight, the last action
+  // with its reason and result, and the retry backoff.
+  void render_json(JsonWriter& w, int64_t now_wall_ms) const;
+  // The size the group is moving to: its counted instances, plus or minus
+  // the action in flight, within min..max.
+  uint32_t desired() const;
   void close() { actuator_.close(); }
 
   std::string_view name() const { return cfg_.name.view(); }
@@ -85,6 +93,15 @@ class GroupController {
   uint64_t outs_done_ = 0, outs_failed_ = 0, ins_done_ = 0, ins_failed_ = 0, reconciled_ = 0;
   uint64_t outs_dry_ = 0, ins_dry_ = 0;  // recommend mode
   const char* last_reason_ = "";
+  // The last action started (or reconciled) and how it ended.
+  struct LastAction {
+    bool any = false, out = true, finished = false, ok = false, dry_run = false;
+    FixedString<64> target;
+    AuditToken token;
+    const char* reason = "";
+    FixedString<128> result_reason;
+    int64_t wall_ms = 0;
+  } last_;
   bool pending_out_ = true;  // the action in flight is a scale out
 };
 

@@ -99,6 +99,21 @@ a1=$(awk -F' = ' '/^lxc.net.0.ipv4.address/ {print $2}' "$LXCPATH/$G-1/config")
 check "$G-1 got the first address ($a1)" "'$a1' == '10.213.0.10/24'"
 curl -sf "http://127.0.0.1:$port/metrics" > "$tmp/m1"
 check "instances metric is 1" "'$(awk -v s="lxc_autoscaler_group_instances{group=\"$G\"}" '$1 == s {print $2}' "$tmp/m1")' == '1'"
+check "size metric: desired 1, max 2" "'$(awk -v s="lxc_autoscaler_group_size{group=\"$G\",bound=\"desired\"}" '$1 == s {print $2}' "$tmp/m1")' == '1' and '$(awk -v s="lxc_autoscaler_group_size{group=\"$G\",bound=\"max\"}" '$1 == s {print $2}' "$tmp/m1")' == '2'"
+# /api/v1/autoscaler shows the group: bounds, members with state, the
+# reconciled action as its last one.
+api_group() {  # python expression over g (this group's object)
+  curl -sf "http://127.0.0.1:$port/api/v1/autoscaler" | python3 -c "
+import json, sys
+g = [x for x in json.load(sys.stdin)['groups'] if x['name'] == '$G'][0]
+m = {x['name']: x['state'] for x in g['members']}
+ok = $1
+print(json.dumps(g) if not ok else 'ok')
+sys.exit(0 if ok else 1)"
+}
+api_group "g['base'] == '$BASE' and g['min_instances'] == 1 and g['max_instances'] == 2 and g['instances'] == 1 and g['desired'] == 1 and m == {'$G-1': 'running'} and g['last_action']['reason'] == 'reconcile_after_restart' and g['last_action']['result'] == 'ok' and g['backoff']['failures'] == 0" >/dev/null &&
+  echo "ok: /api/v1/autoscaler reports the group after the reconciliation" ||
+  { echo "FAIL: /api/v1/autoscaler group: $(api_group False)"; rc=1; }
 
 # --- 2. CPU burn: scale out to a second clone with its own address
 # A burn that ends by itself (20 s): the attached shell would outlive a
@@ -122,7 +137,11 @@ check "$G-1 still running" "'$(state "$G-1")' == 'RUNNING'"
 check "base never started" "'$(state "$BASE")' == 'STOPPED'"
 check "base config untouched" "$(cmp -s "$tmp/base-config.before" "$LXCPATH/$BASE/config" && echo 1 || echo 0) == 1"
 check "no action on the base in the audit" "$(grep -c "\"target\":\"$BASE\"" "$audit") == 0"
+api_group "m == {'$G-1': 'running', '$G-2': 'stopped'} and g['instances'] == 1 and g['last_action']['direction'] == 'in' and g['last_action']['target'] == '$G-2' and g['last_action']['result'] == 'ok' and g['last_action']['reason'] != ''" >/dev/null &&
+  echo "ok: /api/v1/autoscaler reports the scale in (members running and stopped)" ||
+  { echo "FAIL: /api/v1/autoscaler group after scale in: $(api_group False)"; rc=1; }
 curl -sf "http://127.0.0.1:$port/metrics" > "$tmp/m2"
+check "members metric: 1 running, 1 stopped" "'$(awk -v s="lxc_autoscaler_group_members{group=\"$G\",state=\"running\"}" '$1 == s {print $2}' "$tmp/m2")' == '1' and '$(awk -v s="lxc_autoscaler_group_members{group=\"$G\",state=\"stopped\"}" '$1 == s {print $2}' "$tmp/m2")' == '1'"
 check "actions counted since the restart (out ok 2: reconciled + load; in ok 1)" "'$(awk -v s="lxc_autoscaler_actions_total{name=\"$G\",resource=\"instances\",direction=\"out\",result=\"ok\"}" '$1 == s {print $2}' "$tmp/m2")' == '2' and '$(awk -v s="lxc_autoscaler_actions_total{name=\"$G\",resource=\"instances\",direction=\"in\",result=\"ok\"}" '$1 == s {print $2}' "$tmp/m2")' == '1'"
 check "every intended action has its result" "$(grep -c '\"state\":\"intended\"' "$audit") == $(grep -c '\"state\":\"done\"' "$audit")"
 grep -q '"level":"error"' "$tmp/daemon.log" && { echo "FAIL: daemon logged errors:"; grep '"level":"error"' "$tmp/daemon.log"; rc=1; }

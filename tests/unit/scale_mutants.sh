@@ -50,5 +50,10 @@ run "restart is not a sample" $F 's/bool same = have_ \&\& r.incarnation == inca
 run "counter reset is not a sample" $F 's/(\*r.cpu_usage_s < cpu_ ||/(/' || rc=1
 run "OOM kept in the histogram" $S 's/mem.add_share(bumped, kOomShare, r.t_s);//' || rc=1
 run "a dry run holds no room" $A 's/if (d.dir == Direction::Up \&\& p->mode == Mode::On) room_\[r\] -= d.to - d.from;/if (d.dir == Direction::Up) room_[r] -= d.to - d.from;/' || rc=1
+V=src/scale/vertical_audit.cpp
+run "locked container skipped" $A 's/: e.locked ? Skip::Locked/: false ? Skip::Locked/' || rc=1
+run "cooldown kept across a restart" $S 's/if (d == Direction::Up \&\& at_ms > st.last_up_ms) st.last_up_ms = at_ms;//' || rc=1
+run "reconciled done only at the target" $V 's/if (limits_match(v.res, \*current, v.to))/if (true)/' || rc=1
+run "an outcome finishes its own token only" $V 's/if (v \&\& v->pending \&\& v->token.view() == a.token.view()) v->pending = false;/if (v) v->pending = false;/' || rc=1
 [ $rc = 0 ] && echo "every mutant caught"
 exit $rc

@@ -1,6 +1,7 @@
 // LXC and Proxmox config parsers, including hostile input.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "collect/lxc/config_parse.hpp"
@@ -106,4 +107,50 @@ TEST_CASE("proxmox config: current section only, MiB, hostile values") {
   CHECK_FALSE(is_vmid("1234567890"));
   CHECK_FALSE(is_vmid("10a"));
   CHECK_FALSE(is_vmid(""));
+}
+
+// No Proxmox host here: the text is in /etc/pve/lxc/VMID.conf's format as
+// Proxmox VE 8 writes it (keys sorted, a description as '#' lines, snapshot
+// sections after the current configuration).
+TEST_CASE("proxmox config: tags and lock, current section only") {
+  PveConfig p;
+  parse_pve_config(
+      "#web front end\n"
+      "arch: amd64\n"
+      "cores: 2\n"
+      "features: nesting=1\n"
+      "hostname: web1\n"
+      "lock: backup\n"
+      "memory: 1024\n"
+      "net0: name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:01,ip=dhcp,type=veth\n"
+      "ostype: debian\n"
+      "parent: before-upgrade\n"
+      "rootfs: local-lvm:vm-105-disk-0,size=8G\n"
+      "swap: 512\n"
+      "tags: prod;web\n"
+      "unprivileged: 1\n"
+      "\n"
+      "[before-upgrade]\n"
+      "lock: snapshot\n"
+      "tags: old\n",
+      &p);
+  CHECK(p.tags == "prod;web");
+  CHECK(p.lock == "backup");
+  parse_pve_config("hostname: db\ntags: db\n\n[snap]\nlock: rollback\n", &p);
+  CHECK(p.lock.empty());  // a snapshot's lock line is not the container's
+  CHECK(p.tags == "db");
+  // The fixture tree's container 101 (tags: dns, no lock).
+  std::string path = std::string(EDGESTAT_SOURCE_DIR) + "/tests/fixtures/proxmox/root/etc/pve/lxc/101.conf";
+  FILE* f = std::fopen(path.c_str(), "r");
+  REQUIRE(f);
+  char buf[4096];
+  size_t n = std::fread(buf, 1, sizeof buf, f);
+  std::fclose(f);
+  parse_pve_config(std::string_view(buf, n), &p);
+  CHECK(p.tags == "dns");
+  CHECK(p.lock.empty());
+  // Too long a tags value is dropped whole and flagged, never cut.
+  parse_pve_config("tags: " + std::string(300, 'a') + "\n", &p);
+  CHECK(p.tags.empty());
+  CHECK(p.overflow);
 }

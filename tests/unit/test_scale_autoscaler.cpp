@@ -148,3 +148,31 @@ TEST_CASE("report: metrics families and the JSON carry limits, recommendation, d
   CHECK(j.find("\"skip\":\"host_reserve\"") != std::string::npos);
   CHECK(j.find("next_down_allowed_in_seconds") != std::string::npos);
 }
+
+// The wiring sets Reading::locked from the Proxmox config's "lock:" line
+// (backup, migrate, snapshot...): such a container is never acted on.
+TEST_CASE("a locked container is skipped with reason locked, and acted on once unlocked") {
+  Autoscaler a;
+  TierPolicy t = tier(Mode::On);
+  HostSize h{4, 64.0 * 1024 * kMiB, 1, 1024 * kMiB};
+  REQUIRE(a.init(2, &t, 1, Mode::On, h));
+  double used = 0;
+  bool acted = false;
+  for (int c = 0; c < 6; ++c) {
+    a.begin_cycle();
+    used += 10;
+    Reading r = busy(c * 10.0, used, 1);
+    r.locked = c < 4;
+    ScaleEntry* e = a.observe("pve101", 0, r, false);
+    a.decide_all(false, c * 10000);
+    if (c < 4) {
+      CHECK_FALSE(e->pending[0]);
+      CHECK(e->last[0].skip == Skip::Locked);
+    } else if (e->pending[0]) {
+      acted = true;
+    }
+    a.end_cycle();
+  }
+  CHECK(a.find("pve101")->skipped[static_cast<size_t>(Skip::Locked)] >= 4);
+  CHECK(acted);
+}

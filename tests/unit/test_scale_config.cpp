@@ -142,3 +142,51 @@ TEST_CASE("autoscale config: half_life is memory's, cpu_half_life CPU's; each in
   CHECK(z.errors().find("as.conf:3:") != std::string::npos);
   CHECK(z.errors().find("half-life must be longer than 0") != std::string::npos);
 }
+
+// No Proxmox host here: the tags values are in the format pct(1) and
+// /etc/pve/lxc/VMID.conf use ("tags: a;b"; ',' and spaces accepted too).
+TEST_CASE("autoscale config: tiers select Proxmox containers by tag") {
+  Loaded t(
+      "[autoscale]\n"
+      "mode = on\n"
+      "reserve_cpu = 0.1\n"
+      "reserve_memory = 1MiB\n"
+      "[autoscale.tier.named]\n"
+      "containers = db\n"
+      "[autoscale.tier.prod]\n"
+      "tags = prod, Web\n"
+      "[autoscale.tier.both]\n"
+      "containers = api*\n"
+      "tags = batch\n");
+  INFO(t.errors());
+  REQUIRE(t.e.empty());
+  const AutoscaleConfig& a = t.c.autoscale;
+  REQUIRE(a.tiers.size() == 3);
+  CHECK(a.tiers[1].tags.size() == 2);
+  CHECK(autoscale_tier_of(a, "pihole", "prod") == 1);
+  CHECK(autoscale_tier_of(a, "pihole", "dns;prod") == 1);
+  CHECK(autoscale_tier_of(a, "pihole", "dns,web") == 1);   // case-insensitive, ',' separated
+  CHECK(autoscale_tier_of(a, "pihole", "dns web") == 1);   // space separated
+  CHECK(autoscale_tier_of(a, "pihole", "production") == -1);  // whole tags only
+  CHECK(autoscale_tier_of(a, "pihole", "") == -1);
+  CHECK(autoscale_tier_of(a, "pihole", "batch") == 2);
+  CHECK(autoscale_tier_of(a, "api1", "") == 2);
+  CHECK(autoscale_tier_of(a, "db", "prod") == 0);  // first tier in file order wins
+  CHECK(pve_tags_contain(";;prod;", "prod"));
+  CHECK_FALSE(pve_tags_contain("prod", ""));
+
+  Loaded bad(
+      "[autoscale]\nmode = on\nreserve_cpu = 0.1\nreserve_memory = 1MiB\n"
+      "[autoscale.tier.x]\n"
+      "tags = ok, not;one\n"
+      "[autoscale.tier.y]\n"
+      "tags = a\n"
+      "tags = b\n"
+      "[autoscale.tier.z]\n"
+      "cpu_max = 2\n");
+  std::string e = bad.errors();
+  CHECK(e.find("as.conf:6: [autoscale.tier.x] tags: \"not;one\" is not a Proxmox tag") != std::string::npos);
+  CHECK(e.find("as.conf:9: [autoscale.tier.y] tags set twice") != std::string::npos);
+  CHECK(e.find("[autoscale.tier.z] containers: a tier needs at least one name or glob (containers) or Proxmox tag") !=
+        std::string::npos);
+}

@@ -139,6 +139,12 @@ uint32_t parse_pve_config(std::string_view text, PveConfig* out) {
         out->cpulimit = *d;
         ++seen;
       }
+    } else if (k == "tags") {
+      copy(out->tags, v, &out->overflow);
+      ++seen;
+    } else if (k == "lock") {
+      copy(out->lock, v, &out->overflow);
+      ++seen;
     } else if (k == "memory" || k == "swap") {
       auto n = parse_u64(v);
       if (n && *n <= (uint64_t{1} << 40)) {

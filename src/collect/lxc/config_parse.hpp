@@ -55,6 +55,12 @@ struct PveConfig {
   uint64_t memory_bytes = 0;  // memory: MiB
   bool has_swap = false;
   uint64_t swap_bytes = 0;  // swap: MiB
+  // "tags: a;b" as written (pct(1): separated by ';', also ',' or spaces;
+  // the autoscaler's tiers select by them, config/autoscale_schema.hpp).
+  FixedString<192> tags;
+  // "lock: backup" (migrate, snapshot, rollback...): Proxmox is working on
+  // the container; the autoscaler leaves it alone (skip reason "locked").
+  FixedString<32> lock;
   bool overflow = false;
 };
 
