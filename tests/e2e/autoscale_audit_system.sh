@@ -34,7 +34,8 @@ cleanup() {
   lxc-destroy -n "$A" >/dev/null 2>&1
   rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM  # a ctest timeout stops the test (cleanup runs once, on EXIT)
 t_start=$SECONDS
 
 lxcpath=$(lxc-config lxc.lxcpath)

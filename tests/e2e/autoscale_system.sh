@@ -34,7 +34,8 @@ cleanup() {
   done
   rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM  # a ctest timeout stops the test (cleanup runs once, on EXIT)
 
 lxcpath=$(lxc-config lxc.lxcpath)
 if [ -e /sys/fs/cgroup/cgroup.controllers ]; then v2=1; else v2=0; fi

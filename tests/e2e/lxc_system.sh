@@ -28,7 +28,8 @@ cleanup() {
   done
   rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM  # a ctest timeout stops the test (cleanup runs once, on EXIT)
 
 start=$SECONDS
 lxc-create -n "$A" -t busybox > "$tmp/create.log" 2>&1 || skip "lxc-create -t busybox failed: $(tail -1 "$tmp/create.log")"
