@@ -9,22 +9,13 @@
 #include "config/schema.hpp"
 #include "config/sizes.hpp"
 #include "config/values.hpp"
+#include "config_harness.hpp"
 #include "core/listen_address.hpp"
 
 using namespace edgestat;
 
 namespace {
-struct Loaded {
-  Config c{};
-  ConfigErrors e;
-  ConfigLoader l{c, e, collector_names()};
-  Loaded() { l.apply_defaults(); }
-  std::string errors() const {
-    std::string s;
-    for (const auto& i : e.items) s += std::string(i.view()) + "\n";
-    return s;
-  }
-};
+using Loaded = test::LoadedConfig;
 }  // namespace
 
 TEST_CASE("INI reader: sections, comments, quotes, errors with line numbers") {

@@ -10,6 +10,7 @@
 
 #include "collect/registry.hpp"
 #include "config/load.hpp"
+#include "config_harness.hpp"
 #include "core/ipv4.hpp"
 #include "scale/clone_config.hpp"
 
@@ -17,17 +18,7 @@ using namespace edgestat;
 using namespace edgestat::scale;
 
 namespace {
-struct Loaded {
-  Config c{};
-  ConfigErrors e;
-  ConfigLoader l{c, e, collector_names()};
-  Loaded() { l.apply_defaults(); }
-  std::string errors() const {
-    std::string s;
-    for (const auto& i : e.items) s += std::string(i.view()) + "\n";
-    return s;
-  }
-};
+using Loaded = test::LoadedConfig;
 bool has(const std::string& all, const char* s) { return all.find(s) != std::string::npos; }
 }  // namespace
 

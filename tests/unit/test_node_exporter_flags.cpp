@@ -7,25 +7,14 @@
 
 #include "collect/registry.hpp"
 #include "config/load.hpp"
+#include "config_harness.hpp"
 #include "config/node_exporter_compat.hpp"
 #include "core/log.hpp"
 
 using namespace edgestat;
 
 namespace {
-struct Loaded {
-  Config c{};
-  ConfigErrors e;
-  ConfigLoader l{c, e, collector_names()};
-  Loaded() { l.apply_defaults(); }
-  template <class V>
-  static std::string join(const V& v) {
-    std::string s;
-    for (const auto& i : v) s += std::string(i.view()) + "\n";
-    return s;
-  }
-  std::string errors() const { return join(e.items); }
-  std::string warnings() const { return join(e.warnings); }
+struct Loaded : test::LoadedConfig {
   bool missing_on(std::string_view name) const {
     int i = find_node_exporter_collector(name);
     REQUIRE(i >= 0);

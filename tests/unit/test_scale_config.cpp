@@ -11,25 +11,13 @@
 #include "collect/registry.hpp"
 #include "config/autoscale_schema.hpp"
 #include "config/load.hpp"
+#include "config_harness.hpp"
 
 using namespace edgestat;
 
 namespace {
-struct Loaded {
-  std::unique_ptr<Config> cp = std::make_unique<Config>();
-  Config& c = *cp;
-  ConfigErrors e;
-  ConfigLoader l{c, e, collector_names()};
-  explicit Loaded(const char* ini) {
-    l.apply_defaults();
-    l.apply_ini(ini, "as.conf");
-    l.validate();
-  }
-  std::string errors() const {
-    std::string s;
-    for (const auto& i : e.items) s += std::string(i.view()) + "\n";
-    return s;
-  }
+struct Loaded : test::LoadedConfig {
+  explicit Loaded(const char* ini) : LoadedConfig(ini, "as.conf") {}
 };
 }  // namespace
 

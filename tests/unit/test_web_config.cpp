@@ -6,6 +6,7 @@
 
 #include "collect/registry.hpp"
 #include "config/load.hpp"
+#include "config_harness.hpp"
 #include "config/web_config.hpp"
 #include "config/yaml_subset.hpp"
 #include "http/access_auth.hpp"
@@ -27,20 +28,7 @@ std::string read_all(std::string_view text) {
   }
 }
 
-struct Loaded {
-  Config c{};
-  ConfigErrors e;
-  ConfigLoader l{c, e, collector_names()};
-  Loaded() { l.apply_defaults(); }
-  template <class V>
-  static std::string join(const V& v) {
-    std::string s;
-    for (const auto& i : v) s += std::string(i.view()) + "\n";
-    return s;
-  }
-  std::string errors() const { return join(e.items); }
-  std::string warnings() const { return join(e.warnings); }
-};
+using Loaded = test::LoadedConfig;
 
 // `python3 -c "import crypt; print(crypt.crypt('s3cret', '$2b$04$abcdefghijklmnopqrstuu'))"`
 constexpr const char* kHash = "$2b$04$abcdefghijklmnopqrstuuLZYjhNQAOdpbzt4WxWlUHjv1wsyH5DG";
