@@ -90,13 +90,9 @@ int main(int argc, char** argv) {
     print_errors(errors, stderr);
     return 2;
   }
-  // glibc reads /etc/localtime and allocates on the first gmtime_r or
-  // localtime_r (mbedTLS's X.509 date checks); do it now, before the
-  // steady state that must not allocate. musl's gmtime_r never reads the
-  // zone, and its tzset would link the zone-file parser (4 KB).
-#ifdef __GLIBC__
+  // glibc reads /etc/localtime and allocates on the first localtime_r;
+  // do it now, before the steady state that must not allocate.
   tzset();
-#endif
   static Config cfg;
   load_config(args, argc, argv, environ, cfg, errors);
   log_configure(static_cast<LogLevel>(cfg.log.level), static_cast<LogFormat>(cfg.log.format));
