@@ -1,16 +1,20 @@
 #include "config/autoscale_schema.hpp"
 
-#include <fnmatch.h>
-
 #include <cmath>
 #include <cstdio>
 
 #include "config/values.hpp"
+#include "core/glob.hpp"
 #include "core/number.hpp"
 #include "core/scan.hpp"
 
 namespace edgestat {
 namespace {
+
+// Container names this long or longer match no tier and count as ignored
+// (as when the name was copied into fnmatch's 80-byte C string); LXC and
+// Proxmox names are far shorter.
+constexpr size_t kMaxGlobName = 80;
 
 // Cores: a decimal number of CPUs ("0.5", "2"); Bytes: config byte sizes
 // ("512MiB"); Ratio: 0..1; Percent: 0..100 stored as 0..1; Count: a whole
@@ -359,13 +363,10 @@ void finish_autoscale(AutoscaleConfig& a, ConfigErrors& e, double host_cores, do
 
 int autoscale_tier_of(const AutoscaleConfig& a, std::string_view name, std::string_view pve_tags) {
   if (autoscale_ignored(a, name)) return -1;
-  char buf[80];
-  if (name.size() >= sizeof buf) return -1;
-  for (size_t i = 0; i < name.size(); ++i) buf[i] = name[i];
-  buf[name.size()] = '\0';
+  if (name.size() >= kMaxGlobName) return -1;
   for (size_t t = 0; t < a.tiers.size(); ++t) {
     for (const ConfigString& pat : a.tiers[t].containers)
-      if (fnmatch(pat.c_str(), buf, 0) == 0) return static_cast<int>(t);
+      if (glob_match(pat.c_str(), name)) return static_cast<int>(t);
     for (const ConfigString& tag : a.tiers[t].tags)
       if (pve_tags_contain(pve_tags, tag.view())) return static_cast<int>(t);
   }
@@ -392,12 +393,9 @@ bool pve_tags_contain(std::string_view tags, std::string_view tag) {
 }
 
 bool autoscale_ignored(const AutoscaleConfig& a, std::string_view name) {
-  char buf[80];
-  if (name.size() >= sizeof buf) return true;
-  for (size_t i = 0; i < name.size(); ++i) buf[i] = name[i];
-  buf[name.size()] = '\0';
+  if (name.size() >= kMaxGlobName) return true;
   for (const ConfigString& pat : a.ignore)
-    if (fnmatch(pat.c_str(), buf, 0) == 0) return true;
+    if (glob_match(pat.c_str(), name)) return true;
   return false;
 }
 

@@ -2,7 +2,11 @@
 
 #include <cstring>
 
-#if EDGESTAT_HAVE_BCRYPT
+#if EDGESTAT_MUSL_CRYPT_BLOWFISH
+// musl's bcrypt, which its crypt_r calls for "$2": CMakeLists.txt says why
+// it is called directly in static musl builds.
+extern "C" char* __crypt_blowfish(const char* key, const char* setting, char* output);
+#elif EDGESTAT_HAVE_BCRYPT
 #include <crypt.h>
 #endif
 
@@ -15,7 +19,11 @@ bool bcrypt_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '/';
 }
 
-#if EDGESTAT_HAVE_BCRYPT
+#if EDGESTAT_MUSL_CRYPT_BLOWFISH
+// Output of __crypt_blowfish: the 60-character hash and its NUL (musl's
+// crypt_r hands it its crypt_data, which is larger).
+char g_crypt[128];
+#elif EDGESTAT_HAVE_BCRYPT
 // crypt_r's state: 32 KiB in libxcrypt, reserved once (loop thread only).
 struct crypt_data g_crypt;
 #endif
@@ -61,7 +69,11 @@ bool bcrypt_verify(std::string_view hash, std::string_view password) {
   std::memcpy(setting, hash.data(), hash.size());
   setting[hash.size()] = 0;
   std::memset(&g_crypt, 0, sizeof g_crypt);
+#if EDGESTAT_MUSL_CRYPT_BLOWFISH
+  const char* out = __crypt_blowfish(pw, setting, g_crypt);
+#else
   const char* out = crypt_r(pw, setting, &g_crypt);
+#endif
   std::memset(pw, 0, sizeof pw);
   if (!out || std::strlen(out) != kBcryptHashChars) return false;
   unsigned diff = 0;
