@@ -175,6 +175,7 @@ python3 - "$audit" "$A" "$COOLDOWN" <<'PY' || rc=1
 import json, sys
 ups = [json.loads(l) for l in open(sys.argv[1]) if '"state":"intended"' in l and '"set_cpu"' in l]
 ups = [u for u in ups if u["target"] == sys.argv[2]]
+if len(ups) < 2: sys.exit("FAIL: %d set_cpu intention(s), no second growth to time" % len(ups))
 gap = (ups[1]["params"]["wall_ms"] - ups[0]["params"]["wall_ms"]) / 1000
 assert gap >= float(sys.argv[3]) - 0.5, "second growth %.1f s after the first" % gap
 print("ok: the second growth came %.1f s after the first (up_cooldown %s s)" % (gap, sys.argv[3]))
