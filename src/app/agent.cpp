@@ -241,7 +241,7 @@ struct Agent::Impl {
     a->cache_.init(&a->pool_, &a->collection_.snapshot());
     int lxc = find_collector("lxc");
     bool lxc_on = lxc >= 0 && ((a->collection_.enabled_mask() >> lxc) & 1);
-    if (!a->export_.init(c, &a->loop_) || !a->autoscale_.init(c, lxc_on)) return false;
+    if (!a->export_.init(c, &a->loop_) || !a->autoscale_.init(c, lxc_on, &a->loop_)) return false;
     // One mailbox to the writer thread: the exporter's, else the
     // autoscaler's own, else the scaling groups' own.
     store::JobMailbox* jobs = a->export_.jobs();

@@ -26,7 +26,7 @@ using scale::Direction;
 using scale::Resource;
 
 constexpr FamilyDesc kPersisted{"lxc_autoscaler_persist_total",
-                                "LXC config rewrites after applied actions, by result (ok, failed).",
+                                "Sizes persisted after applied actions (LXC config rewrites, Proxmox pct set), by result (ok, failed).",
                                 MetricType::Counter};
 
 std::string_view root_prefix(const Config& c) {
@@ -92,7 +92,7 @@ AutoscaleWiring::~AutoscaleWiring() {
   }
 }
 
-bool AutoscaleWiring::init(const Config& c, bool lxc_collector_on) {
+bool AutoscaleWiring::init(const Config& c, bool lxc_collector_on, uv_loop_t* loop) {
   cfg_ = &c;
   const AutoscaleConfig& a = c.autoscale;
   if (a.mode == AutoscaleMode::Off) return true;
@@ -115,6 +115,7 @@ bool AutoscaleWiring::init(const Config& c, bool lxc_collector_on) {
   out_buf_ = reserve_array<char>(scale::kMaxConfigBytes);
   inflight_ = reserve_array<Inflight>(scaler_.capacity() * scale::kResources);
   if (!persist_wanted_ || !in_buf_ || !out_buf_ || !inflight_) return false;
+  if (persist_ && !pct_.init(loop, scaler_.capacity(), persisted_)) return false;
   for (uint32_t i = 0; i < scaler_.capacity() * scale::kResources; ++i) inflight_[i].self = this;
   job_.self = this;
   job_.run = persist_run;
@@ -212,6 +213,14 @@ void AutoscaleWiring::observe_cb(void* ctx, const lxc::Discovery& d, const lxc::
   r.locked = ct.is_pve && !ct.pve.lock.empty();
   int tier = autoscale_tier_of(w->cfg_->autoscale, name, ct.is_pve ? ct.pve.tags.view() : std::string_view());
   w->scaler_.observe(name, tier, r, w->off_peak(wall_seconds()));
+  // A pct write awaiting its read-back: this collection read VMID.conf.
+  if (ct.is_pve && w->persist_) {
+    if (scale::ScaleEntry* e = w->scaler_.find(name)) {
+      uint32_t slot = static_cast<uint32_t>(e - w->scaler_.entries());
+      w->pct_.confirm(slot, ct.pve);
+      w->update_busy(slot);
+    }
+  }
 }
 
 void AutoscaleWiring::on_collection(Snapshot& snap) {
@@ -368,7 +377,16 @@ void AutoscaleWiring::execute(Inflight& f) {
   log_info("autoscaler action", {{"name", e.name.view()}, {"resource", scale::resource_name(r)},
                                  {"direction", scale::direction_name(d.dir)}, {"from", fv}, {"to", tv},
                                  {"reason", d.why}, {"result", "ok"}, {"token", f.token.view()}});
-  if (persist_ && ct->has_lxc_config && !ct->is_pve) queue_persist(e);
+  if (!persist_) return;
+  if (ct->is_pve) {
+    // Proxmox: pct persists (its config is not ours to rewrite).
+    uint32_t slot = static_cast<uint32_t>(&e - scaler_.entries());
+    pct_.want(slot, e.name.view(), ct->vmid.view(), e.unlimited[0] ? 0 : e.current[0],
+              e.unlimited[1] ? 0 : e.current[1]);
+    update_busy(slot);
+  } else if (ct->has_lxc_config) {
+    queue_persist(e);
+  }
 }
 
 void AutoscaleWiring::write_outcome(const Inflight& f, scale::AuditState st, std::string_view params,
@@ -425,7 +443,7 @@ void AutoscaleWiring::reconcile_history(int64_t now_ms, double wall_s) {
 
 void AutoscaleWiring::update_busy(uint32_t slot) {
   scale::ScaleEntry& e = scaler_.entries()[slot];
-  bool busy = persist_wanted_[slot] || (job_busy_ && job_.slot == slot);
+  bool busy = persist_wanted_[slot] || (job_busy_ && job_.slot == slot) || pct_.busy(slot);
   for (int r = 0; r < scale::kResources; ++r) busy = busy || inflight_[slot * scale::kResources + r].used;
   e.busy = busy;
 }
@@ -519,6 +537,7 @@ void AutoscaleWiring::handle_api(void* ctx, http::Exchange& ex) {
 
 void AutoscaleWiring::close() {
   lxc::set_stats_observer(nullptr, nullptr);
+  pct_.close();
   if (own_jobs_on_) own_jobs_.close();
 }
 

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 
+#include "app/pct_persist.hpp"
 #include "config/config.hpp"
 #include "core/json_writer.hpp"
 #include "http/body_pool.hpp"
@@ -44,8 +45,9 @@ class AutoscaleWiring {
   ~AutoscaleWiring();
 
   // Reserves the table when [autoscale] mode is not off and the lxc
-  // collector is on. False only when memory cannot be reserved.
-  bool init(const Config& c, bool lxc_collector_on);
+  // collector is on (and, with persist, the runner of Proxmox's pct on
+  // `loop`). False only when memory cannot be reserved.
+  bool init(const Config& c, bool lxc_collector_on, uv_loop_t* loop);
   bool enabled() const { return enabled_; }
   // Persisting sizes needs the writer thread: the agent gives it this
   // mailbox (or its own, set_jobs) before the writer starts.
@@ -131,7 +133,8 @@ class AutoscaleWiring {
   bool* persist_wanted_ = nullptr;  // by table slot
   char* in_buf_ = nullptr;
   char* out_buf_ = nullptr;
-  uint64_t persisted_[2] = {};  // ok, failed
+  uint64_t persisted_[2] = {};  // ok, failed (LXC config rewrites and pct alike)
+  PctPersist pct_;              // Proxmox containers' sizes, through pct
 
   scale::AuditLog audit_;
   Inflight* inflight_ = nullptr;  // by table slot x resource

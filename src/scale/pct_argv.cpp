@@ -38,4 +38,17 @@ bool build_pct_set(std::string_view vmid, double cores, double bytes, PctArgv* o
   return ok;
 }
 
+bool pct_config_shows(const lxc::PveConfig& pve, double cores, double bytes) {
+  if (cores > 0) {
+    if (!pve.has_cores || pve.cores != static_cast<uint32_t>(std::ceil(cores))) return false;
+    // cpulimit is written as format_double prints it, which reads back exactly.
+    if (!pve.has_cpulimit || std::fabs(pve.cpulimit - cores) > 1e-9) return false;
+  }
+  if (bytes > 0) {
+    double mib = std::floor(bytes / 1048576);
+    if (!pve.has_memory || pve.memory_bytes != static_cast<uint64_t>(mib) * 1048576) return false;
+  }
+  return true;
+}
+
 }  // namespace edgestat::scale

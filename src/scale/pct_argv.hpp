@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include "collect/lxc/config_parse.hpp"
+
 namespace edgestat::scale {
 
 struct PctArgv {
@@ -25,5 +27,10 @@ inline constexpr double kPctMinMemoryMiB = 16;
 // cores <= 0 or bytes <= 0 leaves that option out. False: invalid VMID,
 // a value outside pct's ranges, or nothing to set.
 bool build_pct_set(std::string_view vmid, double cores, double bytes, PctArgv* out);
+
+// The read-back of a `pct set` built from the same cores and bytes: true
+// when the container's VMID.conf shows what it set (cores, cpulimit,
+// memory in MiB, each only when it was set).
+bool pct_config_shows(const lxc::PveConfig& pve, double cores, double bytes);
 
 }  // namespace edgestat::scale

@@ -170,3 +170,26 @@ TEST_CASE("pct set argv matches pct's documented syntax") {
   CHECK_FALSE(build_pct_set("101", 9000, 0, &a));
   CHECK_FALSE(build_pct_set("101", 0, 0, &a));
 }
+
+// The read-back: what `pct set` wrote must show in VMID.conf as Proxmox
+// writes it ("cores: 2", "cpulimit: 1.5", "memory: 1024"); text in that
+// format, no Proxmox host here.
+TEST_CASE("pct read-back: VMID.conf must show every value pct set") {
+  lxc::PveConfig pve;
+  parse_pve_config("arch: amd64\ncores: 2\ncpulimit: 1.5\nhostname: web\nmemory: 1024\nswap: 512\n", &pve);
+  CHECK(pct_config_shows(pve, 1.5, 1024.0 * 1048576));
+  CHECK(pct_config_shows(pve, 1.5, 0));                        // memory not set: not checked
+  CHECK(pct_config_shows(pve, 0, 1024.0 * 1048576 + 4096));    // set as whole MiB
+  CHECK_FALSE(pct_config_shows(pve, 1.25, 1024.0 * 1048576));  // cpulimit differs
+  CHECK_FALSE(pct_config_shows(pve, 2.5, 0));                  // cores would be 3
+  CHECK_FALSE(pct_config_shows(pve, 0, 2048.0 * 1048576));     // memory differs
+  lxc::PveConfig none;
+  parse_pve_config("arch: amd64\nhostname: web\n", &none);
+  CHECK_FALSE(pct_config_shows(none, 1, 0));  // no cores/cpulimit line: not written
+  CHECK_FALSE(pct_config_shows(none, 0, 512.0 * 1048576));
+  // A value only in [pve:pending] is not in force.
+  lxc::PveConfig pending;
+  parse_pve_config("cores: 1\ncpulimit: 1\n[pve:pending]\ncpulimit: 2\ncores: 2\n", &pending);
+  CHECK_FALSE(pct_config_shows(pending, 2, 0));
+  CHECK(pct_config_shows(pending, 1, 0));
+}
