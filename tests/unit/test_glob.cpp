@@ -32,13 +32,26 @@ TEST_CASE("glob_match: the container-name patterns of [autoscale]") {
   // release binary's libc); glibc's matches nothing with it.
   CHECK(glob_match("a\\", "a\\"));
   CHECK_FALSE(glob_match("a\\", "a"));
+  // Where glibc's and musl's fnmatch disagree, glob_match answers as glibc
+  // does, whatever libc the binary links: a backslash escapes inside a
+  // bracket, and a reversed range matches nothing (musl takes the
+  // backslash literally and matches a reversed range's end points).
+  CHECK(glob_match("[\\]]", "]"));
+  CHECK(glob_match("[a\\-c]", "-"));
+  CHECK(glob_match("[a\\-c]", "c"));
+  CHECK_FALSE(glob_match("[a\\-c]", "b"));
+  CHECK_FALSE(glob_match("[a\\-c]", "\\"));
+  CHECK_FALSE(glob_match("[z-a]", "a"));
+  CHECK_FALSE(glob_match("[z-a]", "z"));
 }
 
-// The same answers as libc's fnmatch(pattern, name, 0), which it replaces,
+// The same answers as glibc's fnmatch(pattern, name, 0), which it replaces,
 // over every pattern and name built from a small alphabet that exercises
-// each construct (the host's libc is the reference; a pattern ending in a
-// lone backslash is left out, where glibc and musl differ, see above).
-TEST_CASE("glob_match agrees with fnmatch(3) without flags") {
+// each construct (a pattern ending in a lone backslash is left out, where
+// the two differ, see above). glibc is the reference: under musl (the
+// cross builds' tests under qemu) the cases above pin the answers instead.
+#if defined(__GLIBC__)
+TEST_CASE("glob_match agrees with glibc's fnmatch(3) without flags") {
   const char* patterns[] = {
       "",       "*",          "?",        "a",         "a*",        "*a",        "a*b",        "*a*b*",  "a?b",
       "?*?",    "[ab]",       "[!ab]",    "[^ab]",     "[a-c]*",    "[]a]",      "[!]a]",      "[a-]",   "[-a]",
@@ -59,3 +72,4 @@ TEST_CASE("glob_match agrees with fnmatch(3) without flags") {
     }
   CHECK(checked == sizeof patterns / sizeof patterns[0] * (sizeof names / sizeof names[0]));
 }
+#endif
