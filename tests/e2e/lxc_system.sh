@@ -10,12 +10,7 @@ set -uo pipefail
 BIN=$1 SRC=$2
 EDGESTAT_SYSTEM_TEST=1  # a skip under CI=true as root fails (tests/lib/common.sh)
 . "$SRC/tests/lib/common.sh"
-[ "$(id -u)" = 0 ] || skip "needs root to run LXC containers"
-for t in lxc-create lxc-start lxc-stop lxc-destroy lxc-attach lxc-cgroup lxc-info lxc-copy curl; do
-  command -v $t >/dev/null || skip "$t not installed"
-done
-[ -e /usr/share/lxc/templates/lxc-busybox ] || skip "lxc busybox template missing (package lxc-templates)"
-command -v busybox >/dev/null || skip "busybox not installed (package busybox-static)"
+require_lxc_busybox lxc-create lxc-start lxc-stop lxc-destroy lxc-attach lxc-cgroup lxc-info lxc-copy curl
 
 A=es-test-$$-a B=es-test-$$-b
 tmp=$(mktemp -d)

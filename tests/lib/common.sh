@@ -14,6 +14,19 @@ skip() {
   exit 77
 }
 
+# The prerequisites of a test that runs real busybox LXC containers: root,
+# every tool named (the test's own list), the busybox template and busybox.
+# Skips (a failure under CI, see skip) naming the first one missing.
+require_lxc_busybox() {
+  [ "$(id -u)" = 0 ] || skip "needs root to run LXC containers"
+  local t
+  for t in "$@"; do
+    command -v "$t" >/dev/null || skip "$t not installed"
+  done
+  [ -e /usr/share/lxc/templates/lxc-busybox ] || skip "lxc busybox template missing (package lxc-templates)"
+  command -v busybox >/dev/null || skip "busybox not installed (package busybox-static)"
+}
+
 fail() {
   echo "FAIL: $*" >&2
   exit 1
