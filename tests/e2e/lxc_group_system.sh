@@ -133,7 +133,9 @@ check "$G-1 still running" "'$(state "$G-1")' == 'RUNNING'"
 check "base never started" "'$(state "$BASE")' == 'STOPPED'"
 check "base config untouched" "$(cmp -s "$tmp/base-config.before" "$LXCPATH/$BASE/config" && echo 1 || echo 0) == 1"
 check "no action on the base in the audit" "$(grep -c "\"target\":\"$BASE\"" "$audit") == 0"
-api_group "m == {'$G-1': 'running', '$G-2': 'stopped'} and g['instances'] == 1 and g['last_action']['direction'] == 'in' and g['last_action']['target'] == '$G-2' and g['last_action']['result'] == 'ok' and g['last_action']['reason'] != ''" >/dev/null &&
+# Member states come from the lxc collector's next reading after the
+# action's done line (collect interval 1 s), so allow a few collections.
+wait_for 5 api_group "m == {'$G-1': 'running', '$G-2': 'stopped'} and g['instances'] == 1 and g['last_action']['direction'] == 'in' and g['last_action']['target'] == '$G-2' and g['last_action']['result'] == 'ok' and g['last_action']['reason'] != ''" >/dev/null &&
   echo "ok: /api/v1/autoscaler reports the scale in (members running and stopped)" ||
   { echo "FAIL: /api/v1/autoscaler group after scale in: $(api_group False)"; rc=1; }
 curl -sf "http://127.0.0.1:$port/metrics" > "$tmp/m2"
