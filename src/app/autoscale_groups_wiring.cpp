@@ -77,6 +77,7 @@ bool AutoscaleGroupsWiring::init(const Config& c, uv_loop_t* loop, store::JobMai
              {{"file", audit_path.view()},
               {"lines", scan.corrupt},
               {"first_line", scan.first_corrupt_line},
+              {"in_previous_generation", scan.first_corrupt_previous},
               {"why", scan.first_corrupt_why},
               {"torn_tail", scan.torn_tail}});
   if (scan.unfinished_overflow)

@@ -20,6 +20,7 @@ struct AuditLog::Slot {
   bool busy = false;
   bool ok = false;
   int err = 0;
+  int8_t rotated = 0;  // 1 rotated after this line, -1 tried and failed
   DoneFn done = nullptr;
   void* ctx = nullptr;
   size_t len = 0;
@@ -38,14 +39,15 @@ std::string_view audit_state_name(AuditState s) {
 }
 
 AuditLog::~AuditLog() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ >= 0) ::close(fd_);  // the writer has stopped by now
   release_array(slots_, nslots_);
 }
 
 Status AuditLog::open(const char* path, store::JobMailbox* jobs, uint32_t slots, int64_t wall_ms) {
   if (!jobs) return Status::error("audit log %s: no writer mailbox", path);
   if (slots == 0 || slots > kMaxSlots) return Status::error("audit log: %u slots (1..%u)", slots, kMaxSlots);
-  if (!path_.assign(path)) return Status::error("audit log path too long: %s", path);
+  if (!path_.assign(path) || !prev_path_.assign(path) || !prev_path_.append(kAuditPreviousSuffix))
+    return Status::error("audit log path too long: %s", path);
   int fd = ::open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
   if (fd < 0) return Status::error("open audit log %s: %s", path, std::strerror(errno)).with_errno(errno);
   // A crash while a line was being written leaves it without its newline;
@@ -73,6 +75,7 @@ Status AuditLog::open(const char* path, store::JobMailbox* jobs, uint32_t slots,
   }
   nslots_ = slots;
   fd_ = fd;
+  open_ = true;
   jobs_ = jobs;
   token_base_ = static_cast<uint64_t>(wall_ms);
   token_pid_ = static_cast<uint32_t>(::getpid());
@@ -136,6 +139,7 @@ void AuditLog::run_cb(store::JobMailbox::Job* j) {
   size_t off = 0;
   s->ok = false;
   s->err = 0;
+  s->rotated = 0;
   while (off < s->len) {
     ssize_t n = ::write(fd, s->line + off, s->len - off);
     if (n < 0 && errno == EINTR) continue;
@@ -154,6 +158,39 @@ void AuditLog::run_cb(store::JobMailbox::Job* j) {
     return;
   }
   s->ok = true;
+  AuditLog* a = s->owner;
+  if (before >= 0 && static_cast<uint64_t>(before) + s->len >= a->rotate_bytes_) s->rotated = a->rotate() ? 1 : -1;
+}
+
+// Writer thread, between two whole lines: NAME becomes NAME.1 (the older
+// generation goes) and a fresh NAME takes the next line. The rename is
+// atomic, so a crash leaves either the old pair or the new one; the
+// directory is synced so the new name survives a power cut. If the new
+// file cannot be created, the rename is undone and writing goes on into
+// the current file.
+bool AuditLog::rotate() {
+  if (::rename(path_.c_str(), prev_path_.c_str()) != 0) return false;
+  int fd = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+  if (fd < 0) {
+    if (::rename(prev_path_.c_str(), path_.c_str()) != 0) {
+      // Both renames failed: lines go on into NAME.1 through the open
+      // descriptor, and the reader still reads NAME.1.
+    }
+    return false;
+  }
+  FixedString<kAuditPathBytes> dir;
+  std::string_view p = path_.view();
+  size_t slash = p.rfind('/');
+  if (dir.assign(slash == std::string_view::npos ? std::string_view(".") : p.substr(0, slash == 0 ? 1 : slash))) {
+    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      (void)::fsync(dfd);
+      ::close(dfd);
+    }
+  }
+  ::close(fd_);
+  fd_ = fd;
+  return true;
 }
 
 void AuditLog::done_cb(store::JobMailbox::Job* j) {
@@ -163,6 +200,8 @@ void AuditLog::done_cb(store::JobMailbox::Job* j) {
   --a->in_flight_;
   if (s->ok) ++a->written_;
   else ++a->failures_;
+  if (s->rotated > 0) ++a->rotations_;
+  if (s->rotated < 0) ++a->rotate_failures_;
   if (s->done) s->done(s->ctx, s->ok, s->err);
 }
 

@@ -14,6 +14,14 @@
 // outcome in a callback. Slots are fixed: when all are in flight, append()
 // is refused and the caller does not act.
 //
+// The file is bounded: once a durable line takes it past rotate_bytes,
+// the writer renames it to NAME.1 (replacing the previous generation) and
+// starts a new one, so the autoscaler never holds more than two
+// generations on flash. The reader scans NAME.1 before NAME, so an action
+// whose intended line went into the older generation is still matched
+// with its outcome and still reconciled; only a generation older than that
+// is dropped.
+//
 // Line (keys in this order; params is the caller's JSON object):
 //   {"ts":"2026-12-03T02:40:00.123Z","token":"...","action":"scale_out",
 //    "target":"web-2","state":"intended","params":{...},"reason":"..."}
@@ -45,6 +53,9 @@ struct AuditEntry {
 
 // The file's name in [agent] data_dir: vertical actions and groups share it.
 inline constexpr const char* kAuditFileName = "autoscale_audit.jsonl";
+// The previous generation's suffix (see AuditLog::kRotateBytes).
+inline constexpr const char* kAuditPreviousSuffix = ".1";
+inline constexpr size_t kAuditPathBytes = 512;  // data_dir + name, with room to spare
 
 // Tokens: "<unix ms at open, hex>-<pid hex>-<sequence>", unique across
 // restarts of one box (the clock moves on, the pid differs).
@@ -59,6 +70,10 @@ class AuditLog {
   // More lines in flight than this means the disk is not keeping up; the
   // autoscaler then skips the action (refused, counted) rather than queue.
   static constexpr uint32_t kMaxSlots = 32;
+  // A generation's size: an action is two lines of ~300 bytes, so 1 MiB
+  // holds ~1,700 actions, months to years of a busy host's scaling, and
+  // both generations together stay within 2 MiB of flash.
+  static constexpr uint64_t kRotateBytes = 1 << 20;
 
   // done(ctx, ok, err): on the loop; ok means the line is durable. err is
   // the errno of the failed write or fdatasync.
@@ -74,7 +89,7 @@ class AuditLog {
   // newline by a crash is terminated first, so the next line is whole.
   // jobs is the mailbox the writer thread serves.
   Status open(const char* path, store::JobMailbox* jobs, uint32_t slots, int64_t wall_ms);
-  bool is_open() const { return fd_ >= 0; }
+  bool is_open() const { return open_; }
 
   // A fresh token for a new action.
   void next_token(AuditToken* out);
@@ -88,21 +103,32 @@ class AuditLog {
   uint64_t lines_written() const { return written_; }
   uint64_t write_failures() const { return failures_; }
   uint64_t refused() const { return refused_; }
+  // Rotations done, and those that failed (the rename or the new file's
+  // creation; writing goes on into the current file, which then grows).
+  uint64_t rotations() const { return rotations_; }
+  uint64_t rotate_failures() const { return rotate_failures_; }
+  // Before open(); tests use a small size to see rotation happen.
+  void set_rotate_bytes(uint64_t n) { rotate_bytes_ = n; }
   std::string_view path() const { return path_.view(); }
 
  private:
   struct Slot;
   static void run_cb(store::JobMailbox::Job* j);
   static void done_cb(store::JobMailbox::Job* j);
+  bool rotate();  // writer thread; false when it failed
 
-  int fd_ = -1;
+  int fd_ = -1;  // after open(), used and replaced by the writer thread only
+  bool open_ = false;
   store::JobMailbox* jobs_ = nullptr;
   Slot* slots_ = nullptr;
   uint32_t nslots_ = 0, in_flight_ = 0;
   uint64_t token_base_ = 0;
   uint32_t token_pid_ = 0, token_seq_ = 0;
   uint64_t written_ = 0, failures_ = 0, refused_ = 0;
-  FixedString<512> path_;
+  uint64_t rotate_bytes_ = kRotateBytes;
+  uint64_t rotations_ = 0, rotate_failures_ = 0;  // loop thread, from the slots
+  FixedString<kAuditPathBytes> path_;
+  FixedString<kAuditPathBytes> prev_path_;  // path_ + kAuditPreviousSuffix
 };
 
 }  // namespace edgestat::scale

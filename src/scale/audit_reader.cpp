@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "core/number.hpp"
@@ -156,8 +157,10 @@ bool audit_param_f64(std::string_view params, std::string_view key, double* out)
   return true;
 }
 
-Status scan_audit_file(const char* path, AuditVisitFn visit, void* ctx, AuditScan* st) {
-  *st = AuditScan{};
+namespace {
+
+// One generation. Line numbers count from 1 in each file; stats add up.
+Status scan_one(const char* path, bool previous, AuditVisitFn visit, void* ctx, AuditScan* st) {
   int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Status::ok();
@@ -165,20 +168,24 @@ Status scan_audit_file(const char* path, AuditVisitFn visit, void* ctx, AuditSca
   }
   char buf[kScanBytes];
   size_t have = 0;
+  uint64_t line = 0;
   bool skipping = false;  // inside a line longer than the buffer
   static AuditRecord rec;  // loop thread only; 1.4 KiB off the stack
-  auto take = [&](std::string_view line) {
+  auto take = [&](std::string_view text) {
     ++st->lines;
+    ++line;
     const char* why = "line longer than 1 KiB";
-    if (!skipping && parse_audit_line(line, &rec, &why)) {
-      rec.line = st->lines;
+    if (!skipping && parse_audit_line(text, &rec, &why)) {
+      rec.line = line;
+      rec.previous = previous;
       ++st->records;
       visit(ctx, rec);
       return;
     }
     if (st->corrupt++ == 0) {
-      st->first_corrupt_line = st->lines;
+      st->first_corrupt_line = line;
       st->first_corrupt_why = why;
+      st->first_corrupt_previous = previous;
     }
   };
   for (;;) {
@@ -207,10 +214,24 @@ Status scan_audit_file(const char* path, AuditVisitFn visit, void* ctx, AuditSca
   }
   ::close(fd);
   if (have > 0 || skipping) {
-    st->torn_tail = true;
+    // A torn line can only be NAME's last: open() terminates it before a
+    // rotation can move the file to NAME.1.
+    st->torn_tail = st->torn_tail || !previous;
     take(std::string_view(buf, have));
   }
   return Status::ok();
+}
+
+}  // namespace
+
+Status scan_audit_file(const char* path, AuditVisitFn visit, void* ctx, AuditScan* st) {
+  *st = AuditScan{};
+  char prev[kAuditPathBytes];
+  int n = std::snprintf(prev, sizeof prev, "%s%s", path, kAuditPreviousSuffix);
+  if (n < 0 || static_cast<size_t>(n) >= sizeof prev) return Status::error("audit log path too long: %s", path);
+  Status s = scan_one(prev, true, visit, ctx, st);
+  if (!s) return s;
+  return scan_one(path, false, visit, ctx, st);
 }
 
 namespace {

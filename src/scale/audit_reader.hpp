@@ -26,7 +26,8 @@ struct AuditRecord {
   AuditState state = AuditState::Intended;
   FixedString<AuditLog::kLineBytes> params;  // the params object's JSON text
   FixedString<256> reason;
-  uint64_t line = 0;  // 1-based line number in the file
+  uint64_t line = 0;      // 1-based line number in its file
+  bool previous = false;  // the line is in NAME.1, the older generation
 };
 
 // Parses one line (without its newline) into r. False, with *why a static
@@ -48,14 +49,16 @@ struct AuditScan {
   uint64_t corrupt = 0;    // lines skipped
   uint64_t first_corrupt_line = 0;
   const char* first_corrupt_why = "";
+  bool first_corrupt_previous = false;  // first_corrupt_line is in NAME.1
   bool torn_tail = false;  // the last line had no newline (a write cut short)
   uint64_t unfinished_overflow = 0;  // unfinished actions beyond the caller's table
 };
 
 using AuditVisitFn = void (*)(void* ctx, const AuditRecord& r);
 
-// Reads path in fixed chunks and calls visit for each record, in file
-// order. A missing file is an empty one. An error only when the file
+// Reads path's previous generation (path + ".1", see AuditLog) and then
+// path, in fixed chunks, and calls visit for each record in the order it
+// was written. A missing file is an empty one. An error only when a file
 // exists and cannot be read.
 Status scan_audit_file(const char* path, AuditVisitFn visit, void* ctx, AuditScan* stats);
 

@@ -35,6 +35,7 @@ struct TempFile {
   }
   ~TempFile() {
     std::remove(path.c_str());
+    std::remove((path + ".1").c_str());
     ::rmdir(dir.c_str());
   }
   std::string read() const {
@@ -262,6 +263,88 @@ TEST_CASE("audit reader: unfinished actions, torn tail and corrupt lines") {
   n = find_unfinished(f.path.c_str(), one, 1, &st, &s);
   CHECK(n == 1);
   CHECK(st.unfinished_overflow == 1);
+}
+
+TEST_CASE("audit: the file rotates to NAME.1 and the reader matches actions across the generations") {
+  TempFile f;
+  Harness h;
+  AuditLog log;
+  log.set_rotate_bytes(400);  // lines here are 132-136 bytes: a rotation every third
+  REQUIRE(log.open(f.path.c_str(), &h.jobs, 4, kWall));
+  int calls = 0;
+  auto write = [&](const char* tok, AuditState state, const char* target) {
+    Done d;
+    AuditEntry e{tok, "scale_out", target, state, R"({"group":"web","seq":7})", ""};
+    REQUIRE(log.append(e, kWall, done_cb, &d));
+    h.run_until([&] { return d.calls == 1; });
+    REQUIRE(d.ok);
+    ++calls;
+  };
+  auto file_lines = [](const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return lines_of(ss.str()).size();
+  };
+  // A and B intended, A done: past 400 bytes with the third line.
+  write("A", AuditState::Intended, "web-1");
+  write("B", AuditState::Intended, "web-2");
+  CHECK(log.rotations() == 0);
+  write("A", AuditState::Done, "web-1");
+  CHECK(log.rotations() == 1);
+  CHECK(file_lines(f.path + ".1") == 3);
+  CHECK(file_lines(f.path) == 0);
+  // B finishes in the new generation; C stays open there.
+  write("B", AuditState::Failed, "web-2");
+  write("C", AuditState::Intended, "web-3");
+  CHECK(file_lines(f.path) == 2);
+  AuditRecord out[4];
+  AuditScan st;
+  Status s;
+  size_t n = find_unfinished(f.path.c_str(), out, 4, &st, &s);
+  REQUIRE(s);
+  REQUIRE(n == 1);
+  CHECK(out[0].token.view() == "C");
+  CHECK(out[0].line == 2);
+  CHECK_FALSE(out[0].previous);
+  CHECK(st.records == 5);
+  // An action intended in the older generation and never finished is
+  // still found after the next rotation put it in NAME.1.
+  write("D", AuditState::Intended, "web-4");
+  CHECK(log.rotations() == 2);
+  n = find_unfinished(f.path.c_str(), out, 4, &st, &s);
+  REQUIRE(n == 2);
+  CHECK(out[0].token.view() == "C");
+  CHECK(out[0].previous);
+  CHECK(out[1].token.view() == "D");
+  // The oldest generation (A, B's intended lines) is gone: at most two
+  // files, each about rotate_bytes.
+  CHECK(st.records == 3);
+  CHECK(log.rotate_failures() == 0);
+  CHECK(log.lines_written() == 6);
+  CHECK(calls == 6);
+}
+
+TEST_CASE("audit: a corrupt line in NAME.1 is reported as in the previous generation") {
+  TempFile f;
+  f.write(R"({"token":"A","action":"scale_out","target":"w","state":"intended","params":{}})" "\n");
+  {
+    std::ofstream prev(f.path + ".1", std::ios::binary);
+    prev << R"({"token":"Z","action":"scale_out","target":"w","state":"intended","params":{}})" "\n"
+         << "not json\n";
+  }
+  AuditRecord out[2];
+  AuditScan st;
+  Status s;
+  REQUIRE(find_unfinished(f.path.c_str(), out, 2, &st, &s) == 2);
+  CHECK(out[0].token.view() == "Z");
+  CHECK(out[0].previous);
+  CHECK(out[1].token.view() == "A");
+  CHECK(out[1].line == 1);
+  CHECK(st.corrupt == 1);
+  CHECK(st.first_corrupt_line == 2);
+  CHECK(st.first_corrupt_previous);
+  CHECK_FALSE(st.torn_tail);
 }
 
 TEST_CASE("audit: reopening after a torn last line starts the next line whole") {
