@@ -197,6 +197,23 @@ function renderContainers() {
   }));
 }
 
+// Horizontal scaling groups (lxc_autoscaler_group_* families): running
+// instances, the size the group is moving to within its bounds, its clones
+// by state, and how often it scaled out and in successfully.
+function renderGroups() {
+  const s = last, names = Object.keys(by(s, 'lxc_autoscaler_group_instances', 'group')).sort();
+  $('groups-section').hidden = !names.length;
+  const size = (g, b) => num(one(s, 'lxc_autoscaler_group_size', { group: g, bound: b }), 0);
+  const acts = (g, d) => num(one(s, 'lxc_autoscaler_actions_total',
+    { name: g, resource: 'instances', direction: d, result: 'ok' }) || 0, 0);
+  fill('groups', names.map((g) => {
+    const m = samples(s, 'lxc_autoscaler_group_members').filter((x) => x.labels.group === g && x.value > 0);
+    return [g, num(one(s, 'lxc_autoscaler_group_instances', { group: g }), 0),
+      size(g, 'desired') + ' (' + size(g, 'min') + '–' + size(g, 'max') + ')',
+      m.map((x) => num(x.value, 0) + ' ' + x.labels.state).join(', ') || 'none', acts(g, 'out'), acts(g, 'in')];
+  }));
+}
+
 function renderOperations(o) {
   const w = o.window_seconds || 1;
   fill('operations', o.operations.map((x) => [x.operation_type, x.operation_name,
@@ -365,6 +382,7 @@ async function refresh() {
     renderHealth(health);
     renderHost();
     renderContainers();
+    renderGroups();
     renderOperations(ops);
     renderExporters();
     renderHistory(history);

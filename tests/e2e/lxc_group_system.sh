@@ -12,7 +12,7 @@ set -uo pipefail
 BIN=$1 SRC=$2
 EDGESTAT_SYSTEM_TEST=1  # a skip under CI=true as root fails (tests/lib/common.sh)
 . "$SRC/tests/lib/common.sh"
-require_lxc_busybox lxc-create lxc-start lxc-stop lxc-destroy lxc-attach lxc-info lxc-copy rsync curl ip
+require_lxc_busybox lxc-create lxc-start lxc-stop lxc-destroy lxc-attach lxc-info lxc-copy rsync curl ip chromium
 
 G=esg$$ BASE=esg$$-base BR=esbr$$
 LXCPATH=$(lxc-config lxc.lxcpath)
@@ -141,6 +141,29 @@ wait_for 5 api_group "m == {'$G-1': 'running', '$G-2': 'stopped'} and g['instanc
 curl -sf "http://127.0.0.1:$port/metrics" > "$tmp/m2"
 check "members metric: 1 running, 1 stopped" "'$(awk -v s="lxc_autoscaler_group_members{group=\"$G\",state=\"running\"}" '$1 == s {print $2}' "$tmp/m2")' == '1' and '$(awk -v s="lxc_autoscaler_group_members{group=\"$G\",state=\"stopped\"}" '$1 == s {print $2}' "$tmp/m2")' == '1'"
 check "actions counted since the restart (out ok 2: reconciled + load; in ok 1)" "'$(awk -v s="lxc_autoscaler_actions_total{name=\"$G\",resource=\"instances\",direction=\"out\",result=\"ok\"}" '$1 == s {print $2}' "$tmp/m2")' == '2' and '$(awk -v s="lxc_autoscaler_actions_total{name=\"$G\",resource=\"instances\",direction=\"in\",result=\"ok\"}" '$1 == s {print $2}' "$tmp/m2")' == '1'"
+# The status page's "Scaling groups" table in a real browser (headless
+# Chromium over the DevTools protocol, as tests/e2e/status_page.sh).
+python3 - "$port" "$G" "$tmp/chromium" "$SRC/tests/e2e/lib" <<'PY' || { echo "FAIL: status page group row"; rc=1; }
+import sys, time
+sys.path.insert(0, sys.argv[4])
+from cdp import Browser
+port, group = sys.argv[1], sys.argv[2]
+ROWS = "[...document.querySelectorAll('#groups tbody tr')].map(r => [...r.cells].map(c => c.textContent))"
+b = Browser("chromium", sys.argv[3])
+try:
+    s = b.page()
+    b.call("Page.navigate", {"url": "http://127.0.0.1:%s/" % port}, s)
+    want = [group, "1", "1 (1–2)", "1 running, 1 stopped", "2", "1"]
+    rows, end = [], time.time() + 20
+    while time.time() < end and want not in rows:
+        b.pump(0.5)
+        rows = b.evaluate(ROWS, s) or []
+    assert want in rows, "group rows %r, want %r" % (rows, want)
+    assert not b.errors(), b.errors()
+    print("ok: status page shows the group: %s" % " | ".join(want))
+finally:
+    b.close()
+PY
 check "every intended action has its result" "$(grep -c '\"state\":\"intended\"' "$audit") == $(grep -c '\"state\":\"done\"' "$audit")"
 grep -q '"level":"error"' "$tmp/daemon.log" && { echo "FAIL: daemon logged errors:"; grep '"level":"error"' "$tmp/daemon.log"; rc=1; }
 echo "--- audit file"; cat "$audit"
