@@ -377,7 +377,13 @@ void AutoscaleWiring::execute(Inflight& f) {
   log_info("autoscaler action", {{"name", e.name.view()}, {"resource", scale::resource_name(r)},
                                  {"direction", scale::direction_name(d.dir)}, {"from", fv}, {"to", tv},
                                  {"reason", d.why}, {"result", "ok"}, {"token", f.token.view()}});
-  if (!persist_) return;
+  persist_size(e, ct);
+}
+
+// With `persist`, the container's size as it runs now goes into its config
+// (a rewrite of the same values changes nothing).
+void AutoscaleWiring::persist_size(scale::ScaleEntry& e, const lxc::Container* ct) {
+  if (!persist_ || !ct) return;
   if (ct->is_pve) {
     // Proxmox: pct persists (its config is not ours to rewrite).
     uint32_t slot = static_cast<uint32_t>(&e - scaler_.entries());
@@ -417,10 +423,17 @@ void AutoscaleWiring::reconcile_history(int64_t now_ms, double wall_s) {
         scaler_.restore_cooldown(*e, v.res, Direction::Down,
                                  scale::wall_to_monotonic_ms(v.last_down_wall_ms, now_wall, now_ms));
     }
-    if (!v.pending) continue;
     bool running = e && e->seen && e->running;
     std::optional<double> current;
     if (running && !e->unlimited[r]) current = e->current[r];
+    if (!v.pending) {
+      // The run before may have been stopped after the outcome line and
+      // before the config rewrite: persist the size that runs if it is
+      // still the one the last action set.
+      if (v.outcome == scale::AuditState::Done && current && scale::limits_match(v.res, *current, v.to))
+        persist_size(*e, find_container(e->name.view()));
+      continue;
+    }
     scale::Reconciled rc = scale::reconcile_vertical(v, running, current);
     Inflight f;
     f.res = v.res;
@@ -434,7 +447,12 @@ void AutoscaleWiring::reconcile_history(int64_t now_ms, double wall_s) {
       pn = static_cast<size_t>(std::snprintf(params, sizeof params, "{\"read_back\":%.*s}", int(n), num));
     }
     write_outcome(f, rc.state, std::string_view(params, pn), rc.reason);
-    if (rc.state == scale::AuditState::Done && e) e->last_action_wall_s = static_cast<double>(v.wall_ms) / 1000;
+    if (rc.state == scale::AuditState::Done && e) {
+      e->last_action_wall_s = static_cast<double>(v.wall_ms) / 1000;
+      // The run before may have been stopped between the cgroup write and
+      // the config rewrite: persist what runs now (the target).
+      persist_size(*e, find_container(e->name.view()));
+    }
     log_info("autoscaler reconciled an unfinished action",
              {{"name", v.name.view()}, {"resource", scale::resource_name(v.res)},
               {"token", v.token.view()}, {"state", scale::audit_state_name(rc.state)}, {"reason", rc.reason}});

@@ -104,6 +104,7 @@ class AutoscaleWiring {
   void write_outcome(const Inflight& f, scale::AuditState st, std::string_view params, std::string_view reason);
   void reconcile_history(int64_t now_ms, double wall_s);
   void update_busy(uint32_t slot);
+  void persist_size(scale::ScaleEntry& e, const lxc::Container* ct);
   void queue_persist(scale::ScaleEntry& e);
   void start_persist();
   void warn_unknown_containers();

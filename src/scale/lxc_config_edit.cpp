@@ -98,6 +98,9 @@ Status persist_limits(std::string_view lxcpath, std::string_view name, const Per
   size_t len = 0;
   if (!rewrite_limits(std::string_view(in, n), req, out, kMaxConfigBytes, &len))
     return Status::error("%s: rewritten config larger than %zu bytes", file.c_str(), kMaxConfigBytes);
+  // Already what it would be (a size persisted again after a restart):
+  // no write, no flash wear.
+  if (len == n && std::memcmp(in, out, n) == 0) return Status::ok();
   int dfd = store::open_dir(dir.c_str());
   if (dfd < 0) return Status::error("open %s: %s", dir.c_str(), std::strerror(errno));
   store::WriteOutcome w = store::write_file_durable(dfd, "config", ".config.edgestat-tmp", out, len);

@@ -58,7 +58,10 @@ void VerticalHistory::visit(const AuditRecord& a) {
   if (a.state != AuditState::Intended) {
     // An outcome finishes its own intention only: a stray outcome of an
     // older token leaves a newer pending intention pending.
-    if (v && v->pending && v->token.view() == a.token.view()) v->pending = false;
+    if (v && v->pending && v->token.view() == a.token.view()) {
+      v->pending = false;
+      v->outcome = a.state;
+    }
     return;
   }
   char dir[8];
@@ -92,6 +95,7 @@ void VerticalHistory::visit(const AuditRecord& a) {
   int64_t& last = d == Direction::Up ? v->last_up_wall_ms : v->last_down_wall_ms;
   if (wall > last) last = wall;
   v->pending = true;
+  v->outcome = AuditState::Intended;
   v->token = a.token;
   v->dir = d;
   v->from = from;

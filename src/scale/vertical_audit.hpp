@@ -52,6 +52,7 @@ struct VerticalRecord {
   Resource res = Resource::Cpu;
   int64_t last_up_wall_ms = kNoWallMs, last_down_wall_ms = kNoWallMs;  // latest intentions
   bool pending = false;  // the latest intention has no outcome line
+  AuditState outcome = AuditState::Intended;  // its outcome once it has one
   AuditToken token;      // that intention's
   Direction dir = Direction::None;
   double from = 0, to = 0;

@@ -144,6 +144,17 @@ if [ "$state" = done ]; then
 else
   check "abandoned: the quota is still the old one ($q1 == $from)" "abs($q1 - $from) < 1e-3"
 fi
+# persist (on by default): the container's config says what runs, also
+# when the kill came between the cgroup write and the config rewrite.
+config_cores() {
+  awk -F' = ' '$1 == "lxc.cgroup2.cpu.max" { split($2, a, " "); c = a[1] / a[2] }
+    $1 == "lxc.cgroup.cpu.cfs_quota_us" { q = $2 } $1 == "lxc.cgroup.cpu.cfs_period_us" { p = $2 }
+    END { if (q && p) c = q / p; print c + 0 }' "$lxcpath/$A/config"
+}
+config_is() { python3 -c "import sys; sys.exit(0 if abs($(config_cores) - $1) < 1e-3 else 1)"; }
+want=$([ "$state" = done ] && echo "$to" || echo "$from")
+if wait_for 10 config_is "$want"; then echo "ok: the config's CPU limit is the running one ($want cores)"
+else echo "FAIL: the config's CPU limit is $(config_cores) cores, the container runs $q1"; rc=1; fi
 [ "$reason" = reconciled ] && check "the restart logged the reconciliation" \
   "$(grep -c '"msg":"autoscaler reconciled an unfinished action"' "$tmp/daemon.log") == 1"
 

@@ -142,6 +142,18 @@ TEST_CASE("persist_limits replaces the config durably; bad names are refused") {
   CHECK(persist_limits(root, "ct1", req, a, b));
   CHECK(get(root + "/ct1/config") == "lxc.uts.name = ct1\nlxc.cgroup.memory.limit_in_bytes = 268435456\n");
   CHECK(access((root + "/ct1/.config.edgestat-tmp").c_str(), F_OK) != 0);  // no temp left
+  // The same size again (persisted after a restart): the file is not
+  // rewritten (same inode; a rewrite renames a new one into place).
+  struct stat before {}, after {};
+  REQUIRE(stat((root + "/ct1/config").c_str(), &before) == 0);
+  CHECK(persist_limits(root, "ct1", req, a, b));
+  REQUIRE(stat((root + "/ct1/config").c_str(), &after) == 0);
+  CHECK(before.st_ino == after.st_ino);
+  limit_lines(false, 0, 512.0 * 1048576, &req);
+  CHECK(persist_limits(root, "ct1", req, a, b));
+  REQUIRE(stat((root + "/ct1/config").c_str(), &after) == 0);
+  CHECK(before.st_ino != after.st_ino);
+  CHECK(get(root + "/ct1/config") == "lxc.uts.name = ct1\nlxc.cgroup.memory.limit_in_bytes = 536870912\n");
   CHECK_FALSE(persist_limits(root, "../etc", req, a, b));
   CHECK_FALSE(persist_limits(root, "missing", req, a, b));
   CHECK_FALSE(valid_container_name("a/b"));

@@ -81,12 +81,16 @@ TEST_CASE("vertical audit: an intention with an outcome of its token is finished
   h.visit(line("a", "set_cpu", "web1", AuditState::Done, "{\"read_back\":1}"));
   REQUIRE(h.find("web1", Resource::Cpu));
   CHECK_FALSE(h.find("web1", Resource::Cpu)->pending);
-  // Every outcome state finishes it.
+  CHECK(h.find("web1", Resource::Cpu)->outcome == AuditState::Done);
+  // Every outcome state finishes it, and is kept (a restart persists the
+  // size of a done action only).
   for (AuditState st : {AuditState::Failed, AuditState::Unconfirmed, AuditState::Abandoned}) {
     h.visit(line("b", "set_cpu", "web1", AuditState::Intended, up));
     CHECK(h.find("web1", Resource::Cpu)->pending);
+    CHECK(h.find("web1", Resource::Cpu)->outcome == AuditState::Intended);
     h.visit(line("b", "set_cpu", "web1", st, ""));
     CHECK_FALSE(h.find("web1", Resource::Cpu)->pending);
+    CHECK(h.find("web1", Resource::Cpu)->outcome == st);
   }
   // The newest intention, killed before its outcome; a stray outcome of an
   // older token does not finish it.
