@@ -18,6 +18,7 @@
 #include "core/reserve.hpp"
 #include "scale/audit_reader.hpp"
 #include "scale/autoscaler_report.hpp"
+#include "scale/pct_argv.hpp"
 
 namespace edgestat {
 namespace {
@@ -385,10 +386,12 @@ void AutoscaleWiring::execute(Inflight& f) {
 void AutoscaleWiring::persist_size(scale::ScaleEntry& e, const lxc::Container* ct) {
   if (!persist_ || !ct) return;
   if (ct->is_pve) {
-    // Proxmox: pct persists (its config is not ours to rewrite).
+    // Proxmox: pct persists (its config is not ours to rewrite); not run
+    // when VMID.conf, read in this collection, already shows the size.
+    double cores = e.unlimited[0] ? 0 : e.current[0], bytes = e.unlimited[1] ? 0 : e.current[1];
+    if (scale::pct_config_shows(ct->pve, cores, bytes)) return;
     uint32_t slot = static_cast<uint32_t>(&e - scaler_.entries());
-    pct_.want(slot, e.name.view(), ct->vmid.view(), e.unlimited[0] ? 0 : e.current[0],
-              e.unlimited[1] ? 0 : e.current[1]);
+    pct_.want(slot, e.name.view(), ct->vmid.view(), cores, bytes);
     update_busy(slot);
   } else if (ct->has_lxc_config) {
     queue_persist(e);
