@@ -1,5 +1,10 @@
 #include "app/autoscale_groups_wiring.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "config/autoscale_group_schema.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/reserve.hpp"
@@ -28,6 +33,24 @@ void max_seq_visit(void* ctx, const scale::AuditRecord& r) {
   if (scale::audit_param(r.params.view(), "group", g, sizeof g, &len) && std::string_view(g, len) == m->group &&
       scale::audit_param_i64(r.params.view(), "seq", &seq) && seq > m->max)
     m->max = seq;
+}
+
+// A base that is a Proxmox container (its VMID.conf exists) is refused:
+// lxc-copy would make clones Proxmox does not know of (no VMID.conf, no
+// storage accounting, lost on the node's next config sync). Proxmox
+// groups need `pct clone`, which is not built.
+bool proxmox_base(const Config& c, const AutoscaleGroupConfig& g) {
+  if (c.lxc.pve_config_dir.empty()) return false;
+  PathBuf conf;
+  if (!join_path(conf, {rootfs_prefix(c), c.lxc.pve_config_dir.view(), "/", g.base.view(), ".conf"}) ||
+      ::access(conf.c_str(), F_OK) != 0)
+    return false;
+  char where[600];
+  std::snprintf(where, sizeof where, "%s:%u", g.file.c_str(), group_key_line(g, "base"));
+  log_error("autoscale group: the base is a Proxmox container; Proxmox groups (pct clone) are not supported, and "
+            "lxc-copy would make clones Proxmox does not know of",
+            {{"at", where}, {"group", g.name.view()}, {"base", g.base.view()}, {"pve_config", conf.view()}});
+  return true;
 }
 
 }  // namespace
@@ -84,10 +107,10 @@ bool AutoscaleGroupsWiring::init(const Config& c, uv_loop_t* loop, store::JobMai
     log_error("autoscale audit file has more unfinished actions than are reconciled",
               {{"left", scan.unfinished_overflow}});
   PathBuf lxcpath;
-  if (!join_path(lxcpath, {c.path.rootfs.view() == "/" ? "" : c.path.rootfs.view(), c.lxc.lxcpath[0].view()}))
-    return false;
+  if (!join_path(lxcpath, {rootfs_prefix(c), c.lxc.lxcpath[0].view()})) return false;
   for (const AutoscaleGroupConfig& g : c.autoscale_groups.groups) {
     if (g.mode == static_cast<uint8_t>(GroupMode::Off)) continue;
+    if (proxmox_base(c, g)) return false;
     // This group's unfinished actions, and the highest clone number its
     // audit lines ever used (a number is never reused).
     static scale::AuditRecord mine[scale::GroupController::kMaxUnfinished];

@@ -30,11 +30,6 @@ constexpr FamilyDesc kPersisted{"lxc_autoscaler_persist_total",
                                 "Sizes persisted after applied actions (LXC config rewrites, Proxmox pct set), by result (ok, failed).",
                                 MetricType::Counter};
 
-std::string_view root_prefix(const Config& c) {
-  std::string_view r = c.path.rootfs.view();
-  while (!r.empty() && r.back() == '/') r.remove_suffix(1);
-  return r;
-}
 
 lxc::Container* find_container(std::string_view name) {
   lxc::Discovery& d = lxc::discovery();
@@ -489,7 +484,7 @@ void AutoscaleWiring::start_persist() {
     }
     job_.slot = i;
     job_.name.assign(ct->name.view());
-    job_.lxcpath.assign(root_prefix(*cfg_));
+    job_.lxcpath.assign(rootfs_prefix(*cfg_));
     job_.lxcpath.append(cfg_->lxc.lxcpath[ct->lxcpath].view());
     bool v2 = lxc::discovery().layout == lxc::Layout::V2;
     scale::limit_lines(v2, e.unlimited[0] ? 0 : e.current[0], e.unlimited[1] ? 0 : e.current[1], &job_.req);

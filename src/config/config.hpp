@@ -194,6 +194,14 @@ namespace edgestat {
 // node_exporter's deviceFilter: a name is left out when the exclude
 // pattern is set and matches it, or the include pattern is set and does
 // not.
+// --path.rootfs as the prefix of an absolute path under it: "/" (or any
+// trailing slash) joins to "", so "/var/lib/lxc" stays clean.
+inline std::string_view rootfs_prefix(const Config& c) {
+  std::string_view r = c.path.rootfs.view();
+  while (!r.empty() && r.back() == '/') r.remove_suffix(1);
+  return r;
+}
+
 inline bool filter_ignored(const ConfigRegex& include, const ConfigRegex& exclude, std::string_view name) {
   return (!exclude.source.empty() && exclude.match(name)) || (!include.source.empty() && !include.match(name));
 }

@@ -68,4 +68,25 @@ sys.exit(rc)
 PY
 rc=$?
 [ $rc = 0 ] || { echo "--- api"; cat "$tmp/api.json"; echo; tail -5 "$tmp/daemon.log"; }
+kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null; daemon=
+
+# A scaling group whose base is a Proxmox container (101) is refused at
+# start, naming the config line: lxc-copy would make clones Proxmox does
+# not know of.
+cat > "$tmp/group.conf" <<CONF
+[autoscale.group.dns]
+min_instances = 1
+max_instances = 2
+base = 101
+CONF
+timeout 20 "$BIN" run --config.file="$tmp/group.conf" --web.listen-address="127.0.0.1:$port" \
+  --agent.runtime-dir="$tmp" --agent.data-dir="$tmp" --collector.disable-defaults --collector.lxc \
+  --path.procfs="$tree/proc" --path.sysfs="$tree/sys" --path.rootfs="$tree/root" --path.cgroupfs="$tree/cgroup" \
+  2> "$tmp/group.log"
+code=$?
+if [ $code != 0 ] && [ $code != 124 ] && grep -q "the base is a Proxmox container.*\"at\":\"$tmp/group.conf:4\"" "$tmp/group.log"; then
+  echo "ok: a group with a Proxmox base is refused at start (exit $code, $tmp/group.conf:4 named)"
+else
+  echo "FAIL: a group with a Proxmox base: exit $code"; tail -5 "$tmp/group.log"; rc=1
+fi
 exit $rc

@@ -27,13 +27,6 @@ constexpr size_t kSmallFile = 4096;
 
 Discovery g_discovery;
 
-// "/" as rootfs joins to "" so "/var/lib/lxc" stays clean.
-std::string_view root_prefix(const Config& c) {
-  std::string_view r = c.path.rootfs.view();
-  while (!r.empty() && r.back() == '/') r.remove_suffix(1);
-  return r;
-}
-
 bool exists(const char* p) { return ::access(p, F_OK) == 0; }
 
 Container* find_slot(Discovery& d, std::string_view name) {
@@ -64,7 +57,7 @@ Container* add_slot(Discovery& d, std::string_view name) {
 void discover_pve(Discovery& d, const Config& c, char* scratch, size_t cap, bool* any_dir) {
   if (c.lxc.pve_config_dir.empty()) return;
   PathBuf dir;
-  if (!join_path(dir, {root_prefix(c), c.lxc.pve_config_dir.view()})) return;
+  if (!join_path(dir, {rootfs_prefix(c), c.lxc.pve_config_dir.view()})) return;
   DirReader r(dir.c_str());
   if (!r.ok()) return;
   *any_dir = true;
@@ -88,7 +81,7 @@ void discover_pve(Discovery& d, const Config& c, char* scratch, size_t cap, bool
 void discover_lxcpath(Discovery& d, const Config& c, size_t idx, char* scratch, size_t cap, bool* any_dir) {
   std::string_view lxcpath = c.lxc.lxcpath[idx].view();
   PathBuf dir;
-  if (!join_path(dir, {root_prefix(c), lxcpath})) return;
+  if (!join_path(dir, {rootfs_prefix(c), lxcpath})) return;
   DirReader r(dir.c_str());
   if (!r.ok()) return;
   *any_dir = true;
