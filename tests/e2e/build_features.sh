@@ -88,8 +88,7 @@ else
 		fail "/api/v1/autoscaler does not say why: $api"
 fi
 [ "$(code "$(URL /)")" = 200 ] || fail "status page"
-h=$(curl -s "$(URL /health)")
-echo "$h" | grep -q '"status":"failing"' && fail "/health failing on the default config: $h"
+[ "$(code "$(URL /health)")" = 200 ] || fail "/health on the default config: $(curl -s "$(URL /health)")"
 pass "the default config starts; /metrics and /api/v1/autoscaler match the build"
 
 start_agent --config.file="$SRC/config/edgestat.conf"
