@@ -94,3 +94,18 @@ pass "the default config starts; /metrics and /api/v1/autoscaler match the build
 start_agent --config.file="$SRC/config/edgestat.conf"
 [ "$(code "$(URL /metrics)")" = 200 ] || fail "/metrics with config/edgestat.conf"
 pass "config/edgestat.conf starts"
+
+# SIGHUP: a new config needing a part not built is refused like any bad
+# config; the running one stays and keeps serving.
+if ! has export; then
+	H=$TMP/hup.conf
+	printf '[web]\n' >"$H"
+	start_agent --config.file="$H"
+	cp "$E" "$H"
+	kill -HUP "$PID"
+	for _ in $(seq 100); do grep -q "built without the push exporter" "$LOG" && break; sleep 0.05; done
+	grep -q "hup.conf:4: \[export.otlp.main\]: this edgestat was built without the push exporter" "$LOG" ||
+		fail "SIGHUP did not refuse the [export] section: $(tail -5 "$LOG")"
+	[ "$(code "$(URL /metrics)")" = 200 ] || fail "the agent stopped serving after the refused reload"
+	pass "SIGHUP refuses a config needing a part not built and keeps the running one"
+fi
