@@ -15,7 +15,7 @@ FUZZ_SMOKE_SECONDS ?= 10
 SAN_CMAKE = -DCMAKE_BUILD_TYPE= -DCMAKE_C_FLAGS=-O1 -DCMAKE_CXX_FLAGS=-O1 $(CMAKE_FLAGS)
 
 .PHONY: all deps build run test check clean test-asan test-tsan fuzz fuzz-smoke cross test-cross test-qemu ipk deb dist \
-	image test-image sizes cross-notls test-packages
+	image test-image sizes cross-notls cross-lean test-packages test-lean
 
 # Static musl builds with zig (toolchains/README.md): `make cross TARGET=aarch64`.
 TARGET       ?= aarch64
@@ -27,9 +27,18 @@ QEMU_TARGETS ?= aarch64 armv6 mipsel
 # and armv6 have none and stay on qemu-user (test-qemu).
 IMAGE_TARGETS ?= aarch64 armv7 mipsel
 IMAGE_BUILD    = build-image-$(TARGET)
-# `cmake -DEDGESTAT_TLS=OFF` builds, for the size table's --no-tls column.
-NOTLS_BUILD    = build-$(TARGET)-notls
-CROSS_BUILD   = build-$(TARGET)
+# Build variants (README "Size"), `make cross TARGET=... VARIANT=NAME`
+# into build-TARGET-NAME; empty: the full build in build-TARGET.
+#   notls  no HTTPS server or client (LAN-only routers): make cross-notls
+#   lean   the OpenWrt-style basic package: no autoscaler, no push
+#          exporter, no lxc collector; TLS stays. Refuses configs that use them.
+VARIANT      ?=
+VARIANT_FLAGS_notls = -DEDGESTAT_TLS=OFF -DEDGESTAT_TESTS=OFF
+VARIANT_FLAGS_lean  = -DEDGESTAT_AUTOSCALE=OFF -DEDGESTAT_EXPORT=OFF -DEDGESTAT_LXC=OFF -DEDGESTAT_TESTS=OFF
+VARIANTS      = notls lean
+CROSS_BUILD   = build-$(TARGET)$(if $(VARIANT),-$(VARIANT))
+# The native lean build make test-lean checks (tests/e2e/build_features.sh).
+LEAN_BUILD   ?= build-lean
 DIST         ?= dist
 VERSION      := $(shell grep -m1 -o 'edgestat VERSION [0-9.]*' CMakeLists.txt | cut -d' ' -f3)
 # Package architecture names (platform/README.md).
@@ -71,6 +80,7 @@ test: build
 	$(MAKE) --no-print-directory test-qemu || failed="$$failed test-qemu"; \
 	$(MAKE) --no-print-directory test-image || failed="$$failed test-image"; \
 	$(MAKE) --no-print-directory test-packages || failed="$$failed test-packages"; \
+	$(MAKE) --no-print-directory test-lean || failed="$$failed test-lean"; \
 	[ -z "$$failed" ] || echo "make test: FAILED:$$failed (reports above)"; \
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) || failed="$$failed ctest"; \
 	[ -z "$$failed" ]
@@ -103,19 +113,32 @@ fuzz: deps
 fuzz-smoke: deps
 	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) JOBS=$(JOBS) bash tests/fuzz/run_all.sh
 
-# One static, stripped binary for TARGET in build-TARGET/edgestat.
+# One static, stripped binary for TARGET in build-TARGET/edgestat
+# (VARIANT=lean|notls: build-TARGET-VARIANT/edgestat, see VARIANT above).
 cross: deps
+	@case "$(VARIANT)" in ""|notls|lean) ;; *) echo "VARIANT must be empty, notls or lean, not '$(VARIANT)'"; exit 2;; esac
 	bash toolchains/build-deps.sh $(TARGET)
 	cmake -S . -B $(CROSS_BUILD) -DCMAKE_TOOLCHAIN_FILE=toolchains/$(TARGET).cmake \
-	  -DCMAKE_BUILD_TYPE=MinSizeRel -DEDGESTAT_WERROR=ON
+	  -DCMAKE_BUILD_TYPE=MinSizeRel -DEDGESTAT_WERROR=ON $(VARIANT_FLAGS_$(VARIANT))
 	cmake --build $(CROSS_BUILD) -j$(JOBS) --target edgestat
 
-# The same without TLS (LAN-only routers): no mbedTLS linked at all.
-cross-notls: deps
-	bash toolchains/build-deps.sh $(TARGET)
-	cmake -S . -B $(NOTLS_BUILD) -DCMAKE_TOOLCHAIN_FILE=toolchains/$(TARGET).cmake \
-	  -DCMAKE_BUILD_TYPE=MinSizeRel -DEDGESTAT_WERROR=ON -DEDGESTAT_TLS=OFF -DEDGESTAT_TESTS=OFF
-	cmake --build $(NOTLS_BUILD) -j$(JOBS) --target edgestat
+# The same without TLS (LAN-only routers): no mbedTLS SSL/X.509 linked.
+cross-notls:
+	$(MAKE) --no-print-directory cross VARIANT=notls
+
+# The lean variant (no autoscaler, exporter or lxc collector).
+cross-lean:
+	$(MAKE) --no-print-directory cross VARIANT=lean
+
+# A native lean build and its checks: the default config starts, each
+# part left out is refused with its file:line (tests/e2e/build_features.sh,
+# which ctest runs on the full build too).
+# The unit tests need every part, so this build has none; the full
+# build's suite covers the code both share.
+test-lean: deps
+	cmake -S . -B $(LEAN_BUILD) -DCMAKE_BUILD_TYPE=$(BUILDTYPE) -DEDGESTAT_WERROR=ON $(VARIANT_FLAGS_lean) $(CMAKE_FLAGS)
+	cmake --build $(LEAN_BUILD) -j$(JOBS) --target edgestat
+	EDGESTAT_EXPECT_FEATURES=tls bash tests/e2e/build_features.sh $(CURDIR)/$(LEAN_BUILD)/edgestat $(CURDIR)
 
 # A bootable image for TARGET (platform/image/build-image.sh) in build-image-TARGET/.
 image: cross
@@ -168,6 +191,7 @@ dist:
 	@for t in $(ALL_TARGETS); do \
 	  $(MAKE) --no-print-directory ipk TARGET=$$t || exit 1; \
 	  $(MAKE) --no-print-directory cross-notls TARGET=$$t || exit 1; \
+	  $(MAKE) --no-print-directory cross-lean TARGET=$$t || exit 1; \
 	  cp build-$$t/edgestat $(DIST)/edgestat-$(VERSION)-linux-$$t; \
 	  sh platform/linux/build-tarball.sh build-$$t/edgestat $$t $(VERSION) $(DIST) || exit 1; \
 	  case $$t in x86_64|aarch64|armv6) $(MAKE) --no-print-directory deb TARGET=$$t || exit 1;; esac; \
@@ -177,7 +201,8 @@ dist:
 
 # The size table and the footprint budgets: each stripped static binary
 # against its named budget in toolchains/size-budgets (with TLS 600 KiB for
-# ARM/x86_64, 800 KiB for MIPS o32; without TLS 450/600). Fails when one is
+# ARM/x86_64, 800 KiB for MIPS o32; without TLS 450/600; the lean variant
+# its own row). Fails when one is
 # over; `make dist` also fails when one is missing (SIZES_REQUIRE=--require).
 # toolchains/sizes.sh TARGET prints what each part costs.
 SIZES_REQUIRE ?=
@@ -190,4 +215,5 @@ check: build
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) $(addprefix build-,$(ALL_TARGETS)) \
-	  $(addsuffix -notls,$(addprefix build-,$(ALL_TARGETS))) $(addprefix build-image-,$(IMAGE_TARGETS)) $(DIST)
+	  $(foreach v,$(VARIANTS),$(addsuffix -$(v),$(addprefix build-,$(ALL_TARGETS)))) $(LEAN_BUILD) \
+	  $(addprefix build-image-,$(IMAGE_TARGETS)) $(DIST)

@@ -1,7 +1,9 @@
 #!/bin/sh
 # The size table and the footprint budgets: every stripped static binary
-# (build-TARGET/edgestat with TLS, build-TARGET-notls/edgestat without)
-# against its named budget in toolchains/size-budgets. Exit 1 when any
+# (build-TARGET/edgestat with TLS, build-TARGET-notls/edgestat without,
+# build-TARGET-lean/edgestat the lean variant: TLS, no autoscaler, push
+# exporter or lxc collector) against its named budget in
+# toolchains/size-budgets. Exit 1 when any
 # binary is over its budget, or (with --require) when one is not built.
 # `make sizes` runs it on what is built; `make dist` with --require.
 #
@@ -31,11 +33,11 @@ budget() {
 bad="" missing=""
 printf '%-14s %-40s %10s %8s %10s %s\n' budget binary bytes KiB "limit KiB" verdict
 for t in "$@"; do
-	for v in tls notls; do
+	for v in tls notls lean; do
 		b=$(budget "$t" "$v")
 		[ -n "$b" ] || { echo "check-sizes.sh: no $v budget for target '$t' in $BUDGETS" >&2; exit 2; }
 		name=${b% *} kib=${b#* }
-		case $v in tls) bin=$root/build-$t/edgestat ;; notls) bin=$root/build-$t-notls/edgestat ;; esac
+		case $v in tls) bin=$root/build-$t/edgestat ;; *) bin=$root/build-$t-$v/edgestat ;; esac
 		if [ ! -f "$bin" ]; then
 			printf '%-14s %-40s %10s %8s %10s %s\n' "$name" "$bin" - - "$kib" "not built"
 			missing="$missing $name"

@@ -8,6 +8,35 @@
 // so the writer runs whenever a group is configured.
 #include <uv.h>
 
+#ifdef EDGESTAT_NO_AUTOSCALE
+#include "config/config.hpp"
+#include "core/json_writer.hpp"
+#include "metrics/snapshot.hpp"
+#include "store/job_mailbox.hpp"
+
+namespace edgestat {
+
+namespace scale {
+class AuditLog;
+}
+
+// -DEDGESTAT_AUTOSCALE=OFF: no groups (validate_build_features refuses an
+// [autoscale.group.*] section), so every call has nothing to do.
+class AutoscaleGroupsWiring {
+ public:
+  bool init(const Config&, uv_loop_t*, store::JobMailbox*, scale::AuditLog*) { return true; }
+  bool enabled() const { return false; }
+  store::JobMailbox* own_jobs() { return nullptr; }
+  void start() {}
+  void on_refresh(const Snapshot&) {}
+  void add_metrics(Snapshot&) const {}
+  static void render_json_cb(void*, JsonWriter&) {}
+  void close_handles() {}
+  static void keep_groups(const Config&, Config&) {}
+};
+
+}  // namespace edgestat
+#else
 #include "config/config.hpp"
 #include "core/json_writer.hpp"
 #include "metrics/snapshot.hpp"
@@ -57,3 +86,4 @@ class AutoscaleGroupsWiring {
 };
 
 }  // namespace edgestat
+#endif  // EDGESTAT_NO_AUTOSCALE

@@ -15,6 +15,44 @@
 
 #include <cstdint>
 
+#ifdef EDGESTAT_NO_AUTOSCALE
+#include "config/config.hpp"
+#include "core/json_writer.hpp"
+#include "http/body_pool.hpp"
+#include "http/router.hpp"
+#include "metrics/snapshot.hpp"
+#include "store/job_mailbox.hpp"
+
+namespace edgestat {
+
+namespace scale {
+class AuditLog;
+}
+
+// -DEDGESTAT_AUTOSCALE=OFF: the agent's calls, doing nothing
+// (autoscale_wiring_none.cpp). A config with [autoscale] never gets here:
+// validate_build_features refuses it. /api/v1/autoscaler answers 404
+// saying the autoscaler is not in this build.
+class AutoscaleWiring {
+ public:
+  bool init(const Config&, bool, uv_loop_t*) { return true; }
+  bool enabled() const { return false; }
+  bool needs_jobs() const { return false; }
+  store::JobMailbox* make_own_jobs(uv_loop_t*) { return nullptr; }
+  void set_jobs(store::JobMailbox*) {}
+  bool open_audit() { return true; }
+  scale::AuditLog* audit() { return nullptr; }
+  void on_collection(Snapshot&) {}
+  bool add_routes(http::Router& router, http::BodyPool& pool);
+  void close() {}
+  void set_api_extra(void (*)(void* ctx, JsonWriter& w), void*) {}
+
+ private:
+  static void handle_api(void* ctx, http::Exchange& ex);
+};
+
+}  // namespace edgestat
+#else
 #include "app/pct_persist.hpp"
 #include "config/config.hpp"
 #include "core/json_writer.hpp"
@@ -150,3 +188,4 @@ class AutoscaleWiring {
 };
 
 }  // namespace edgestat
+#endif  // EDGESTAT_NO_AUTOSCALE

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "app/build_features.hpp"
 #include "app/security_config.hpp"
 #include "collect/registry.hpp"
 #include "config/schema.hpp"
@@ -121,6 +122,7 @@ void load_config(const CliArgs& args, int argc, char** argv, char** envp, Config
   if (!cfg.web.config_file.empty()) apply_web_config_file(cfg.web.config_file.c_str(), cfg, errors);
   loader.validate();
   validate_security_config(cfg, errors);
+  validate_build_features(cfg, errors);
 }
 
 void log_config_warnings(const ConfigErrors& errors) {

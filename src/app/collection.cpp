@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "app/build_features.hpp"
 #include "collect/registry.hpp"
 #include "collect/statfs_guard.hpp"
 #include "core/clock.hpp"
@@ -13,7 +14,7 @@ namespace edgestat {
 namespace {
 
 constexpr FamilyDesc kBuildInfo{"edgestat_build_info",
-                                "A metric with a constant '1' value labeled by version, revision and target.",
+                                "A metric with a constant '1' value labeled by version, revision, target and features (the optional parts built).",
                                 MetricType::Gauge};
 constexpr FamilyDesc kRefused{
     "edgestat_snapshot_refused_samples_total",
@@ -67,8 +68,11 @@ void Collection::refresh(const Config& c, SelfHook hook, void* hook_ctx) {
   run_collectors(c, mask_, snap_, scratch_, scratch_cap_);
   report_duplicates(snap_.duplicate_collectors());
   snap_.set_collector(kSelfCollectorId);
-  Label build[] = {{"version", EDGESTAT_VERSION}, {"revision", EDGESTAT_REVISION}, {"target", EDGESTAT_TARGET}};
-  snap_.add(kBuildInfo, 1, build, 3);
+  Label build[] = {{"version", EDGESTAT_VERSION},
+                   {"revision", EDGESTAT_REVISION},
+                   {"target", EDGESTAT_TARGET},
+                   {"features", kBuildFeatures}};
+  snap_.add(kBuildInfo, 1, build, 4);
   refused_total_ += snap_.refused();
   snap_.add(kRefused, static_cast<double>(refused_total_));
   if (hook) hook(snap_, hook_ctx);

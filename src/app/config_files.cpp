@@ -14,8 +14,10 @@
 #include "config/export_schema.hpp"
 #include "config/origin.hpp"
 #include "core/url.hpp"
+#ifndef EDGESTAT_NO_EXPORT
 #include "export/target.hpp"
 #include "export/tls_client.hpp"
+#endif
 #include "http/tls_context.hpp"
 #include "ingest/aggregator.hpp"
 #include "ingest/history.hpp"
@@ -69,6 +71,8 @@ void check_server_tls(const Config& c, ConfigErrors& errors) {
   errors.add("%s[tls] %s: %s", key_where(c, "tls", key).c_str(), key, why.c_str());
 }
 
+// -DEDGESTAT_EXPORT=OFF: validate_build_features refuses every target.
+#ifndef EDGESTAT_NO_EXPORT
 void check_export_target(const ExportTargetConfig& t, ConfigErrors& errors) {
   std::string_view kind = export_kind_name(t.kind);
   char sec[96];
@@ -114,6 +118,7 @@ void check_export_target(const ExportTargetConfig& t, ConfigErrors& errors) {
   tls->~TlsClientConfig();
   std::free(tls);
 }
+#endif
 
 void check_ingest_specs(const Config& c, ConfigErrors& errors) {
   const char* why = "";
@@ -155,7 +160,9 @@ void check_statsd_socket(const Config& c, ConfigErrors& errors) {
 
 void check_config_files(const Config& c, ConfigErrors& errors) {
   check_server_tls(c, errors);
+#ifndef EDGESTAT_NO_EXPORT
   for (const ExportTargetConfig& t : c.exporter.targets) check_export_target(t, errors);
+#endif
   check_ingest_specs(c, errors);
   check_store(c, errors);
   check_statsd_socket(c, errors);

@@ -7,10 +7,30 @@
 #include <uv.h>
 
 #include "config/config.hpp"
-#include "export/exporter.hpp"
 #include "health/health.hpp"
 #include "metrics/snapshot.hpp"
 #include "store/job_mailbox.hpp"
+
+#ifdef EDGESTAT_NO_EXPORT
+namespace edgestat {
+
+// -DEDGESTAT_EXPORT=OFF: no push targets (validate_build_features refuses
+// an [export.*] section), so nothing spools, renders or reports health.
+class ExportWiring {
+ public:
+  bool init(const Config&, uv_loop_t*) { return true; }
+  bool enabled() const { return false; }
+  store::JobMailbox* jobs() { return nullptr; }
+  void on_refresh(const Snapshot&) {}
+  void add_metrics(Snapshot&) const {}
+  HealthCheck health() const { return {}; }
+  void close_handles() {}
+  static void keep_targets(const Config&, Config&) {}
+};
+
+}  // namespace edgestat
+#else
+#include "export/exporter.hpp"
 
 namespace edgestat {
 
@@ -41,3 +61,4 @@ class ExportWiring {
 };
 
 }  // namespace edgestat
+#endif  // EDGESTAT_NO_EXPORT

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "app/agent.hpp"
+#include "app/build_features.hpp"
 #include "app/cli.hpp"
 #include "app/collection.hpp"
 #include "app/config_files.hpp"
@@ -56,8 +57,8 @@ int cmd_once(const Config& cfg) {
 }
 
 int cmd_version() {
-  std::printf("edgestat version %s (revision %s, target %s)\n", EDGESTAT_VERSION, EDGESTAT_REVISION,
-              EDGESTAT_TARGET);
+  std::printf("edgestat version %s (revision %s, target %s)\nfeatures: %.*s\n", EDGESTAT_VERSION, EDGESTAT_REVISION,
+              EDGESTAT_TARGET, int(kBuildFeatures.size()), kBuildFeatures.data());
   return 0;
 }
 

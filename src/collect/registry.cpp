@@ -12,6 +12,14 @@
 namespace edgestat {
 namespace {
 
+// -DEDGESTAT_LXC=OFF builds keep the name (lxc_none.cpp) but not the
+// default: a lean build's default config must start.
+#ifdef EDGESTAT_NO_LXC
+constexpr bool kLxcDefault = false;
+#else
+constexpr bool kLxcDefault = true;
+#endif
+
 // Sorted by name; the default set is node_exporter 1.12's for these
 // collectors (openwrt is the Lua exporter's, on: unsupported off OpenWrt).
 constexpr CollectorDesc kCollectors[] = {
@@ -26,7 +34,7 @@ constexpr CollectorDesc kCollectors[] = {
     {"hwmon", true, collect_hwmon},
     {"interrupts", false, collect_interrupts},
     {"loadavg", true, collect_loadavg},
-    {"lxc", true, collect_lxc},
+    {"lxc", kLxcDefault, collect_lxc},
     {"meminfo", true, collect_meminfo},
     {"netclass", true, collect_netclass},
     {"netdev", true, collect_netdev},

@@ -174,6 +174,9 @@ struct Config {
   // Per-collector switch from [collector] NAME = bool, --collector.NAME,
   // --no-collector.NAME: -1 means not set (the collector's default applies).
   std::array<int8_t, kMaxCollectorSwitches> collector_switch;
+  // Where each switch was set, for errors found after loading (a switch
+  // asking for a collector this build lacks, app/build_features.hpp).
+  std::array<KeyOrigin, kMaxCollectorSwitches> collector_switch_origin;
   bool collector_disable_defaults;
   // node_exporter collectors edgestat lacks that the config switches on,
   // bit i = node_exporter_collectors()[i]: each is reported as

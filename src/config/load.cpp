@@ -57,6 +57,7 @@ void ConfigLoader::apply_defaults() {
              int(k.key.size()), k.key.data(), why);
   }
   c_.collector_switch.fill(-1);
+  c_.collector_switch_origin.fill(KeyOrigin{});
   c_.missing_collectors_on.fill(0);
   c_.exporter.targets.clear();
   c_.autoscale_groups.groups.clear();
@@ -91,6 +92,8 @@ bool ConfigLoader::set(std::string_view section, std::string_view key, std::stri
           return false;
         }
         c_.collector_switch[i] = on ? 1 : 0;
+        c_.collector_switch_origin[i] = KeyOrigin{kind, line};
+        if (kind == OriginKind::File) c_.origins.file.assign(origin);
         return true;
       }
     }

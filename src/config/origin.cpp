@@ -16,11 +16,8 @@ const KeyOrigin* origin_of(const Config& c, std::string_view section, std::strin
   return &c.origins.keys[static_cast<size_t>(k - config_keys().data())];
 }
 
-}  // namespace
-
-KeyWhere key_where(const Config& c, std::string_view section, std::string_view key) {
+KeyWhere where_of(const Config& c, const KeyOrigin* o, std::string_view section, std::string_view key) {
   KeyWhere w;
-  const KeyOrigin* o = origin_of(c, section, key);
   if (!o) return w;
   switch (o->kind) {
     case OriginKind::Default:
@@ -49,6 +46,17 @@ KeyWhere key_where(const Config& c, std::string_view section, std::string_view k
       break;
   }
   return w;
+}
+
+}  // namespace
+
+KeyWhere key_where(const Config& c, std::string_view section, std::string_view key) {
+  return where_of(c, origin_of(c, section, key), section, key);
+}
+
+KeyWhere collector_where(const Config& c, size_t id, std::string_view name) {
+  return id < c.collector_switch_origin.size() ? where_of(c, &c.collector_switch_origin[id], kCollectorSection, name)
+                                               : KeyWhere{};
 }
 
 KeyWhere pair_where(const Config& c, std::string_view section_a, std::string_view key_a, std::string_view section_b,

@@ -36,6 +36,10 @@ struct ConfigOrigins {
 using KeyWhere = FixedString<320>;
 KeyWhere key_where(const Config& c, std::string_view section, std::string_view key);
 
+// The same for a [collector] NAME switch (collector id `id`): "PATH:LINE: ",
+// "environment EDGESTAT_COLLECTOR_LXC: ", "flag --collector.lxc: " or "".
+KeyWhere collector_where(const Config& c, size_t id, std::string_view name);
+
 // The first of two keys that was set somewhere (not left at its default),
 // for errors about a combination: it names the line a person wrote.
 KeyWhere pair_where(const Config& c, std::string_view section_a, std::string_view key_a, std::string_view section_b,

@@ -6,6 +6,7 @@
 #include "collect/registry.hpp"
 #include "config/ini.hpp"
 #include "config/load.hpp"
+#include "config/origin.hpp"
 #include "config/schema.hpp"
 #include "config/sizes.hpp"
 #include "config/values.hpp"
@@ -122,6 +123,23 @@ TEST_CASE("environment overrides the file, flags override the environment") {
   CHECK(t.c.collector_switch[find_collector("hwmon")] == 0);
   CHECK(t.c.collect.interval_ms == 30000);
   CHECK(t.errors() == "");
+}
+
+TEST_CASE("a collector switch remembers where it was set (file:line, variable, flag)") {
+  size_t lxc = size_t(find_collector("lxc")), cpu = size_t(find_collector("cpu"));
+  Loaded t;
+  CHECK(collector_where(t.c, lxc, "lxc").view() == "");
+  t.l.apply_ini("[web]\n\n[collector]\ncpu = false\nlxc = true\n", "/etc/e.conf");
+  CHECK(collector_where(t.c, lxc, "lxc").view() == "/etc/e.conf:5: ");
+  CHECK(collector_where(t.c, cpu, "cpu").view() == "/etc/e.conf:4: ");
+  char e1[] = "EDGESTAT_COLLECTOR_LXC=false";
+  char* env[] = {e1, nullptr};
+  t.l.apply_env(env);
+  CHECK(collector_where(t.c, lxc, "lxc").view() == "environment EDGESTAT_COLLECTOR_LXC: ");
+  CHECK(t.l.apply_flag("collector.lxc", "", false));
+  CHECK(collector_where(t.c, lxc, "lxc").view() == "flag --collector.lxc: ");
+  CHECK(collector_where(t.c, cpu, "cpu").view() == "/etc/e.conf:4: ");
+  CHECK(collector_where(t.c, kMaxCollectorSwitches, "none").view() == "");
 }
 
 TEST_CASE("repeated list flags: first replaces the file's list, later ones append") {
