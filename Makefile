@@ -59,8 +59,11 @@ all: build
 deps:
 	@sh toolchains/deps.sh
 
+# cmake leaves an unchanged cache untouched: touch it, or every make
+# would configure again.
 $(BUILD)/CMakeCache.txt: CMakeLists.txt | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILDTYPE) -DEDGESTAT_WERROR=ON $(CMAKE_FLAGS)
+	touch $@
 
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
@@ -93,6 +96,7 @@ test: build
 ASAN_EXCLUDE ?= packaging_|lxc_system
 $(ASAN_BUILD)/CMakeCache.txt: CMakeLists.txt | deps
 	cmake -S . -B $(ASAN_BUILD) -DEDGESTAT_SANITIZE=address $(SAN_CMAKE)
+	touch $@
 
 test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
@@ -101,6 +105,7 @@ test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 # The two-thread code (SPSC ring, records writer) under TSan.
 $(TSAN_BUILD)/CMakeCache.txt: CMakeLists.txt | deps
 	cmake -S . -B $(TSAN_BUILD) -DEDGESTAT_SANITIZE=thread $(SAN_CMAKE)
+	touch $@
 
 test-tsan: deps $(TSAN_BUILD)/CMakeCache.txt
 	cmake --build $(TSAN_BUILD) -j$(JOBS) --target edgestat_tsan_tests ring_stress
