@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/copy.hpp"
 #include "core/hash.hpp"
 #include "core/reserve.hpp"
 #include "core/sort.hpp"
@@ -48,7 +49,7 @@ char* escape_into(char* p, std::string_view v) {
     } else {
       size_t k = utf8_sequence_length(v, i);
       std::string_view src = k ? v.substr(i, k) : kReplacementChar;
-      std::memcpy(p, src.data(), src.size());
+      copy_bytes(p, src.data(), src.size());
       p += src.size();
       i += k ? k : 1;
     }
@@ -202,8 +203,8 @@ int Snapshot::intern(std::string_view name, std::string_view help, MetricType t,
   if (copy) {
     char* n = arena_alloc(name.size() + help.size());
     if (!n) return -1;
-    std::memcpy(n, name.data(), name.size());
-    std::memcpy(n + name.size(), help.data(), help.size());
+    copy_bytes(n, name.data(), name.size());
+    copy_bytes(n + name.size(), help.data(), help.size());
     name = {n, name.size()};
     help = {n + name.size(), help.size()};
   }
@@ -234,7 +235,7 @@ bool Snapshot::push(int fam, SampleKind kind, double bound, double v, const Labe
   char* p = start;
   for (size_t i = 0; i < n; ++i) {
     if (i) *p++ = ',';
-    std::memcpy(p, labels[i].name.data(), labels[i].name.size());
+    copy_bytes(p, labels[i].name.data(), labels[i].name.size());
     p += labels[i].name.size();
     *p++ = '=';
     *p++ = '"';
@@ -272,9 +273,18 @@ bool Snapshot::add_dynamic(std::string_view name, std::string_view help, MetricT
 
 void Snapshot::finish() {
   series_stale_ = true;  // the moves below reorder samples
-  for (uint32_t i = 0; i < nfamilies_; ++i) order_[i] = i;
-  edgestat::sort(order_, order_ + nfamilies_,
-            [this](uint32_t a, uint32_t b) { return families_[a].name < families_[b].name; });
+  // Collectors intern the same families in the same sequence every time,
+  // so the last collection's order is usually still the answer: when it
+  // has as many entries and is strictly increasing by name, it is the one
+  // sorted permutation (n - 1 compares instead of a sort).
+  bool reuse = ordered_families_ == nfamilies_;
+  for (uint32_t r = 1; reuse && r < nfamilies_; ++r) reuse = families_[order_[r - 1]].name < families_[order_[r]].name;
+  if (!reuse) {
+    for (uint32_t i = 0; i < nfamilies_; ++i) order_[i] = i;
+    edgestat::sort(order_, order_ + nfamilies_,
+                   [this](uint32_t a, uint32_t b) { return families_[a].name < families_[b].name; });
+    ordered_families_ = nfamilies_;
+  }
   // Samples in family-name order: a counting sort by family (O(n), where a
   // heapsort of the whole table was the largest user-space cost of a fresh
   // scrape: n log n compares and three variable-size memcpys per move,

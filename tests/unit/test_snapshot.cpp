@@ -253,3 +253,37 @@ TEST_CASE("finish: interleaved families, long and short unsorted ranges and hist
       "req_seconds_count{h=\"x\"} 4\n";
   CHECK(render(s, ExpositionFormat::Text004) == want);
 }
+
+TEST_CASE("finish: the family order is right across collections that intern families in another sequence") {
+  // finish() reuses the last collection's family order when it is still
+  // strictly increasing; a new intern sequence of the same count must not.
+  Fixture f;
+  const std::string sorted =
+      "# HELP a_gauge A help with \\\\ and\\nnewline.\n# TYPE a_gauge gauge\na_gauge 1\n"
+      "# HELP b_total B help.\n# TYPE b_total counter\nb_total 2\n";
+  for (int round = 0; round < 4; ++round) {
+    f.s.clear();
+    if (round % 2) {
+      f.s.add(kB, 2);
+      f.s.add(kA, 1);
+    } else {
+      f.s.add(kA, 1);
+      f.s.add(kB, 2);
+    }
+    f.s.finish();
+    CHECK(render(f.s, ExpositionFormat::Text004) == sorted);
+  }
+  // Another family set of the same size, then a larger one.
+  f.s.clear();
+  f.s.add_dynamic("z_last", "Z.", MetricType::Gauge, SampleKind::Plain, 0, 3, nullptr, 0);
+  f.s.add(kB, 2);
+  f.s.finish();
+  CHECK(render(f.s, ExpositionFormat::Text004) ==
+        "# HELP b_total B help.\n# TYPE b_total counter\nb_total 2\n# HELP z_last Z.\n# TYPE z_last gauge\nz_last 3\n");
+  f.s.clear();
+  f.s.add_dynamic("z_last", "Z.", MetricType::Gauge, SampleKind::Plain, 0, 3, nullptr, 0);
+  f.s.add(kB, 2);
+  f.s.add(kA, 1);
+  f.s.finish();
+  CHECK(render(f.s, ExpositionFormat::Text004) == sorted + "# HELP z_last Z.\n# TYPE z_last gauge\nz_last 3\n");
+}
