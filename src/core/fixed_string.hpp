@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/copy.hpp"
+
 namespace edgestat {
 
 template <size_t N>
@@ -25,7 +27,7 @@ class FixedString {
       overflow_ = true;
       return false;
     }
-    std::memcpy(buf_ + len_, s.data(), s.size());
+    copy_bytes(buf_ + len_, s.data(), s.size());
     len_ += s.size();
     buf_[len_] = '\0';
     return true;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/copy.hpp"
 #include "core/number.hpp"
 
 namespace edgestat {
@@ -40,7 +41,7 @@ class OutBuffer {
       overflow_ = true;
       return;
     }
-    std::memcpy(data_ + len_, s.data(), s.size());
+    copy_bytes(data_ + len_, s.data(), s.size());
     len_ += s.size();
   }
   void put_u64(uint64_t v) {

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/copy.hpp"
+
 namespace edgestat {
 
 namespace {
@@ -13,9 +15,9 @@ struct Heap {
   char* at(size_t i) const { return b + i * size; }
   void swap(size_t i, size_t j) const {
     char t[64];
-    std::memcpy(t, at(i), size);
-    std::memcpy(at(i), at(j), size);
-    std::memcpy(at(j), t, size);
+    copy_bytes(t, at(i), size);
+    copy_bytes(at(i), at(j), size);
+    copy_bytes(at(j), t, size);
   }
   // Moves element i down until the max-heap of the first n holds.
   void sift(size_t i, size_t n) const {

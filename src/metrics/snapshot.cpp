@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/copy.hpp"
 #include "core/hash.hpp"
 #include "core/reserve.hpp"
 #include "core/sort.hpp"
@@ -48,13 +49,18 @@ char* escape_into(char* p, std::string_view v) {
     } else {
       size_t k = utf8_sequence_length(v, i);
       std::string_view src = k ? v.substr(i, k) : kReplacementChar;
-      std::memcpy(p, src.data(), src.size());
+      copy_bytes(p, src.data(), src.size());
       p += src.size();
       i += k ? k : 1;
     }
   }
   return p;
 }
+
+// Up to this many samples in one family, an unsorted range is sorted by
+// insertion (quadratic, but bounded by this and cheaper than the heapsort's
+// indirect compares and byte moves at this size).
+constexpr uint32_t kInsertionSortMax = 24;
 
 int kind_order(SampleKind k) {
   switch (k) {
@@ -197,8 +203,8 @@ int Snapshot::intern(std::string_view name, std::string_view help, MetricType t,
   if (copy) {
     char* n = arena_alloc(name.size() + help.size());
     if (!n) return -1;
-    std::memcpy(n, name.data(), name.size());
-    std::memcpy(n + name.size(), help.data(), help.size());
+    copy_bytes(n, name.data(), name.size());
+    copy_bytes(n + name.size(), help.data(), help.size());
     name = {n, name.size()};
     help = {n + name.size(), help.size()};
   }
@@ -229,7 +235,7 @@ bool Snapshot::push(int fam, SampleKind kind, double bound, double v, const Labe
   char* p = start;
   for (size_t i = 0; i < n; ++i) {
     if (i) *p++ = ',';
-    std::memcpy(p, labels[i].name.data(), labels[i].name.size());
+    copy_bytes(p, labels[i].name.data(), labels[i].name.size());
     p += labels[i].name.size();
     *p++ = '=';
     *p++ = '"';
@@ -266,27 +272,77 @@ bool Snapshot::add_dynamic(std::string_view name, std::string_view help, MetricT
 }
 
 void Snapshot::finish() {
-  series_stale_ = true;  // the sort below moves samples
-  for (uint32_t i = 0; i < nfamilies_; ++i) order_[i] = i;
-  edgestat::sort(order_, order_ + nfamilies_,
-            [this](uint32_t a, uint32_t b) { return families_[a].name < families_[b].name; });
-  // Reuse Family::begin as the sort rank until the ranges are filled in.
-  for (uint32_t r = 0; r < nfamilies_; ++r) families_[order_[r]].begin = r;
+  series_stale_ = true;  // the moves below reorder samples
+  // Collectors intern the same families in the same sequence every time,
+  // so the last collection's order is usually still the answer: when it
+  // has as many entries and is strictly increasing by name, it is the one
+  // sorted permutation (n - 1 compares instead of a sort).
+  bool reuse = ordered_families_ == nfamilies_;
+  for (uint32_t r = 1; reuse && r < nfamilies_; ++r) reuse = families_[order_[r - 1]].name < families_[order_[r]].name;
+  if (!reuse) {
+    for (uint32_t i = 0; i < nfamilies_; ++i) order_[i] = i;
+    edgestat::sort(order_, order_ + nfamilies_,
+                   [this](uint32_t a, uint32_t b) { return families_[a].name < families_[b].name; });
+    ordered_families_ = nfamilies_;
+  }
+  // Samples in family-name order: a counting sort by family (O(n), where a
+  // heapsort of the whole table was the largest user-space cost of a fresh
+  // scrape: n log n compares and three variable-size memcpys per move,
+  // a rep movsq each under musl). Family::end counts, then holds each
+  // family's next free slot; the destinations go into series_, which is
+  // free scratch here (twice max_samples entries, rebuilt after any move:
+  // series_stale_ above), so nothing is reserved for this.
+  for (uint32_t i = 0; i < nfamilies_; ++i) families_[i].end = 0;
+  for (uint32_t i = 0; i < nsamples_; ++i) ++families_[samples_[i].family].end;
+  for (uint32_t r = 0, pos = 0; r < nfamilies_; ++r) {
+    Family& f = families_[order_[r]];
+    uint32_t count = f.end;
+    f.end = pos;
+    pos += count;
+  }
+  uint32_t* dest = series_;
+  for (uint32_t i = 0; i < nsamples_; ++i) dest[i] = families_[samples_[i].family].end++;
+  // Apply the permutation in place: each swap puts one sample home.
+  for (uint32_t i = 0; i < nsamples_; ++i) {
+    while (dest[i] != i) {
+      uint32_t j = dest[i];
+      Sample t = samples_[i];
+      samples_[i] = samples_[j];
+      samples_[j] = t;
+      dest[i] = dest[j];
+      dest[j] = j;
+    }
+  }
+  for (uint32_t i = 0; i < nfamilies_; ++i) families_[i].begin = families_[i].end = 0;
   const char* arena = arena_;
-  const Family* fams = families_;
-  edgestat::sort(samples_, samples_ + nsamples_, [arena, fams](const Sample& a, const Sample& b) {
-    if (a.family != b.family) return fams[a.family].begin < fams[b.family].begin;
+  auto less = [arena](const Sample& a, const Sample& b) {
     std::string_view la(arena + a.labels_off, a.labels_len), lb(arena + b.labels_off, b.labels_len);
     if (la != lb) return la < lb;
     if (kind_order(a.kind) != kind_order(b.kind)) return kind_order(a.kind) < kind_order(b.kind);
     return a.bound < b.bound;
-  });
-  for (uint32_t i = 0; i < nfamilies_; ++i) families_[i].begin = families_[i].end = 0;
+  };
   for (uint32_t i = 0; i < nsamples_;) {
     uint32_t j = i;
     while (j < nsamples_ && samples_[j].family == samples_[i].family) ++j;
     families_[samples_[i].family].begin = i;
     families_[samples_[i].family].end = j;
+    // Within a family: most collectors add in label order already (one
+    // linear check); short ranges (a CPU's modes) by insertion, at most
+    // kInsertionSortMax^2/2 compares; longer ones by the heapsort.
+    uint32_t k = i + 1;
+    while (k < j && !less(samples_[k], samples_[k - 1])) ++k;
+    if (k < j) {
+      if (j - i <= kInsertionSortMax) {
+        for (uint32_t a = k; a < j; ++a) {
+          Sample t = samples_[a];
+          uint32_t b = a;
+          for (; b > i && less(t, samples_[b - 1]); --b) samples_[b] = samples_[b - 1];
+          samples_[b] = t;
+        }
+      } else {
+        edgestat::sort(samples_ + i, samples_ + j, less);
+      }
+    }
     i = j;
   }
 }

@@ -120,6 +120,7 @@ class Snapshot {
   SnapshotLimits lim_{};
   Family* families_ = nullptr;
   uint32_t* order_ = nullptr;
+  uint32_t ordered_families_ = 0;  // entries of order_ the last finish() sorted
   uint32_t* index_ = nullptr;  // open addressing, family index + 1, 0 = empty
   uint32_t index_mask_ = 0;
   Sample* samples_ = nullptr;

@@ -21,6 +21,11 @@ bool join_path(PathBuf& out, std::initializer_list<std::string_view> parts) {
 
 namespace {
 
+// Every collection opens a hundred or more /proc and /sys files: open(2)
+// with O_CLOEXEC in musl (the static builds) adds an fcntl(F_SETFD) after
+// each open, a leftover for kernels older than 2.6.23; openat(2) does not.
+int open_ro(const char* path, int flags) { return ::openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | flags); }
+
 // Reads fd to its end into buf: read(2) from the current offset, or, when
 // positional, pread(2) from offset 0 (a kept procfs file). Does not close.
 Status read_all(int fd, bool positional, const char* path, char* buf, size_t cap, size_t* len, int* read_err = nullptr) {
@@ -77,7 +82,7 @@ void drop_kept(KeptFile* k) {
 }  // namespace
 
 Status read_file(const char* path, char* buf, size_t cap, size_t* len) {
-  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open_ro(path, 0);
   if (fd < 0) {
     int e = errno;
     return Status::error("open %s: %s", path, std::strerror(e)).with_errno(e);
@@ -94,7 +99,7 @@ Status read_file_kept(const char* path, char* buf, size_t cap, size_t* len) {
     if (st || err == 0) return st;  // read, or a file larger than the buffer
     drop_kept(k);                   // a read error: try a fresh descriptor
   }
-  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open_ro(path, 0);
   if (fd < 0) {
     int e = errno;
     return Status::error("open %s: %s", path, std::strerror(e)).with_errno(e);
@@ -150,7 +155,7 @@ bool read_attr_i64(const char* path, int64_t* v) {
 }
 
 DirReader::DirReader(const char* path) {
-  fd_ = ::open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  fd_ = open_ro(path, O_DIRECTORY);
   if (fd_ < 0) err_ = errno;
 }
 

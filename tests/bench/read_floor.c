@@ -7,7 +7,9 @@
  *
  * LIST lines: "r PATH" open, read to EOF, close; "k PATH" a file the agent
  * keeps open: opened once here too, then pread from offset 0 to EOF each
- * iteration; "d PATH" open, getdents64 to the end, close; "s PATH" statfs.
+ * iteration; "d PATH" open, getdents64 to the end, close; "s PATH" statfs;
+ * "f PATH" an open that failed in the agent (an absent optional file): the
+ * same open, closed if it succeeds here.
  * Prints CPU microseconds (user + system) per iteration. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -79,6 +81,9 @@ int main(int argc, char** argv) {
         while (syscall(SYS_getdents64, fd, dents, sizeof dents) > 0) {
         }
         close(fd);
+      } else if (o->kind == 'f') {
+        int fd = open(o->path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) close(fd);
       } else if (o->kind == 's') {
         struct statfs sf;
         statfs(o->path, &sf);

@@ -77,6 +77,12 @@ pid = sys.argv[2]
 opened = {}
 seen_kept = set()
 for line in open(sys.argv[1]):
+    # A failed open (an optional file probed: cpufreq, udev data, hwmon...)
+    # is a syscall every collection makes too.
+    m = re.search(r'(?:openat\(AT_FDCWD, |open\()"([^"]+)", ([^)]*)\) = -1', line)
+    if m:
+        print('f ' + m.group(1))
+        continue
     m = re.search(r'(?:openat\(AT_FDCWD, |open\()"([^"]+)", ([^)]*)\) = (\d+)', line)
     if m:
         path, flags, fd = m.groups()
@@ -103,7 +109,7 @@ for line in open(sys.argv[1]):
 PY
 # A directory read without getdents (empty listing) still cost an open.
 echo "one collection: $(grep -c '^r' "$tmp/list") files opened and read, $(grep -c '^k' "$tmp/list") kept files pread," \
-  "$(grep -c '^d' "$tmp/list") directories listed, $(grep -c '^s' "$tmp/list") statfs; body $(wc -c < "$tmp/body") bytes"
+  "$(grep -c '^d' "$tmp/list") directories listed, $(grep -c '^f' "$tmp/list") failed opens (absent optional files), $(grep -c '^s' "$tmp/list") statfs; body $(wc -c < "$tmp/body") bytes"
 
 floor=$("$tmp/read_floor" "$tmp/list" "$N")
 fresh=$(per_request "$fresh_pid" "$fresh_port" "$N")

@@ -155,6 +155,14 @@ TEST_CASE("test_pressure: collector errors") {
     CHECK_FALSE(r.contains("memory"));
     CHECK_FALSE(r.contains("irq"));
   }
+  SUBCASE("the first file missing, the directory there: the others are read") {
+    TempTree t;
+    t.write("proc/pressure/io", kVmCpu);
+    Run r(collect_pressure, t.root + "/proc");
+    CHECK(r.ok);
+    CHECK(r.contains("node_pressure_io_waiting_seconds_total"));
+    CHECK_FALSE(r.contains("node_pressure_cpu"));
+  }
   SUBCASE("missing total=") {
     TempTree t;
     t.write("proc/pressure/cpu", "some avg10=0.00 avg60=0.00 avg300=0.00\n");

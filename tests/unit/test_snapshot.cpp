@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "metrics/render.hpp"
@@ -198,4 +199,91 @@ TEST_CASE("duplicate series: a full table of distinct series is accepted (no fal
   CHECK(s.duplicates() == 0);
   for (int i = 0; i < 5000; i += 7) CHECK_FALSE(s.add(kB, i, {{"i", std::to_string(i)}}));
   CHECK(s.refused() == 0);
+}
+
+TEST_CASE("finish: interleaved families, long and short unsorted ranges and histograms come out in order") {
+  // finish() groups by family (counting sort), then sorts each family's
+  // range: insertion up to a couple dozen samples, the heapsort beyond.
+  // Each range here is added out of order and interleaved with the others.
+  SnapshotLimits lim;
+  lim.max_families = 16;
+  lim.max_samples = 256;
+  lim.arena_bytes = 16384;
+  Snapshot s;
+  REQUIRE(s.init(lim));
+  constexpr FamilyDesc kBig{"m_big", "Big.", MetricType::Gauge};
+  constexpr FamilyDesc kSmall{"m_small", "Small.", MetricType::Gauge};
+  constexpr FamilyDesc kSorted{"m_sorted", "Sorted.", MetricType::Gauge};
+  constexpr int kBigN = 100;  // well above the insertion-sort bound
+  char v[8];
+  for (int i = 0; i < kBigN; ++i) {
+    int k = (i * 37) % kBigN;  // 37 is prime to 100: a permutation
+    std::snprintf(v, sizeof v, "v%03d", k);
+    REQUIRE(s.add(kBig, k, {{"i", v}}));
+    if (i < 5) {
+      std::snprintf(v, sizeof v, "s%d", 4 - i);
+      REQUIRE(s.add(kSmall, 4 - i, {{"i", v}}));
+      std::snprintf(v, sizeof v, "o%d", i);
+      REQUIRE(s.add(kSorted, i, {{"i", v}}));
+      Label l{"h", "x"};
+      // Buckets backwards, count before sum: out of line order.
+      if (i == 0) REQUIRE(s.add(kH, SampleKind::Count, 0, 4, &l, 1));
+      REQUIRE(s.add(kH, SampleKind::Bucket, 5 - i, 4 - i, &l, 1));
+      if (i == 0) REQUIRE(s.add(kH, SampleKind::Sum, 0, 7, &l, 1));
+    }
+  }
+  s.finish();
+  std::string want = "# HELP m_big Big.\n# TYPE m_big gauge\n";
+  for (int k = 0; k < kBigN; ++k) {
+    std::snprintf(v, sizeof v, "v%03d", k);
+    want += "m_big{i=\"" + std::string(v) + "\"} " + std::to_string(k) + "\n";
+  }
+  want += "# HELP m_small Small.\n# TYPE m_small gauge\n";
+  for (int k = 0; k < 5; ++k) want += "m_small{i=\"s" + std::to_string(k) + "\"} " + std::to_string(k) + "\n";
+  want += "# HELP m_sorted Sorted.\n# TYPE m_sorted gauge\n";
+  for (int k = 0; k < 5; ++k) want += "m_sorted{i=\"o" + std::to_string(k) + "\"} " + std::to_string(k) + "\n";
+  want +=
+      "# HELP req_seconds Hist.\n# TYPE req_seconds histogram\n"
+      "req_seconds_bucket{h=\"x\",le=\"1\"} 0\n"
+      "req_seconds_bucket{h=\"x\",le=\"2\"} 1\n"
+      "req_seconds_bucket{h=\"x\",le=\"3\"} 2\n"
+      "req_seconds_bucket{h=\"x\",le=\"4\"} 3\n"
+      "req_seconds_bucket{h=\"x\",le=\"5\"} 4\n"
+      "req_seconds_sum{h=\"x\"} 7\n"
+      "req_seconds_count{h=\"x\"} 4\n";
+  CHECK(render(s, ExpositionFormat::Text004) == want);
+}
+
+TEST_CASE("finish: the family order is right across collections that intern families in another sequence") {
+  // finish() reuses the last collection's family order when it is still
+  // strictly increasing; a new intern sequence of the same count must not.
+  Fixture f;
+  const std::string sorted =
+      "# HELP a_gauge A help with \\\\ and\\nnewline.\n# TYPE a_gauge gauge\na_gauge 1\n"
+      "# HELP b_total B help.\n# TYPE b_total counter\nb_total 2\n";
+  for (int round = 0; round < 4; ++round) {
+    f.s.clear();
+    if (round % 2) {
+      f.s.add(kB, 2);
+      f.s.add(kA, 1);
+    } else {
+      f.s.add(kA, 1);
+      f.s.add(kB, 2);
+    }
+    f.s.finish();
+    CHECK(render(f.s, ExpositionFormat::Text004) == sorted);
+  }
+  // Another family set of the same size, then a larger one.
+  f.s.clear();
+  f.s.add_dynamic("z_last", "Z.", MetricType::Gauge, SampleKind::Plain, 0, 3, nullptr, 0);
+  f.s.add(kB, 2);
+  f.s.finish();
+  CHECK(render(f.s, ExpositionFormat::Text004) ==
+        "# HELP b_total B help.\n# TYPE b_total counter\nb_total 2\n# HELP z_last Z.\n# TYPE z_last gauge\nz_last 3\n");
+  f.s.clear();
+  f.s.add_dynamic("z_last", "Z.", MetricType::Gauge, SampleKind::Plain, 0, 3, nullptr, 0);
+  f.s.add(kB, 2);
+  f.s.add(kA, 1);
+  f.s.finish();
+  CHECK(render(f.s, ExpositionFormat::Text004) == sorted + "# HELP z_last Z.\n# TYPE z_last gauge\nz_last 3\n");
 }

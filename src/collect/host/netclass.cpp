@@ -85,7 +85,8 @@ void collect_device(CollectContext& ctx, std::string_view name, PathBuf& dir) {
   std::string_view oper = attr_text(dir, dir_len, "operstate", operstate, sizeof operstate);
   const Label dev[] = {{"device", name}};
   ctx.out.add(kUp, oper == "up" ? 1 : 0, dev, 1);
-  std::string_view admin = admin_state(attr_int(dir, dir_len, "flags"));
+  const std::optional<int64_t> flags = attr_int(dir, dir_len, "flags");
+  std::string_view admin = admin_state(flags);
   const Label info[] = {{"address", attr_text(dir, dir_len, "address", address, sizeof address)},
                         {"adminstate", admin},
                         {"broadcast", attr_text(dir, dir_len, "broadcast", broadcast, sizeof broadcast)},
@@ -95,7 +96,10 @@ void collect_device(CollectContext& ctx, std::string_view name, PathBuf& dir) {
                         {"operstate", oper}};
   ctx.out.add(kInfo, 1, info, 7);
   for (const IntAttr& a : kIntAttrs) {
-    if (auto v = attr_int(dir, dir_len, a.file)) ctx.out.add(a.family, static_cast<double>(*v), dev, 1);
+    // flags was read above for adminstate: one read a collection, and the
+    // two samples agree.
+    auto v = std::string_view(a.file) == "flags" ? flags : attr_int(dir, dir_len, a.file);
+    if (v) ctx.out.add(a.family, static_cast<double>(*v), dev, 1);
   }
   if (auto speed = attr_int(dir, dir_len, "speed")) {
     if (auto bytes = speed_bytes(*speed, ctx.config.filters.netclass_ignore_invalid_speed)) ctx.out.add(kSpeed, *bytes, dev, 1);

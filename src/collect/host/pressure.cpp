@@ -65,12 +65,10 @@ constexpr size_t kPsiFileBytes = 1024;
 Status collect_pressure(CollectContext& ctx) {
   PathBuf path;
   if (!join_path(path, {ctx.config.path.procfs.view(), "/pressure"})) return Status::error("procfs path too long");
-  if (::access(path.c_str(), F_OK) != 0)
-    return Status::error(
-               "%s missing: pressure stall information needs Linux >= 4.20 with CONFIG_PSI (and psi=1 "
-               "when CONFIG_PSI_DEFAULT_DISABLED)",
-               path.c_str())
-        .with_errno(ENOENT);
+  // The directory is checked (access(2)) only when a file is missing and
+  // none was read yet: a collection that reads them saves the syscall.
+  PathBuf dir = path;
+  bool dir_seen = false;
   for (const Resource& r : kResources) {
     if (!join_path(path, {ctx.config.path.procfs.view(), "/pressure/", r.file}))
       return Status::error("procfs path too long");
@@ -79,9 +77,17 @@ Status collect_pressure(CollectContext& ctx) {
     // Older kernels booted with psi=0 keep the files but refuse reads with
     // EOPNOTSUPP; read_file's message carries the reason.
     if (Status st = read_file(path.c_str(), buf, sizeof buf, &n); !st) {
-      if (st.sys_errno() == ENOENT) continue;
-      return st;
+      if (st.sys_errno() != ENOENT) return st;
+      if (!dir_seen && ::access(dir.c_str(), F_OK) != 0)
+        return Status::error(
+                   "%s missing: pressure stall information needs Linux >= 4.20 with CONFIG_PSI (and psi=1 "
+                   "when CONFIG_PSI_DEFAULT_DISABLED)",
+                   dir.c_str())
+            .with_errno(ENOENT);
+      dir_seen = true;
+      continue;
     }
+    dir_seen = true;
     PsiTotals t;
     if (!parse_psi(std::string_view(buf, n), &t))
       return Status::error("%s: malformed some/full line (want avg10= avg60= avg300= total=)", path.c_str());
