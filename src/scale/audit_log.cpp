@@ -11,6 +11,7 @@
 #include "core/json_writer.hpp"
 #include "core/out_buffer.hpp"
 #include "core/reserve.hpp"
+#include "store/durable_file.hpp"
 
 namespace edgestat::scale {
 
@@ -182,7 +183,7 @@ bool AuditLog::rotate() {
   std::string_view p = path_.view();
   size_t slash = p.rfind('/');
   if (dir.assign(slash == std::string_view::npos ? std::string_view(".") : p.substr(0, slash == 0 ? 1 : slash))) {
-    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = store::open_dir(dir.c_str());
     if (dfd >= 0) {
       (void)::fsync(dfd);
       ::close(dfd);
