@@ -22,29 +22,28 @@
 
 namespace edgestat {
 
+// n in [N, 2N]: the first N and the last N bytes, loaded before either is
+// stored (the two ranges overlap when n < 2N).
+template <size_t N>
+inline void copy_ends(char* d, const char* s, size_t n) {
+  char a[N], b[N];
+  __builtin_memcpy(a, s, N);
+  __builtin_memcpy(b, s + n - N, N);
+  __builtin_memcpy(d, a, N);
+  __builtin_memcpy(d + n - N, b, N);
+}
+
 inline void copy_bytes(void* dst, const void* src, size_t n) {
   char* d = static_cast<char*>(dst);
   const char* s = static_cast<const char*>(src);
   if (n > 32) {
     std::memcpy(d, s, n);
   } else if (n >= 16) {
-    char a[16], b[16];
-    __builtin_memcpy(a, s, 16);
-    __builtin_memcpy(b, s + n - 16, 16);
-    __builtin_memcpy(d, a, 16);
-    __builtin_memcpy(d + n - 16, b, 16);
+    copy_ends<16>(d, s, n);
   } else if (n >= 8) {
-    char a[8], b[8];
-    __builtin_memcpy(a, s, 8);
-    __builtin_memcpy(b, s + n - 8, 8);
-    __builtin_memcpy(d, a, 8);
-    __builtin_memcpy(d + n - 8, b, 8);
+    copy_ends<8>(d, s, n);
   } else if (n >= 4) {
-    char a[4], b[4];
-    __builtin_memcpy(a, s, 4);
-    __builtin_memcpy(b, s + n - 4, 4);
-    __builtin_memcpy(d, a, 4);
-    __builtin_memcpy(d + n - 4, b, 4);
+    copy_ends<4>(d, s, n);
   } else if (n > 0) {
     char a = s[0], b = s[n / 2], c = s[n - 1];
     d[0] = a, d[n / 2] = b, d[n - 1] = c;
