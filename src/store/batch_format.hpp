@@ -80,6 +80,11 @@ class BatchBuilder {
   void reset(char* buf, size_t cap);
   // Appends one record (comma handled). False if it does not fit.
   bool add(std::string_view record);
+  // Appends a ring slot's records, one a line (the loop packs StatsD timer
+  // records); returns how many lines were not JSON objects and were left
+  // out (an empty slot is one empty record). The caller has checked room()
+  // for the whole slot and a comma.
+  uint32_t add_lines(std::string_view slot);
   // Closes the document. The view is empty if anything overflowed.
   std::string_view finish(int64_t unix_us, uint64_t batch_id);
   // Undoes finish() (the write failed): the same records, ready for more

@@ -341,16 +341,8 @@ void RecordWriter::stage(uint32_t available) {
       break;
     }
     // One record, or several one a line (the loop packs StatsD timer
-    // records; serialized JSON never holds a raw newline). An empty slot
-    // is one empty record, rejected.
-    if (slot.empty()) ++staged_rejected_;
-    while (!slot.empty()) {
-      size_t nl = slot.find('\n');
-      std::string_view rec = slot.substr(0, nl);
-      slot = nl == std::string_view::npos ? std::string_view() : slot.substr(nl + 1);
-      // add() cannot fail: room was checked for the whole slot.
-      if (!looks_like_json_object(rec) || !batch_.add(rec)) ++staged_rejected_;
-    }
+    // records); room was checked for the whole slot.
+    staged_rejected_ += batch_.add_lines(slot);
   }
   ring_.pop_n(k);
   staged_ += k;
