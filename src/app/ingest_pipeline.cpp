@@ -262,8 +262,10 @@ void IngestPipeline::statsd_datagram(std::string_view d, bool truncated, int64_t
     d = d.substr(0, nl);
   }
   std::string_view line;
+  // One for the datagram: parse_statsd_line sets what a line uses, and
+  // constructing one a line zeroed its 256 bytes of tags every time.
+  StatsdLine l;
   while (ingest::next_statsd_line(&d, &line)) {
-    StatsdLine l;
     StatsdError e = ingest::parse_statsd_line(line, &l);
     if (e != StatsdError::None) {
       ++n_.statsd_malformed[static_cast<size_t>(e)];
