@@ -33,6 +33,11 @@ constexpr FamilyDesc kIngestAcks{
     MetricType::Counter};
 constexpr FamilyDesc kStatsdDatagrams{"edgestat_statsd_datagrams_total", "StatsD datagrams received.",
                                       MetricType::Counter};
+constexpr FamilyDesc kStatsdKernelDrops{
+    "edgestat_statsd_kernel_drops_total",
+    "StatsD UDP datagrams the kernel dropped because the socket's receive buffer was full (SO_RXQ_OVFL); "
+    "raise [ingest] statsd_receive_buffer_bytes, and net.core.rmem_max without CAP_NET_ADMIN.",
+    MetricType::Counter};
 constexpr FamilyDesc kStatsdLines{"edgestat_statsd_lines_total", "Well-formed StatsD lines received.",
                                   MetricType::Counter};
 constexpr FamilyDesc kStatsdMalformed{"edgestat_statsd_malformed_total",
@@ -90,6 +95,7 @@ void IngestPipeline::add_metrics(Snapshot& snap) const {
     }
   }
   snap.add(kStatsdDatagrams, static_cast<double>(n_.statsd_datagrams));
+  snap.add(kStatsdKernelDrops, static_cast<double>(n_.statsd_kernel_drops));
   snap.add(kStatsdLines, static_cast<double>(n_.statsd_lines));
   for (size_t i = 1; i < ingest::kStatsdErrorCount; ++i) {
     Label l{"reason", ingest::statsd_error_name(static_cast<ingest::StatsdError>(i))};

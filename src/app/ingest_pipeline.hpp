@@ -44,6 +44,7 @@ struct IngestCounters {
   uint64_t http_records = 0, statsd_records = 0;
   uint64_t http_refused[kRefuseReasons] = {};  // requests
   uint64_t statsd_datagrams = 0, statsd_lines = 0;
+  uint64_t statsd_kernel_drops = 0;  // UDP datagrams the kernel dropped (receive buffer full)
   uint64_t statsd_malformed[ingest::kStatsdErrorCount] = {};
   uint64_t recorded = 0;  // records pushed into the ring
   uint64_t dropped_http = 0, dropped_statsd = 0, dropped_history = 0;
@@ -97,6 +98,8 @@ class IngestPipeline {
   void request_durable(uint64_t seq) { writer_.request_durable(seq); }
   void set_durable_hook(void (*fn)(void*), void* ctx) { writer_.set_durable_hook(fn, ctx); }
   void count_ack(AckResult r) { ++n_.acks[static_cast<size_t>(r)]; }
+  // The socket's drop count went up by n (SO_RXQ_OVFL).
+  void count_kernel_drops(uint64_t n) { n_.statsd_kernel_drops += n; }
 
   // After a burst of pushes: push the packed StatsD slot, wake the writer
   // if it asked to be.

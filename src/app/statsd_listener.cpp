@@ -22,9 +22,12 @@ namespace {
 
 // A non-blocking datagram socket of family with the receive buffer asked
 // for, bound to addr; -1 on failure, logged as "the StatsD <kind> socket"
-// with where (the address or path) named.
-int bind_dgram(int family, const sockaddr* addr, socklen_t len, uint64_t rcvbuf, const char* kind, LogField where) {
-  char msg[48];
+// with where (the address or path) named. *granted: the receive buffer the
+// kernel gave (SO_RCVBUF read back, which counts its bookkeeping too: twice
+// what was set); less than asked is logged once, naming the sysctl.
+int bind_dgram(int family, const sockaddr* addr, socklen_t len, uint64_t rcvbuf, const char* kind, LogField where,
+               uint64_t* granted) {
+  char msg[64];
   int fd = ::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     std::snprintf(msg, sizeof msg, "cannot create the StatsD %s socket", kind);
@@ -36,6 +39,21 @@ int bind_dgram(int family, const sockaddr* addr, socklen_t len, uint64_t rcvbuf,
   // clamps SO_RCVBUF to it.
   if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof v) != 0)
     ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v);
+  // The kernel's count of datagrams dropped for a full buffer comes with
+  // each datagram read (UDP; a unix socket makes its sender wait instead).
+  int on = 1;
+  if (family != AF_UNIX) ::setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on);
+  int got = 0;
+  socklen_t gl = sizeof got;
+  *granted = ::getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &gl) == 0 && got > 0 ? static_cast<uint64_t>(got) : 0;
+  if (*granted / 2 < rcvbuf) {
+    std::snprintf(msg, sizeof msg, "the StatsD %s socket got a smaller receive buffer", kind);
+    log_warn(msg, {where,
+                   {"asked_bytes", rcvbuf},
+                   {"granted_bytes", *granted / 2},
+                   {"hint", "raise net.core.rmem_max (sysctl) or run with CAP_NET_ADMIN; bursts beyond it are dropped "
+                            "by the kernel and counted in edgestat_statsd_kernel_drops_total"}});
+  }
   if (::bind(fd, addr, len) != 0) {
     std::snprintf(msg, sizeof msg, "cannot bind the StatsD %s socket", kind);
     log_error(msg, {where, {"error", std::strerror(errno)}});
@@ -45,7 +63,7 @@ int bind_dgram(int family, const sockaddr* addr, socklen_t len, uint64_t rcvbuf,
   return fd;
 }
 
-int bind_udp(std::string_view address, uint64_t rcvbuf) {
+int bind_udp(std::string_view address, uint64_t rcvbuf, uint64_t* granted) {
   FixedString<64> host;
   uint16_t port = 0;
   const char* why = "";
@@ -72,10 +90,10 @@ int bind_udp(std::string_view address, uint64_t rcvbuf) {
     else inet_pton(AF_INET, host.c_str(), &a->sin_addr);
     len = sizeof *a;
   }
-  return bind_dgram(family, reinterpret_cast<sockaddr*>(&ss), len, rcvbuf, "UDP", {"address", address});
+  return bind_dgram(family, reinterpret_cast<sockaddr*>(&ss), len, rcvbuf, "UDP", {"address", address}, granted);
 }
 
-int bind_unix(const char* path, uint64_t rcvbuf) {
+int bind_unix(const char* path, uint64_t rcvbuf, uint64_t* granted) {
   sockaddr_un a{};
   a.sun_family = AF_UNIX;
   size_t n = std::strlen(path);
@@ -93,7 +111,7 @@ int bind_unix(const char* path, uint64_t rcvbuf) {
     }
     ::unlink(path);
   }
-  int fd = bind_dgram(AF_UNIX, reinterpret_cast<sockaddr*>(&a), sizeof a, rcvbuf, "unix", {"path", path});
+  int fd = bind_dgram(AF_UNIX, reinterpret_cast<sockaddr*>(&a), sizeof a, rcvbuf, "unix", {"path", path}, granted);
   if (fd < 0) return -1;
   // Local applications of any user may report, as they can over loopback UDP.
   ::chmod(path, 0666);
@@ -108,9 +126,11 @@ StatsdListener::~StatsdListener() {
     if (s->fd >= 0 && !s->open) ::close(s->fd);
 }
 
-bool StatsdListener::open_socket(uv_loop_t* loop, Socket& s, int fd) {
+bool StatsdListener::open_socket(uv_loop_t* loop, Socket& s, int fd, uint64_t granted, bool may_rest) {
   s.fd = fd;
   s.owner = this;
+  s.may_rest = may_rest;
+  s.rest_max_ms = max_rest_ms(granted);
   if (uv_poll_init_socket(loop, &s.poll, fd) != 0) return false;
   s.poll.data = &s;
   uv_timer_init(loop, &s.rest);
@@ -124,13 +144,14 @@ bool StatsdListener::init(const Config& c, uv_loop_t* loop) {
   if (!udp && !uds) return true;
   bufs_ = reserve_array<char>(kRecvBatch * kMaxDatagram);
   if (!bufs_) return false;
+  uint64_t granted = 0;
   if (udp) {
-    int fd = bind_udp(c.ingest.statsd_listen_address.view(), c.ingest.statsd_receive_buffer_bytes);
-    if (fd < 0 || !open_socket(loop, udp_, fd)) return false;
+    int fd = bind_udp(c.ingest.statsd_listen_address.view(), c.ingest.statsd_receive_buffer_bytes, &granted);
+    if (fd < 0 || !open_socket(loop, udp_, fd, granted, true)) return false;
   }
   if (uds) {
-    int fd = bind_unix(c.ingest.statsd_socket.c_str(), c.ingest.statsd_receive_buffer_bytes);
-    if (fd < 0 || !open_socket(loop, unix_, fd)) return false;
+    int fd = bind_unix(c.ingest.statsd_socket.c_str(), c.ingest.statsd_receive_buffer_bytes, &granted);
+    if (fd < 0 || !open_socket(loop, unix_, fd, granted, false)) return false;
     unix_path_.assign(c.ingest.statsd_socket.view());
   }
   return true;
@@ -144,12 +165,16 @@ void StatsdListener::log_listening(const Config& c) const {
 unsigned StatsdListener::read_burst(Socket& s, size_t* bytes, bool* drained) {
   mmsghdr msgs[kRecvBatch];
   iovec iov[kRecvBatch];
+  // Room for the SO_RXQ_OVFL message (a uint32_t) of each datagram.
+  alignas(cmsghdr) char ctl[kRecvBatch][CMSG_SPACE(sizeof(uint32_t))];
   for (unsigned i = 0; i < kRecvBatch; ++i) {
     iov[i].iov_base = bufs_ + i * kMaxDatagram;
     iov[i].iov_len = kMaxDatagram;
     std::memset(&msgs[i], 0, sizeof msgs[i]);
     msgs[i].msg_hdr.msg_iov = &iov[i];
     msgs[i].msg_hdr.msg_iovlen = 1;
+    msgs[i].msg_hdr.msg_control = ctl[i];
+    msgs[i].msg_hdr.msg_controllen = sizeof ctl[i];
   }
   // One timestamp per burst: records of one burst share it.
   int64_t now = realtime_ns() / 1000;
@@ -168,7 +193,9 @@ unsigned StatsdListener::read_burst(Socket& s, size_t* bytes, bool* drained) {
       bool trunc = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
       p_.statsd_datagram(std::string_view(bufs_ + i * kMaxDatagram, msgs[i].msg_len), trunc, now, ts);
       *bytes += msgs[i].msg_len;
+      note_drops(s, msgs[i].msg_hdr);
       msgs[i].msg_hdr.msg_flags = 0;
+      msgs[i].msg_hdr.msg_controllen = sizeof ctl[i];
     }
     got += static_cast<unsigned>(n);
     if (static_cast<unsigned>(n) < kRecvBatch) {
@@ -180,24 +207,36 @@ unsigned StatsdListener::read_burst(Socket& s, size_t* bytes, bool* drained) {
   return got;
 }
 
+// SO_RXQ_OVFL: the socket's drop count so far (a wrapping uint32_t), sent
+// only once it is non-zero.
+void StatsdListener::note_drops(Socket& s, const msghdr& h) {
+  for (const cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), const_cast<cmsghdr*>(c))) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) continue;
+    uint32_t total;
+    std::memcpy(&total, CMSG_DATA(c), sizeof total);
+    p_.count_kernel_drops(static_cast<uint32_t>(total - s.kernel_drops));
+    s.kernel_drops = total;
+  }
+}
+
 void StatsdListener::schedule(Socket& s, unsigned got, size_t bytes, bool drained) {
   bool rest;
   if (!drained) {
     rest = false;  // a flood: poll, which reads again at once
   } else if (!s.resting) {
-    rest = got > 0;  // a polled read that emptied the socket
+    rest = got > 0 && s.may_rest;  // a polled read that emptied the socket
     s.rest_ms = kRestMinMs;
   } else if (got == 0) {
     // Nothing during the rest: rest longer, and poll again after a
-    // kRestMaxMs rest with nothing.
-    rest = s.rest_ms < kRestMaxMs;
-    s.rest_ms = s.rest_ms * 2 < kRestMaxMs ? s.rest_ms * 2 : kRestMaxMs;
+    // longest rest with nothing.
+    rest = s.rest_ms < s.rest_max_ms;
+    s.rest_ms = s.rest_ms * 2 < s.rest_max_ms ? s.rest_ms * 2 : s.rest_max_ms;
   } else {
     // Lengthen the rest while what it brings stays small; shorten it when
     // a rest brings more than kRestBytes.
     rest = true;
     if (bytes > kRestBytes) s.rest_ms = s.rest_ms / 2 > kRestMinMs ? s.rest_ms / 2 : kRestMinMs;
-    else if (bytes * 2 <= kRestBytes) s.rest_ms = s.rest_ms * 2 < kRestMaxMs ? s.rest_ms * 2 : kRestMaxMs;
+    else if (bytes * 2 <= kRestBytes) s.rest_ms = s.rest_ms * 2 < s.rest_max_ms ? s.rest_ms * 2 : s.rest_max_ms;
   }
   if (rest && !s.resting) uv_poll_stop(&s.poll);
   if (!rest && s.resting) uv_poll_start(&s.poll, UV_READABLE, readable_cb);

@@ -234,6 +234,17 @@ TEST_CASE("StatsD: a personal-data tag or metric name drops the line, whatever i
   CHECK(text.find("edgestat_statsd_malformed_total{reason=\"personal_data\"} 7") != std::string::npos);
 }
 
+TEST_CASE("the StatsD listener's longest rest fits the receive buffer the kernel granted") {
+  // Half the buffer at the default config's burst rate, within the bounds.
+  constexpr uint64_t per_ms = StatsdListener::kBurstBytesPerMs;
+  static_assert(per_ms == 4608);
+  CHECK(StatsdListener::max_rest_ms(2u << 20) == StatsdListener::kRestMaxMs);  // 1 MiB asked as root: 227 ms
+  CHECK(StatsdListener::max_rest_ms(425984) == 425984 / 2 / per_ms);         // Debian's rmem_max, not root: 46 ms
+  CHECK(StatsdListener::max_rest_ms(200 * 2 * per_ms) == 200);
+  CHECK(StatsdListener::max_rest_ms(4096) == StatsdListener::kRestMinMs);
+  CHECK(StatsdListener::max_rest_ms(0) == StatsdListener::kRestMinMs);
+}
+
 TEST_CASE("the StatsD listener reads real UDP datagrams on the loop") {
   // A free loopback port: bind to 0, read it back, close (the listener binds it next).
   int probe = ::socket(AF_INET, SOCK_DGRAM, 0);

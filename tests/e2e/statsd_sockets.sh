@@ -1,0 +1,90 @@
+#!/bin/bash
+# The StatsD sockets under load: every UDP datagram is either read or
+# counted as dropped by the kernel (edgestat_statsd_kernel_drops_total,
+# SO_RXQ_OVFL); the unix socket keeps up with a non-blocking client (it
+# never rests: its queue holds net.unix.max_dgram_qlen datagrams, 10 by
+# default); a receive buffer the kernel grants smaller than asked is
+# logged, naming the sysctl.
+BIN=$1 SRC=$2
+source "$SRC/tests/e2e/lib/agent.sh"
+
+UPORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+SOCK="$TMP/statsd.sock"
+# 16 KiB asked (32 KiB granted as root): a flood overflows it at once.
+start_agent --store.enabled=false --ingest.statsd-listen-address="127.0.0.1:$UPORT" \
+  --ingest.statsd-socket="$SOCK" --ingest.statsd-receive-buffer-bytes=16KiB
+metric() { curl -s "$(URL /metrics)" | awk -v m="$1" '$1 == m {print $2; f = 1} END {if (!f) print "missing"}'; }
+
+# ---- UDP: 5000 datagrams as fast as Python sends them, then one more
+# after a pause (the kernel reports drops with the next datagram read)
+python3 - "$UPORT" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+d = "\n".join(f"flood.t{i % 8}:{i}|ms" for i in range(50)).encode()
+for _ in range(4999): s.sendto(d, ("127.0.0.1", int(sys.argv[1])))
+time.sleep(0.5)
+s.sendto(d, ("127.0.0.1", int(sys.argv[1])))
+PY
+for _ in $(seq 100); do
+  got=$(metric edgestat_statsd_datagrams_total); drops=$(metric edgestat_statsd_kernel_drops_total)
+  [ "$got" != missing ] && [ "$drops" != missing ] && [ $((got + drops)) -ge 5000 ] && break
+  sleep 0.05
+done
+[ "$drops" = missing ] && fail "edgestat_statsd_kernel_drops_total is not exported"
+[ "$drops" -gt 0 ] || fail "a 5000-datagram flood into a 32 KiB buffer dropped nothing? read $got"
+[ $((got + drops)) -eq 5000 ] || fail "read $got + dropped $drops != 5000 sent"
+pass "UDP flood: $got datagrams read + $drops dropped by the kernel = 5000 sent"
+
+# ---- unix socket: a non-blocking client at 200 and 2000 datagrams/s
+before=$(metric edgestat_statsd_datagrams_total)
+out=$(python3 - "$SOCK" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.setblocking(False)
+d = "\n".join(f"uds.t{i % 8}:{i}|ms" for i in range(50)).encode()
+sent = eagain = 0
+for rate in (200, 2000):
+    t0 = time.monotonic(); n = 0
+    while time.monotonic() - t0 < 2:
+        if n >= rate * (time.monotonic() - t0):
+            time.sleep(0.0005); continue
+        n += 1
+        try: s.sendto(d, sys.argv[1]); sent += 1
+        except BlockingIOError: eagain += 1
+print(sent, eagain)
+PY
+)
+read -r sent eagain <<<"$out"
+[ "$eagain" -eq 0 ] || fail "the unix socket refused $eagain of $((sent + eagain)) datagrams (queue full while the listener rested)"
+for _ in $(seq 100); do
+  [ $(($(metric edgestat_statsd_datagrams_total) - before)) -ge "$sent" ] && break
+  sleep 0.05
+done
+n=$(($(metric edgestat_statsd_datagrams_total) - before))
+[ "$n" -eq "$sent" ] || fail "unix socket: $n datagrams read of $sent sent"
+pass "unix socket, non-blocking client at 200 and 2000 datagrams/s: $sent sent, all read, none refused"
+
+# ---- a receive buffer smaller than asked is logged (a non-root agent
+# without CAP_NET_ADMIN gets at most net.core.rmem_max)
+command -v setpriv >/dev/null || skip "setpriv (util-linux) not installed"
+[ "$(id -u)" = 0 ] || skip "needs root to start the agent as another user"
+max=$(cat /proc/sys/net/core/rmem_max)
+ask=$((max * 2))
+chmod 755 "$TMP"
+mkdir -p "$TMP/nobody-run" "$TMP/nobody-data"
+chown nobody: "$TMP/nobody-run" "$TMP/nobody-data"
+UPORT2=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+LOG2="$TMP/nobody.log"
+setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all "$BIN" run \
+  --web.listen-address="127.0.0.1:$(free_port)" --path.procfs="$FIX/proc" --path.sysfs="$FIX/sys" \
+  --path.rootfs="$FIX/root" --agent.runtime-dir="$TMP/nobody-run" --agent.data-dir="$TMP/nobody-data" \
+  --store.enabled=false --ingest.statsd-listen-address="127.0.0.1:$UPORT2" \
+  --ingest.statsd-receive-buffer-bytes="$ask" 2>"$LOG2" &
+PIDS+=("$!")
+for _ in $(seq 100); do grep -q '"msg":"started"' "$LOG2" && break; sleep 0.05; done
+grep -q '"msg":"started"' "$LOG2" || fail "the agent as nobody did not start: $(tail -3 "$LOG2")"
+line=$(grep 'smaller receive buffer' "$LOG2") || fail "no warning for a receive buffer granted below $ask bytes: $(cat "$LOG2")"
+echo "$line" | grep -q "\"asked_bytes\":$ask" || fail "the warning does not name the asked size: $line"
+echo "$line" | grep -q "\"granted_bytes\":$max" || fail "the warning does not name the granted size ($max): $line"
+echo "$line" | grep -q "net.core.rmem_max" || fail "the warning does not name the sysctl: $line"
+pass "a non-root agent asking $ask bytes is granted net.core.rmem_max ($max) and says so"
