@@ -208,15 +208,14 @@ unsigned StatsdListener::read_burst(Socket& s, size_t* bytes, bool* drained) {
 }
 
 // SO_RXQ_OVFL: the socket's drop count so far (a wrapping uint32_t), sent
-// only once it is non-zero.
+// only once it is non-zero. It is the only control message asked for.
 void StatsdListener::note_drops(Socket& s, const msghdr& h) {
-  for (const cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), const_cast<cmsghdr*>(c))) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) continue;
-    uint32_t total;
-    std::memcpy(&total, CMSG_DATA(c), sizeof total);
-    p_.count_kernel_drops(static_cast<uint32_t>(total - s.kernel_drops));
-    s.kernel_drops = total;
-  }
+  const cmsghdr* c = CMSG_FIRSTHDR(&h);
+  if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) return;
+  uint32_t total;
+  std::memcpy(&total, CMSG_DATA(c), sizeof total);
+  p_.count_kernel_drops(static_cast<uint32_t>(total - s.kernel_drops));
+  s.kernel_drops = total;
 }
 
 void StatsdListener::schedule(Socket& s, unsigned got, size_t bytes, bool drained) {
