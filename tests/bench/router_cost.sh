@@ -7,7 +7,9 @@
 # with a 15 s collection interval, scraped every SCRAPE_EVERY s (15) for
 # WINDOW s (300), and a StatsD stream of STATSD_RATE timer lines/s (1000) to
 # every agent that has a StatsD listener (node_exporter has none).
-# Per agent (its process and children): CPU seconds per minute, RSS and Pss
+# A third edgestat, defaults without a StatsD listener, carries exactly
+# node_exporter's load (scrapes only): the like-with-like ratio.
+# Per agent (its process and children): CPU ms per minute (schedstat), RSS and Pss
 # (smaps_rollup) at the end, wake-ups per minute (voluntary + involuntary
 # context switches of every thread: each is one scheduling onto a CPU),
 # bytes written per hour (/proc/PID/io write_bytes: what reaches the block
@@ -65,6 +67,17 @@ mkdir -p "$tmp/edgestat_nostore"
   --ingest.statsd-listen-address="127.0.0.1:${UPORT[edgestat_nostore]}" 2>"$tmp/edgestat_nostore.log" &
 PID[edgestat_nostore]=$!
 pids+=("${PID[edgestat_nostore]}")
+
+# ---- edgestat on node_exporter's load: defaults, no StatsD listener (the
+# default config has none), scraped like the others: like with like
+PORT[edgestat_scrapes]=$(port SOCK_STREAM)
+URLPATH[edgestat_scrapes]=/metrics
+mkdir -p "$tmp/edgestat_scrapes"
+"$BIN" run --web.listen-address="127.0.0.1:${PORT[edgestat_scrapes]}" \
+  --agent.runtime-dir="$tmp/edgestat_scrapes/run" --agent.data-dir="$tmp/edgestat_scrapes" \
+  2>"$tmp/edgestat_scrapes.log" &
+PID[edgestat_scrapes]=$!
+pids+=("${PID[edgestat_scrapes]}")
 
 # ---- node_exporter: its defaults; it collects when scraped
 if need prometheus-node-exporter prometheus-node-exporter; then
@@ -157,7 +170,7 @@ else
 fi
 
 agents=()
-for a in edgestat edgestat_nostore node_exporter collectd netdata; do
+for a in edgestat edgestat_nostore edgestat_scrapes node_exporter collectd netdata; do
   [ -n "${PID[$a]:-}" ] || continue
   ok=no
   for _ in $(seq 200); do
@@ -175,13 +188,16 @@ tree() {
   echo "$p"
   for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do tree "$c"; done
 }
-# cpu_ticks wakeups write_bytes for an agent's tree (summed)
+# cpu_ns wakeups write_bytes for an agent's tree (summed). CPU is each
+# thread's time on a CPU in ns (/proc/PID/task/TID/schedstat), not the
+# 10 ms clock ticks of /proc/PID/stat: an agent scraped 4 times a minute
+# uses a few ticks in a short window.
 sample() {
   local cpu=0 wk=0 wb=0 p t
   for p in $(tree "$1"); do
     [ -r "/proc/$p/stat" ] || continue
-    cpu=$((cpu + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
     for t in /proc/"$p"/task/*; do
+      cpu=$((cpu + $(cut -d' ' -f1 "$t/schedstat" 2>/dev/null || echo 0)))
       wk=$((wk + $(awk '/^(voluntary|nonvoluntary)_ctxt_switches/ {s += $2} END {print s + 0}' "$t/status" 2>/dev/null || echo 0)))
     done
     wb=$((wb + $(awk '/^write_bytes/ {print $2}' "/proc/$p/io" 2>/dev/null || echo 0)))
@@ -234,7 +250,6 @@ done
 wait "$sender" 2>/dev/null || true
 t1=$(date +%s.%N)
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
-hz=$(getconf CLK_TCK)
 
 echo "measured ${secs}s, $scrapes scrapes each; load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-17s %14s %10s %10s %16s %16s\n' agent "CPU ms/min" "RSS MiB" "Pss MiB" "wake-ups/min" "written KiB/h"
@@ -242,22 +257,30 @@ declare -A R
 for a in "${agents[@]}"; do
   read -r c w b < <(sample "${PID[$a]}")
   read -r rss pss < <(memory "${PID[$a]}")
-  cpu=$(awk -v c=$((c - C0[$a])) -v hz="$hz" -v s="$secs" 'BEGIN {printf "%.1f", c / hz * 1000 / s * 60}')
+  cpu=$(awk -v c=$((c - C0[$a])) -v s="$secs" 'BEGIN {printf "%.1f", c / 1e6 / s * 60}')
   wk=$(awk -v w=$((w - W0[$a])) -v s="$secs" 'BEGIN {printf "%.0f", w / s * 60}')
   wr=$(awk -v x=$((b - B0[$a])) -v s="$secs" 'BEGIN {printf "%.0f", x / 1024 / s * 3600}')
   R[$a]="$cpu $(awk -v k="$rss" 'BEGIN {printf "%.2f", k / 1024}') $(awk -v k="$pss" 'BEGIN {printf "%.2f", k / 1024}') $wk $wr"
   # shellcheck disable=SC2086
   printf '%-17s %14s %10s %10s %16s %16s\n' "$a" ${R[$a]}
 done
-echo "ratios peer / edgestat (above 1: edgestat is cheaper):"
-read -r ec er ep ew ewr <<<"${R[edgestat]}"
-for a in "${agents[@]}"; do
-  [ "$a" = edgestat ] && continue
-  read -r c r p w wr <<<"${R[$a]}"
-  awk -v a="$a" -v c="$c" -v r="$r" -v p="$p" -v w="$w" -v wr="$wr" -v ec="$ec" -v er="$er" -v ep="$ep" -v ew="$ew" -v ewr="$ewr" '
+# ratio PEER BASE: PEER's figures over BASE's (above 1: BASE is cheaper)
+ratio() {
+  read -r c r p w wr <<<"${R[$1]}"
+  read -r ec er ep ew ewr <<<"${R[$2]}"
+  awk -v a="$1" -v b="$2" -v c="$c" -v r="$r" -v p="$p" -v w="$w" -v wr="$wr" -v ec="$ec" -v er="$er" -v ep="$ep" -v ew="$ew" -v ewr="$ewr" '
     function ratio(x, y) { return y > 0 ? sprintf("%.1fx", x / y) : (x > 0 ? "inf" : "=") }
-    BEGIN { printf "  %-16s CPU %s  RSS %s  Pss %s  wake-ups %s  written %s\n", a, ratio(c, ec), ratio(r, er), ratio(p, ep), ratio(w, ew), ratio(wr, ewr) }'
+    BEGIN { printf "  %-16s / %-16s CPU %s  RSS %s  Pss %s  wake-ups %s  written %s\n", a, b, ratio(c, ec), ratio(r, er), ratio(p, ep), ratio(w, ew), ratio(wr, ewr) }'
+}
+echo "ratios peer / edgestat (above 1: edgestat is cheaper):"
+for a in "${agents[@]}"; do
+  case $a in edgestat*) continue ;; esac
+  ratio "$a" edgestat
 done
+# Like with like: node_exporter gets no StatsD, nor does edgestat_scrapes.
+[ -n "${R[node_exporter]:-}" ] && [ -n "${R[edgestat_scrapes]:-}" ] && ratio node_exporter edgestat_scrapes
+# collectd stores nothing either: against edgestat with the store off.
+[ -n "${R[collectd]:-}" ] && [ -n "${R[edgestat_nostore]:-}" ] && ratio collectd edgestat_nostore
 curl -s "http://127.0.0.1:${PORT[edgestat]}/metrics" |
   awk '/^edgestat_(collections_total|statsd_lines_total|ring_dropped_total|store_records_persisted_total|store_batches_written_total)/ {print "  edgestat " $0}'
 exit 0  # the table is printed (the cleanup trap kills processes that may have exited)
