@@ -10,6 +10,19 @@ namespace {
 
 void put_help(OutBuffer& out, std::string_view help, bool openmetrics) {
   for (size_t i = 0; i < help.size();) {
+    // A run of ASCII that needs no escape (all of almost every HELP) goes
+    // out in one copy: a put(char) per byte was a fifth of the render.
+    size_t j = i;
+    while (j < help.size()) {
+      char d = help[j];
+      if (d == '\\' || d == '\n' || (d == '"' && openmetrics) || static_cast<unsigned char>(d) >= 0x80) break;
+      ++j;
+    }
+    if (j > i) {
+      out.put(help.substr(i, j - i));
+      i = j;
+      continue;
+    }
     char c = help[i];
     if (c == '\\') {
       out.put("\\\\"), ++i;
@@ -17,9 +30,7 @@ void put_help(OutBuffer& out, std::string_view help, bool openmetrics) {
       out.put("\\n"), ++i;
     } else if (c == '"' && openmetrics) {
       out.put("\\\""), ++i;
-    } else if (static_cast<unsigned char>(c) < 0x80) {
-      out.put(c), ++i;
-    } else {
+    } else {  // a non-ASCII byte: the run above stops at nothing else
       size_t k = utf8_sequence_length(help, i);
       out.put(k ? help.substr(i, k) : kReplacementChar);
       i += k ? k : 1;

@@ -71,6 +71,11 @@ Status collect_cpu(CollectContext& ctx) {
       ctx.out.add(kGuest, static_cast<double>(t.guest_nice) / kUserHz, ln, 2);
     }
   }
+  if (ctx.generation != 0) {  // for the stat collector, this collection
+    StatSummary& s = proc_stat_shared_summary();
+    s = StatSummary{};
+    proc_stat_share() = ProcStatShare{ctx.generation, parse_stat_summary(std::string_view(ctx.scratch, n), &s)};
+  }
   if (found == 0) return Status::error("%s: no per-CPU lines", path.c_str());
   return collect_cpu_extras(ctx);
 }
