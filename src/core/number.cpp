@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/copy.hpp"
 #include "core/shortest_double.hpp"
 
 namespace edgestat {
@@ -31,7 +32,7 @@ void shortest_digits(double v, Digits& out) {
   int len = static_cast<int>(r.ptr - tmp);
   out.dp = len + sd.exponent;
   while (len > 1 && tmp[len - 1] == '0') --len;
-  std::memcpy(out.d, tmp, static_cast<size_t>(len));
+  copy_bytes(out.d, tmp, static_cast<size_t>(len));
   out.n = len;
 }
 
@@ -62,7 +63,7 @@ size_t format_double(double v, char* out) {
     *p++ = dg.d[0];
     if (dg.n > 1) {
       *p++ = '.';
-      std::memcpy(p, dg.d + 1, static_cast<size_t>(dg.n - 1));
+      copy_bytes(p, dg.d + 1, static_cast<size_t>(dg.n - 1));
       p += dg.n - 1;
     }
     *p++ = 'e';
@@ -77,14 +78,14 @@ size_t format_double(double v, char* out) {
     *p++ = '0';
     *p++ = '.';
     for (int i = dg.dp; i < 0; ++i) *p++ = '0';
-    std::memcpy(p, dg.d, static_cast<size_t>(dg.n));
+    copy_bytes(p, dg.d, static_cast<size_t>(dg.n));
     p += dg.n;
     return static_cast<size_t>(p - out);
   }
   for (int i = 0; i < dg.dp; ++i) *p++ = i < dg.n ? dg.d[i] : '0';
   if (dg.n > dg.dp) {
     *p++ = '.';
-    std::memcpy(p, dg.d + dg.dp, static_cast<size_t>(dg.n - dg.dp));
+    copy_bytes(p, dg.d + dg.dp, static_cast<size_t>(dg.n - dg.dp));
     p += dg.n - dg.dp;
   }
   return static_cast<size_t>(p - out);

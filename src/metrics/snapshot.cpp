@@ -158,7 +158,7 @@ int Snapshot::series_find_or_insert(uint32_t idx) {
     const Sample& o = samples_[slot - 1];
     if (o.family == s.family && o.kind == s.kind && o.labels_len == s.labels_len &&
         std::memcmp(&o.bound, &s.bound, sizeof s.bound) == 0 &&
-        std::memcmp(arena_ + o.labels_off, arena_ + s.labels_off, s.labels_len) == 0)
+        compare_bytes(arena_ + o.labels_off, arena_ + s.labels_off, s.labels_len) == 0)
       return static_cast<int>(slot - 1);
   }
 }
@@ -180,7 +180,7 @@ int Snapshot::find(std::string_view name) const {
   for (uint32_t h = fnv1a32(name) & index_mask_;; h = (h + 1) & index_mask_) {
     uint32_t slot = index_[h];
     if (slot == 0) return -1;
-    if (families_[slot - 1].name == name) return static_cast<int>(slot - 1);
+    if (equal_bytes(families_[slot - 1].name, name)) return static_cast<int>(slot - 1);
   }
 }
 
@@ -213,7 +213,7 @@ int Snapshot::intern(std::string_view name, std::string_view help, MetricType t,
     uint32_t slot = index_[h];
     if (slot == 0) break;
     Family& f = families_[slot - 1];
-    if (f.name == name) return f.type == t ? static_cast<int>(slot - 1) : -1;
+    if (equal_bytes(f.name, name)) return f.type == t ? static_cast<int>(slot - 1) : -1;
   }
   if (nfamilies_ == lim_.max_families) return -1;
   if (copy) {
@@ -296,11 +296,14 @@ void Snapshot::finish() {
   // has as many entries and is strictly increasing by name, it is the one
   // sorted permutation (n - 1 compares instead of a sort).
   bool reuse = ordered_families_ == nfamilies_;
-  for (uint32_t r = 1; reuse && r < nfamilies_; ++r) reuse = families_[order_[r - 1]].name < families_[order_[r]].name;
+  auto name_less = [this](uint32_t a, uint32_t b) {
+    std::string_view x = families_[a].name, y = families_[b].name;
+    return less_bytes(x.data(), x.size(), y.data(), y.size());
+  };
+  for (uint32_t r = 1; reuse && r < nfamilies_; ++r) reuse = name_less(order_[r - 1], order_[r]);
   if (!reuse) {
     for (uint32_t i = 0; i < nfamilies_; ++i) order_[i] = i;
-    edgestat::sort(order_, order_ + nfamilies_,
-                   [this](uint32_t a, uint32_t b) { return families_[a].name < families_[b].name; });
+    edgestat::sort(order_, order_ + nfamilies_, name_less);
     ordered_families_ = nfamilies_;
   }
   // Samples in family-name order: a counting sort by family (O(n), where a
@@ -334,8 +337,10 @@ void Snapshot::finish() {
   for (uint32_t i = 0; i < nfamilies_; ++i) families_[i].begin = families_[i].end = 0;
   const char* arena = arena_;
   auto less = [arena](const Sample& a, const Sample& b) {
-    std::string_view la(arena + a.labels_off, a.labels_len), lb(arena + b.labels_off, b.labels_len);
-    if (la != lb) return la < lb;
+    int c = compare_bytes(arena + a.labels_off, arena + b.labels_off,
+                          a.labels_len < b.labels_len ? a.labels_len : b.labels_len);
+    if (c != 0) return c < 0;
+    if (a.labels_len != b.labels_len) return a.labels_len < b.labels_len;
     if (kind_order(a.kind) != kind_order(b.kind)) return kind_order(a.kind) < kind_order(b.kind);
     return a.bound < b.bound;
   };
