@@ -37,16 +37,28 @@ size_t escaped_size(std::string_view v) {
   return n;
 }
 
+// Bytes copied as they are: ASCII but backslash, double quote and newline.
+bool plain_byte(char c) {
+  return static_cast<unsigned char>(c) < 0x80 && c != '\\' && c != '"' && c != '\n';
+}
+
 char* escape_into(char* p, std::string_view v) {
   for (size_t i = 0; i < v.size();) {
+    // A run of plain bytes (all of almost every label value) in one copy.
+    size_t j = i;
+    while (j < v.size() && plain_byte(v[j])) ++j;
+    if (j > i) {
+      copy_bytes(p, v.data() + i, j - i);
+      p += j - i;
+      i = j;
+      continue;
+    }
     char c = v[i];
     if (c == '\\' || c == '"') {
       *p++ = '\\', *p++ = c, ++i;
     } else if (c == '\n') {
       *p++ = '\\', *p++ = 'n', ++i;
-    } else if (static_cast<unsigned char>(c) < 0x80) {
-      *p++ = c, ++i;
-    } else {
+    } else {  // not ASCII: the run above stops at nothing else
       size_t k = utf8_sequence_length(v, i);
       std::string_view src = k ? v.substr(i, k) : kReplacementChar;
       copy_bytes(p, src.data(), src.size());
