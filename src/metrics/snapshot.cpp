@@ -69,6 +69,29 @@ char* escape_into(char* p, std::string_view v) {
   return p;
 }
 
+// Eight bytes per multiply, not FNV's one: every sample's label set (a
+// thousand of 20-60 bytes) and every family name a collector adds is
+// hashed once a collection. A hit is compared in full, so the hash only
+// has to spread; callers finish with mix64.
+constexpr uint64_t kWordMul = 0x9e3779b97f4a7c15ull;  // 2^64 / golden ratio, odd
+uint64_t words_hash(const char* p, size_t n, uint64_t h) {
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * kWordMul;
+    h ^= h >> 29;
+  }
+  if (n) {
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; ++i) w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    h = (h ^ w ^ (uint64_t{n} << 59)) * kWordMul;
+  }
+  return h;
+}
+uint32_t name_hash(std::string_view name) {
+  return static_cast<uint32_t>(mix64(words_hash(name.data(), name.size(), kWordMul)));
+}
+
 // Up to this many samples in one family, an unsorted range is sorted by
 // insertion (quadratic, but bounded by this and cheaper than the heapsort's
 // indirect compares and byte moves at this size).
@@ -135,28 +158,11 @@ void Snapshot::rollback(uint32_t mark) {
 }
 
 uint32_t Snapshot::series_hash(const Sample& s) const {
-  // Eight label bytes per multiply, not FNV's one: every sample of a
-  // collection is hashed here once (a thousand label sets of 20-60 bytes).
-  // A hit is compared in full, so the hash only has to spread.
-  constexpr uint64_t kMul = 0x9e3779b97f4a7c15ull;  // 2^64 / golden ratio, odd
-  const char* p = arena_ + s.labels_off;
-  size_t n = s.labels_len;
-  uint64_t h = (uint64_t{s.family} << 8 | static_cast<uint64_t>(s.kind)) * kMul;
+  uint64_t h = (uint64_t{s.family} << 8 | static_cast<uint64_t>(s.kind)) * kWordMul;
   uint64_t bound;
   std::memcpy(&bound, &s.bound, sizeof bound);
-  h = (h ^ bound) * kMul;
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ w) * kMul;
-    h ^= h >> 29;
-  }
-  if (n) {
-    uint64_t w = 0;
-    for (size_t i = 0; i < n; ++i) w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-    h = (h ^ w ^ (uint64_t{n} << 59)) * kMul;
-  }
-  return static_cast<uint32_t>(mix64(h));  // the low bits index the table
+  h = (h ^ bound) * kWordMul;
+  return static_cast<uint32_t>(mix64(words_hash(arena_ + s.labels_off, s.labels_len, h)));  // low bits index
 }
 
 int Snapshot::series_find_or_insert(uint32_t idx) {
@@ -189,7 +195,7 @@ char* Snapshot::arena_alloc(size_t n) {
 }
 
 int Snapshot::find(std::string_view name) const {
-  for (uint32_t h = fnv1a32(name) & index_mask_;; h = (h + 1) & index_mask_) {
+  for (uint32_t h = name_hash(name) & index_mask_;; h = (h + 1) & index_mask_) {
     uint32_t slot = index_[h];
     if (slot == 0) return -1;
     if (equal_bytes(families_[slot - 1].name, name)) return static_cast<int>(slot - 1);
@@ -220,7 +226,7 @@ bool Snapshot::value(std::string_view family, std::string_view labels, double* v
 }
 
 int Snapshot::intern(std::string_view name, std::string_view help, MetricType t, bool copy) {
-  uint32_t h = fnv1a32(name) & index_mask_;
+  uint32_t h = name_hash(name) & index_mask_;
   for (;; h = (h + 1) & index_mask_) {
     uint32_t slot = index_[h];
     if (slot == 0) break;
