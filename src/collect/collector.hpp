@@ -23,6 +23,9 @@ struct CollectContext {
   // collect.read_buffer_bytes; a collector may use it for one file at a time.
   char* scratch;
   size_t scratch_cap;
+  // Numbers each collection of run_collectors from 1; 0 (a test calling a
+  // collector directly) shares nothing between collectors.
+  uint64_t generation = 0;
 };
 
 using CollectFn = Status (*)(CollectContext&);

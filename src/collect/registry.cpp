@@ -106,7 +106,8 @@ uint64_t enabled_collectors(const Config& c) {
 }
 
 void run_collectors(const Config& c, uint64_t mask, Snapshot& snap, char* scratch, size_t scratch_cap) {
-  CollectContext ctx{c, snap, scratch, scratch_cap};
+  static uint64_t generation = 0;  // loop thread only
+  CollectContext ctx{c, snap, scratch, scratch_cap, ++generation};
   for (size_t i = 0; i < kCount; ++i) {
     if (!((mask >> i) & 1)) {
       g_outcome[i] = CollectorOutcome::NotRun;

@@ -16,7 +16,7 @@ namespace {
 constexpr double kExactIntLimit = 9007199254740992.0;
 
 struct Digits {
-  char d[24] = {};  // zeroed only for GCC -Wmaybe-uninitialized, which cannot follow copy_bytes
+  char d[24];
   int n = 0;   // number of significant digits
   int dp = 0;  // decimal point position: value = 0.d * 10^dp
 };

@@ -57,6 +57,19 @@ class OutBuffer {
     put(std::string_view(tmp, format_double(v, tmp)));
   }
 
+  // Room for n bytes written straight at the returned pointer, then
+  // commit(k) with k <= n: one bounds check for a whole line instead of
+  // one per piece. Null (and the buffer marked overflowed) when n does not
+  // fit, as put() would.
+  char* reserve(size_t n) {
+    if (overflow_ || n > cap_ - len_) {
+      overflow_ = true;
+      return nullptr;
+    }
+    return data_ + len_;
+  }
+  void commit(size_t k) { len_ += k; }
+
   bool overflowed() const { return overflow_; }
   size_t size() const { return len_; }
   size_t capacity() const { return cap_; }

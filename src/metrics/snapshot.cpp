@@ -37,16 +37,28 @@ size_t escaped_size(std::string_view v) {
   return n;
 }
 
+// Bytes copied as they are: ASCII but backslash, double quote and newline.
+bool plain_byte(char c) {
+  return static_cast<unsigned char>(c) < 0x80 && c != '\\' && c != '"' && c != '\n';
+}
+
 char* escape_into(char* p, std::string_view v) {
   for (size_t i = 0; i < v.size();) {
+    // A run of plain bytes (all of almost every label value) in one copy.
+    size_t j = i;
+    while (j < v.size() && plain_byte(v[j])) ++j;
+    if (j > i) {
+      copy_bytes(p, v.data() + i, j - i);
+      p += j - i;
+      i = j;
+      continue;
+    }
     char c = v[i];
     if (c == '\\' || c == '"') {
       *p++ = '\\', *p++ = c, ++i;
     } else if (c == '\n') {
       *p++ = '\\', *p++ = 'n', ++i;
-    } else if (static_cast<unsigned char>(c) < 0x80) {
-      *p++ = c, ++i;
-    } else {
+    } else {  // not ASCII: the run above stops at nothing else
       size_t k = utf8_sequence_length(v, i);
       std::string_view src = k ? v.substr(i, k) : kReplacementChar;
       copy_bytes(p, src.data(), src.size());
@@ -55,6 +67,29 @@ char* escape_into(char* p, std::string_view v) {
     }
   }
   return p;
+}
+
+// Eight bytes per multiply, not FNV's one: every sample's label set (a
+// thousand of 20-60 bytes) and every family name a collector adds is
+// hashed once a collection. A hit is compared in full, so the hash only
+// has to spread; callers finish with mix64.
+constexpr uint64_t kWordMul = 0x9e3779b97f4a7c15ull;  // 2^64 / golden ratio, odd
+uint64_t words_hash(const char* p, size_t n, uint64_t h) {
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * kWordMul;
+    h ^= h >> 29;
+  }
+  if (n) {
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; ++i) w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    h = (h ^ w ^ (uint64_t{n} << 59)) * kWordMul;
+  }
+  return h;
+}
+uint32_t name_hash(std::string_view name) {
+  return static_cast<uint32_t>(mix64(words_hash(name.data(), name.size(), kWordMul)));
 }
 
 // Up to this many samples in one family, an unsorted range is sorted by
@@ -111,8 +146,7 @@ void Snapshot::clear() {
   series_stale_ = false;
   nfamilies_ = nsamples_ = arena_len_ = 0;
   refused_ = duplicates_ = duplicate_collectors_ = 0;
-  last_desc_ = nullptr;
-  last_family_ = -1;
+  std::memset(desc_cache_, 0, sizeof desc_cache_);
   collector_ = kSelfCollectorId;
 }
 
@@ -124,11 +158,11 @@ void Snapshot::rollback(uint32_t mark) {
 }
 
 uint32_t Snapshot::series_hash(const Sample& s) const {
-  uint32_t h = fnv1a32({arena_ + s.labels_off, s.labels_len});
-  h = fnv1a32_bytes(&s.family, sizeof s.family, h);
-  h = fnv1a32_bytes(&s.kind, sizeof s.kind, h);
-  h = fnv1a32_bytes(&s.bound, sizeof s.bound, h);
-  return mix32(h);  // the low bits index the table
+  uint64_t h = (uint64_t{s.family} << 8 | static_cast<uint64_t>(s.kind)) * kWordMul;
+  uint64_t bound;
+  std::memcpy(&bound, &s.bound, sizeof bound);
+  h = (h ^ bound) * kWordMul;
+  return static_cast<uint32_t>(mix64(words_hash(arena_ + s.labels_off, s.labels_len, h)));  // low bits index
 }
 
 int Snapshot::series_find_or_insert(uint32_t idx) {
@@ -142,7 +176,7 @@ int Snapshot::series_find_or_insert(uint32_t idx) {
     const Sample& o = samples_[slot - 1];
     if (o.family == s.family && o.kind == s.kind && o.labels_len == s.labels_len &&
         std::memcmp(&o.bound, &s.bound, sizeof s.bound) == 0 &&
-        std::memcmp(arena_ + o.labels_off, arena_ + s.labels_off, s.labels_len) == 0)
+        compare_bytes(arena_ + o.labels_off, arena_ + s.labels_off, s.labels_len) == 0)
       return static_cast<int>(slot - 1);
   }
 }
@@ -161,10 +195,10 @@ char* Snapshot::arena_alloc(size_t n) {
 }
 
 int Snapshot::find(std::string_view name) const {
-  for (uint32_t h = fnv1a32(name) & index_mask_;; h = (h + 1) & index_mask_) {
+  for (uint32_t h = name_hash(name) & index_mask_;; h = (h + 1) & index_mask_) {
     uint32_t slot = index_[h];
     if (slot == 0) return -1;
-    if (families_[slot - 1].name == name) return static_cast<int>(slot - 1);
+    if (equal_bytes(families_[slot - 1].name, name)) return static_cast<int>(slot - 1);
   }
 }
 
@@ -192,12 +226,12 @@ bool Snapshot::value(std::string_view family, std::string_view labels, double* v
 }
 
 int Snapshot::intern(std::string_view name, std::string_view help, MetricType t, bool copy) {
-  uint32_t h = fnv1a32(name) & index_mask_;
+  uint32_t h = name_hash(name) & index_mask_;
   for (;; h = (h + 1) & index_mask_) {
     uint32_t slot = index_[h];
     if (slot == 0) break;
     Family& f = families_[slot - 1];
-    if (f.name == name) return f.type == t ? static_cast<int>(slot - 1) : -1;
+    if (equal_bytes(f.name, name)) return f.type == t ? static_cast<int>(slot - 1) : -1;
   }
   if (nfamilies_ == lim_.max_families) return -1;
   if (copy) {
@@ -258,16 +292,18 @@ bool Snapshot::push(int fam, SampleKind kind, double bound, double v, const Labe
 }
 
 bool Snapshot::add(const FamilyDesc& f, SampleKind kind, double bound, double v, const Label* labels, size_t n) {
-  if (&f != last_desc_) {
-    last_family_ = intern(f.name, f.help, f.type, false);
-    last_desc_ = &f;
+  auto key = reinterpret_cast<uintptr_t>(&f);
+  DescSlot& slot = desc_cache_[((key >> 3) ^ (key >> 11)) & (kDescCacheSlots - 1)];
+  if (slot.desc != &f || slot.family < 0 || families_[slot.family].name.data() != f.name.data() ||
+      families_[slot.family].name.size() != f.name.size() || families_[slot.family].type != f.type) {
+    slot.desc = &f;
+    slot.family = intern(f.name, f.help, f.type, false);
   }
-  return push(last_family_, kind, bound, v, labels, n);
+  return push(slot.family, kind, bound, v, labels, n);
 }
 
 bool Snapshot::add_dynamic(std::string_view name, std::string_view help, MetricType t, SampleKind kind,
                            double bound, double v, const Label* labels, size_t n) {
-  last_desc_ = nullptr;
   return push(intern(name, help, t, true), kind, bound, v, labels, n);
 }
 
@@ -278,11 +314,14 @@ void Snapshot::finish() {
   // has as many entries and is strictly increasing by name, it is the one
   // sorted permutation (n - 1 compares instead of a sort).
   bool reuse = ordered_families_ == nfamilies_;
-  for (uint32_t r = 1; reuse && r < nfamilies_; ++r) reuse = families_[order_[r - 1]].name < families_[order_[r]].name;
+  auto name_less = [this](uint32_t a, uint32_t b) {
+    std::string_view x = families_[a].name, y = families_[b].name;
+    return less_bytes(x.data(), x.size(), y.data(), y.size());
+  };
+  for (uint32_t r = 1; reuse && r < nfamilies_; ++r) reuse = name_less(order_[r - 1], order_[r]);
   if (!reuse) {
     for (uint32_t i = 0; i < nfamilies_; ++i) order_[i] = i;
-    edgestat::sort(order_, order_ + nfamilies_,
-                   [this](uint32_t a, uint32_t b) { return families_[a].name < families_[b].name; });
+    edgestat::sort(order_, order_ + nfamilies_, name_less);
     ordered_families_ = nfamilies_;
   }
   // Samples in family-name order: a counting sort by family (O(n), where a
@@ -316,8 +355,10 @@ void Snapshot::finish() {
   for (uint32_t i = 0; i < nfamilies_; ++i) families_[i].begin = families_[i].end = 0;
   const char* arena = arena_;
   auto less = [arena](const Sample& a, const Sample& b) {
-    std::string_view la(arena + a.labels_off, a.labels_len), lb(arena + b.labels_off, b.labels_len);
-    if (la != lb) return la < lb;
+    int c = compare_bytes(arena + a.labels_off, arena + b.labels_off,
+                          a.labels_len < b.labels_len ? a.labels_len : b.labels_len);
+    if (c != 0) return c < 0;
+    if (a.labels_len != b.labels_len) return a.labels_len < b.labels_len;
     if (kind_order(a.kind) != kind_order(b.kind)) return kind_order(a.kind) < kind_order(b.kind);
     return a.bound < b.bound;
   };

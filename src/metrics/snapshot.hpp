@@ -135,8 +135,17 @@ class Snapshot {
   uint32_t* series_ = nullptr;
   uint32_t series_mask_ = 0;
   bool series_stale_ = false;
-  const FamilyDesc* last_desc_ = nullptr;
-  int last_family_ = -1;
+  // Family index by descriptor address, this collection only: a collector
+  // switching between a dozen families per device (netclass, diskstats)
+  // found each by hashing and comparing its name on every switch.
+  // Direct-mapped; a hit is checked against the family's name pointer and
+  // type, so a reused address (a descriptor on the stack) cannot alias.
+  static constexpr uint32_t kDescCacheSlots = 256;  // about the default families
+  struct DescSlot {
+    const FamilyDesc* desc;
+    int family;
+  };
+  DescSlot desc_cache_[kDescCacheSlots] = {};
 };
 
 }  // namespace edgestat

@@ -5,9 +5,13 @@
  *
  *   read_floor LIST ITERATIONS
  *
- * LIST lines: "r PATH" open, read to EOF, close; "k PATH" a file the agent
- * keeps open: opened once here too, then pread from offset 0 to EOF each
- * iteration; "d PATH" open, getdents64 to the end, close; "s PATH" statfs;
+ * LIST lines: "r PATH [COUNT]" open, read to EOF, close; "k PATH [COUNT]" a
+ * file the agent keeps open: opened once here too, then pread from offset 0
+ * to EOF each iteration. COUNT is the byte count the agent's first read of
+ * the file asked for (read_floor.sh takes it from strace), used for every
+ * read of it here; without it, the whole 256 KiB buffer. It matters for
+ * /proc/sys files, where the kernel allocates and zeroes a buffer of the
+ * count on each read; "d PATH" open, getdents64 to the end, close; "s PATH" statfs;
  * "f PATH" an open that failed in the agent (an absent optional file): the
  * same open, closed if it succeeds here.
  * Prints CPU microseconds (user + system) per iteration. */
@@ -26,6 +30,7 @@ enum { kMaxOps = 4096 };
 struct op {
   char kind;
   int fd; /* kept files */
+  size_t count; /* bytes asked per read */
   char* path;
 };
 
@@ -54,6 +59,12 @@ int main(int argc, char** argv) {
     ops[n].kind = line[0];
     ops[n].path = strdup(line + 2);
     ops[n].fd = -1;
+    ops[n].count = 0;
+    char* sp = strrchr(ops[n].path, ' ');
+    if (sp && sp[1] && strspn(sp + 1, "0123456789") == strlen(sp + 1)) {
+      ops[n].count = strtoul(sp + 1, NULL, 10);
+      *sp = 0;
+    }
     if (ops[n].kind == 'k') ops[n].fd = open(ops[n].path, O_RDONLY | O_CLOEXEC);
     ++n;
   }
@@ -61,6 +72,8 @@ int main(int argc, char** argv) {
   long iters = atol(argv[2]);
   static char buf[1 << 18];
   static char dents[8192];
+  for (int i = 0; i < n; ++i)
+    if (ops[i].count == 0 || ops[i].count > sizeof buf) ops[i].count = sizeof buf;
   double t0 = cpu_us();
   for (long it = 0; it < iters; ++it) {
     for (int i = 0; i < n; ++i) {
@@ -68,13 +81,13 @@ int main(int argc, char** argv) {
       if (o->kind == 'r') {
         int fd = open(o->path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) continue;
-        while (read(fd, buf, sizeof buf) > 0) {
+        while (read(fd, buf, o->count) > 0) {
         }
         close(fd);
       } else if (o->kind == 'k') {
         off_t off = 0;
         ssize_t r;
-        while ((r = pread(o->fd, buf, sizeof buf, off)) > 0) off += r;
+        while ((r = pread(o->fd, buf, o->count, off)) > 0) off += r;
       } else if (o->kind == 'd') {
         int fd = open(o->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0) continue;

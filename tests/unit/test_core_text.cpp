@@ -1,4 +1,5 @@
-// core/ascii.hpp, core/hash.hpp, core/civil_time.hpp: the shared helpers
+// core/ascii.hpp, core/hash.hpp, core/civil_time.hpp, core/scan.hpp's
+// find_byte: the shared helpers
 // every room uses, checked against published reference values.
 #include <doctest/doctest.h>
 
@@ -8,6 +9,7 @@
 #include "core/ascii.hpp"
 #include "core/civil_time.hpp"
 #include "core/hash.hpp"
+#include "core/scan.hpp"
 
 using namespace edgestat;
 
@@ -80,4 +82,29 @@ TEST_CASE("civil time formats ISO seconds and zero-padded digits") {
   CHECK(days_from_civil(2000, 3, 1) == 11017);
   char d[4];
   CHECK(std::string(d, put_digits(d, 7, 3)) == "007");
+}
+
+TEST_CASE("find_byte finds the first byte as string_view::find does, at every position and length") {
+  // Every byte value as the needle, including 0x00, 0x80 and 0xFF (the
+  // eight-byte step must not see a borrow as a match), at every position
+  // of texts 0-40 bytes long, with a second occurrence after it.
+  for (int c = 0; c < 256; ++c) {
+    const char needle = static_cast<char>(c);
+    const char fill = static_cast<char>(c == 'a' ? 'b' : 'a');
+    for (size_t n = 0; n <= 40; ++n) {
+      std::string text(n, fill);
+      CHECK(find_byte(text, needle) == std::string_view::npos);
+      for (size_t at = 0; at < n; ++at) {
+        std::string t = text;
+        t[at] = needle;
+        if (at + 3 < n) t[at + 3] = needle;
+        REQUIRE(find_byte(t, needle) == std::string_view(t).find(needle));
+      }
+    }
+  }
+  // Bytes just above and below the needle around it (0x01 vs 0x00, 0x81 vs
+  // 0x80) are not it.
+  std::string mixed = std::string("\x01\x81\x7f\xff\x01\x81\x7f\xff\x01") + '\0' + "\x80";
+  CHECK(find_byte(mixed, '\0') == 9);
+  CHECK(find_byte(mixed, static_cast<char>(0x80)) == 10);
 }

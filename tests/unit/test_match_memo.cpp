@@ -3,6 +3,7 @@
 #include "core/match_memo.hpp"
 
 #include <cstdio>
+#include <string>
 
 #include "core/regex.hpp"
 #include "doctest/doctest.h"
@@ -51,4 +52,28 @@ TEST_CASE("test_match_memo: a full table still answers, without remembering") {
     }
   CHECK(memo.size() == 6);
   CHECK(calls == 10 + 4);  // the four that did not fit are matched every time
+}
+
+TEST_CASE("test_match_memo: keys in parts, joined only on a miss") {
+  static MatchMemo<64> memo;
+  memo.use_filter("parts");
+  using M = MatchMemo<64>;
+  int joins = 0;
+  auto verdict = [&](std::string_view a, std::string_view b) {
+    return memo.get_hashed(M::key_hash(b, M::key_hash(a)), [&] {
+      ++joins;
+      return std::string(a) + "_" + std::string(b) == "Tcp_InSegs";
+    });
+  };
+  for (int round = 0; round < 3; ++round) {
+    CHECK(verdict("Tcp", "InSegs"));
+    CHECK_FALSE(verdict("Tcp", "OutSegs"));
+  }
+  CHECK(joins == 2);
+  // The same bytes split in another place, or a different length, are
+  // other keys.
+  CHECK(M::key_hash("InSegs", M::key_hash("Tcp")) != M::key_hash("pInSegs", M::key_hash("Tc")));
+  CHECK(M::key_hash("TcpInSegs") != M::key_hash("InSegs", M::key_hash("Tcp")));
+  CHECK(M::key_hash(std::string_view("ab\0", 3)) != M::key_hash("ab"));
+  CHECK(M::key_hash("node_netstat_Tcp_InSegs") != M::key_hash("node_netstat_Tcp_InSegz"));
 }

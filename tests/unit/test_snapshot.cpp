@@ -287,3 +287,29 @@ TEST_CASE("finish: the family order is right across collections that intern fami
   f.s.finish();
   CHECK(render(f.s, ExpositionFormat::Text004) == sorted + "# HELP z_last Z.\n# TYPE z_last gauge\nz_last 3\n");
 }
+
+// The renderer writes a sample line in one go when the longest it could be
+// fits and piece by piece otherwise: at every buffer size the output must
+// be a prefix of the full one (whole pieces only) and overflow flagged
+// exactly when something was left out.
+TEST_CASE("text format into every too-small buffer: a prefix of the full render, overflow flagged") {
+  Fixture f;
+  Label l[] = {{"device", "eth0"}, {"mode", "a \"quoted\" value"}};
+  f.s.add(kB, 12345.5, l, 2);
+  f.s.add(kA, -0.25);
+  f.s.add(kH, SampleKind::Bucket, 0.5, 3, l, 1);
+  f.s.add(kH, SampleKind::Sum, 0, 1.5, l, 1);
+  f.s.finish();
+  for (ExpositionFormat fmt : {ExpositionFormat::Text004, ExpositionFormat::OpenMetrics100}) {
+    const std::string full = render(f.s, fmt);
+    for (size_t cap = 0; cap <= full.size() + 200; ++cap) {
+      static char buf[4096];
+      REQUIRE(full.size() + 200 <= sizeof buf);
+      OutBuffer out(buf, cap);
+      render_exposition(f.s, fmt, kAllCollectors, out);
+      CAPTURE(cap);
+      REQUIRE(out.overflowed() == (cap < full.size()));
+      REQUIRE(full.compare(0, out.size(), std::string(out.view())) == 0);
+    }
+  }
+}

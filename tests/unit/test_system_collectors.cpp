@@ -203,6 +203,48 @@ TEST_CASE("test_system_collectors: stat softirq vectors") {
   CHECK(Run(collect_stat, t.root + "/proc").ok);
 }
 
+// One collection reads /proc/stat once: the cpu collector leaves the
+// summary lines for the stat collector of the same collection
+// (CollectContext::generation), and a later collection reads afresh.
+TEST_CASE("test_system_collectors: stat reuses the cpu collector's /proc/stat read within one collection") {
+  TempTree t;
+  t.write("proc/stat", "cpu  1 2 3 4 5 6 7 8 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\nctxt 5\nbtime 1\n");
+  static Config c;
+  load_config(c, {{"path.procfs", t.path("proc")}, {"path.sysfs", t.path("sys")}});
+  static Snapshot s;
+  static bool init = false;
+  if (!init) {
+    REQUIRE(s.init(SnapshotLimits{}));
+    init = true;
+  }
+  static char scratch[kScratchBytes];
+  auto ctxt = [&](CollectFn fn, uint64_t generation) {
+    s.clear();
+    CollectContext ctx{c, s, scratch, sizeof scratch, generation};
+    Status st = fn(ctx);
+    REQUIRE_MESSAGE(st.is_ok(), std::string(st.message()));
+    s.finish();
+    double v = -1;
+    s.value("node_context_switches_total", "", &v);
+    return v;
+  };
+  // Far from run_collectors' own numbering, which other tests advance.
+  const uint64_t g = uint64_t{1} << 60;
+  ctxt(collect_cpu, g);
+  t.write("proc/stat", "cpu  1 2 3 4 5 6 7 8 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\nctxt 9\nbtime 1\n");
+  CHECK(ctxt(collect_stat, g) == 5);      // the cpu collector's read, not a second one
+  CHECK(ctxt(collect_stat, g + 1) == 9);  // the next collection reads the file
+  CHECK(ctxt(collect_stat, 0) == 9);      // outside run_collectors: always its own read
+  // A cpu collector whose read failed leaves nothing: stat reads itself.
+  t.write("proc/stat", "ctxt 11\nbtime 1\n");
+  c.path.procfs.assign(t.path("nowhere"));
+  s.clear();
+  CollectContext bad{c, s, scratch, sizeof scratch, g + 2};
+  CHECK_FALSE(collect_cpu(bad).is_ok());
+  c.path.procfs.assign(t.path("proc"));
+  CHECK(ctxt(collect_stat, g + 2) == 11);
+}
+
 TEST_CASE("test_system_collectors: processes") {
   PidStat s;
   REQUIRE(parse_pid_stat("1 (sys temd) S 0 1 1 0 -1 4194560 1 2 3 4 5 6 7 8 20 0 7 0 1 2 3", &s));

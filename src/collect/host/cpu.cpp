@@ -7,6 +7,7 @@
 #include "collect/host/host.hpp"
 #include "collect/host/proc_stat_parse.hpp"
 #include "config/config.hpp"
+#include "core/number.hpp"
 #include "core/scan.hpp"
 #include "sys/fs.hpp"
 
@@ -56,9 +57,8 @@ Status collect_cpu(CollectContext& ctx) {
     CpuTimes t;
     if (!starts_with(line, "cpu") || !parse_cpu_line(line, &cpu, &t)) continue;
     ++found;
-    char num[16];
-    int len = std::snprintf(num, sizeof num, "%u", cpu);
-    std::string_view cpu_label(num, static_cast<size_t>(len));
+    char num[kIntChars];
+    std::string_view cpu_label(num, format_u64(cpu, num));  // not snprintf: musl's stdio, per CPU
     const uint64_t vals[kModes] = {t.user, t.nice, t.system, t.idle, t.iowait, t.irq, t.softirq, t.steal};
     for (int m = 0; m < kModes && m < t.columns; ++m) {
       Label l[] = {{"cpu", cpu_label}, {"mode", kModeNames[m]}};
@@ -70,6 +70,11 @@ Status collect_cpu(CollectContext& ctx) {
       Label ln[] = {{"cpu", cpu_label}, {"mode", "nice"}};
       ctx.out.add(kGuest, static_cast<double>(t.guest_nice) / kUserHz, ln, 2);
     }
+  }
+  if (ctx.generation != 0) {  // for the stat collector, this collection
+    StatSummary& s = proc_stat_shared_summary();
+    s = StatSummary{};
+    proc_stat_share() = ProcStatShare{ctx.generation, parse_stat_summary(std::string_view(ctx.scratch, n), &s)};
   }
   if (found == 0) return Status::error("%s: no per-CPU lines", path.c_str());
   return collect_cpu_extras(ctx);

@@ -36,4 +36,16 @@ Status collect_netstat(CollectContext& ctx);
 Status collect_arp(CollectContext& ctx);
 Status collect_vmstat(CollectContext& ctx);
 
+// /proc/stat is read once per collection: the cpu collector parses its
+// summary lines too and leaves them here for the stat collector, which
+// reads the file itself only when the cpu collector did not this
+// collection (switched off, or its read failed). Loop thread only.
+struct StatSummary;
+struct ProcStatShare {
+  uint64_t generation;  // CollectContext::generation of the read; 0 none
+  bool parsed;          // parse_stat_summary's result
+};
+ProcStatShare& proc_stat_share();
+StatSummary& proc_stat_shared_summary();
+
 }  // namespace edgestat

@@ -78,11 +78,25 @@ std::optional<int64_t> attr_int(PathBuf& dir, size_t dir_len, std::string_view a
   return parse_sysfs_int(v);
 }
 
+// dir is the entry's path with a trailing '/'.
 void collect_device(CollectContext& ctx, std::string_view name, PathBuf& dir) {
   const size_t dir_len = dir.size();
   char address[kAddressChars], broadcast[kAddressChars], duplex[kWordChars], operstate[kWordChars],
       alias[kAliasChars];
-  std::string_view oper = attr_text(dir, dir_len, "operstate", operstate, sizeof operstate);
+  std::string_view oper;
+  if (dir.append("operstate") && read_attr(dir.c_str(), operstate, sizeof operstate, &oper)) {
+    oper = trim(oper);  // read through the entry: it is a directory, no stat needed
+  } else {
+    // Follows the symlink: a device removed since the listing, or an entry
+    // that is no directory, is skipped. Only asked when operstate did not
+    // read, which on a live device it always does (a stat per device per
+    // collection was the old price).
+    dir.truncate(dir_len - 1);
+    struct stat st;
+    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return;
+    dir.append("/");  // back to dir_len: the attributes below truncate to it
+    oper = {};
+  }
   const Label dev[] = {{"device", name}};
   ctx.out.add(kUp, oper == "up" ? 1 : 0, dev, 1);
   const std::optional<int64_t> flags = attr_int(dir, dir_len, "flags");
@@ -123,12 +137,7 @@ Status collect_netclass(CollectContext& ctx) {
     if (type == DT_REG) continue;
     if (has_ignored && ignored.match(name)) continue;
     PathBuf dev;
-    if (!join_path(dev, {base.view(), name})) continue;
-    // Follows the symlink: a device removed since the listing, or an entry
-    // that is no directory, is skipped.
-    struct stat st;
-    if (::stat(dev.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
-    if (!dev.append("/")) continue;
+    if (!join_path(dev, {base.view(), name, "/"})) continue;
     collect_device(ctx, name, dev);
   }
   if (dir.error() != 0)

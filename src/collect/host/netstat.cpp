@@ -43,16 +43,22 @@ Status emit_file(CollectContext& ctx, const char* rel, bool snmp6, bool optional
   g_verdicts.use_filter(filter.source.view());
   for (size_t i = 0; i < n; ++i) {
     const NetstatField& f = g_fields[i];
-    FixedString<160> key;
-    key.assign(f.protocol);
-    key.append("_");
-    key.append(f.name);
-    if (key.overflowed() || !g_verdicts.get(key.view(), [&](std::string_view k) { return filter.match(k); }))
+    // "<Protocol>_<Field>" is joined only when the memo has no verdict.
+    uint64_t h = MatchMemo<1024>::key_hash(f.name, MatchMemo<1024>::key_hash(f.protocol));
+    if (!g_verdicts.get_hashed(h, [&] {
+          FixedString<160> key;
+          key.assign(f.protocol);
+          key.append("_");
+          key.append(f.name);
+          return !key.overflowed() && filter.match(key.view());
+        }))
       continue;
     FixedString<192> name;
     FixedString<192> help;
     name.assign("node_netstat_");
-    name.append(key.view());
+    name.append(f.protocol);
+    name.append("_");
+    name.append(f.name);
     help.assign("Statistic ");
     help.append(f.protocol);
     help.append(f.name);

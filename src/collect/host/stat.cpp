@@ -19,16 +19,28 @@ constexpr FamilyDesc kSoftirqs{"node_softirqs_total", "Number of softirq calls."
 constexpr FamilyDesc kBlocked{"node_procs_blocked", "Number of processes blocked waiting for I/O to complete.",
                               MetricType::Gauge};
 
+ProcStatShare g_share{};  // loop thread only
+StatSummary g_shared;
+
 }  // namespace
+
+ProcStatShare& proc_stat_share() { return g_share; }
+StatSummary& proc_stat_shared_summary() { return g_shared; }
 
 Status collect_stat(CollectContext& ctx) {
   PathBuf path;
   if (!join_path(path, {ctx.config.path.procfs.view(), "/stat"})) return Status::error("procfs path too long");
-  size_t n = 0;
-  if (Status st = read_file_kept(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
-  StatSummary s;
-  if (!parse_stat_summary(std::string_view(ctx.scratch, n), &s))
-    return Status::error("%s: missing ctxt or btime line", path.c_str());
+  StatSummary own;
+  const StatSummary* sp = &g_shared;
+  bool parsed = g_share.parsed;
+  if (ctx.generation == 0 || g_share.generation != ctx.generation) {
+    size_t n = 0;
+    if (Status st = read_file_kept(path.c_str(), ctx.scratch, ctx.scratch_cap, &n); !st) return st;
+    parsed = parse_stat_summary(std::string_view(ctx.scratch, n), &own);
+    sp = &own;
+  }
+  if (!parsed) return Status::error("%s: missing ctxt or btime line", path.c_str());
+  const StatSummary& s = *sp;
   if (s.has_intr) ctx.out.add(kIntr, static_cast<double>(s.intr));
   ctx.out.add(kCtxt, static_cast<double>(s.ctxt));
   if (s.has_processes) ctx.out.add(kForks, static_cast<double>(s.processes));

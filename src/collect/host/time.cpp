@@ -20,6 +20,7 @@
 #include "collect/host/host.hpp"
 #include "collect/host/time_parse.hpp"
 #include "config/config.hpp"
+#include "core/number.hpp"
 #include "core/sort.hpp"
 #include "sys/fs.hpp"
 
@@ -63,9 +64,8 @@ Status collect_clocksources(CollectContext& ctx) {
   edgestat::sort(names, names + count, [](const DevName& a, const DevName& b) { return a.view() < b.view(); });
 
   for (size_t i = 0; i < count; ++i) {
-    char dev[24];
-    int dn = std::snprintf(dev, sizeof dev, "%zu", i);
-    std::string_view device(dev, static_cast<size_t>(dn));
+    char dev[kIntChars];
+    std::string_view device(dev, format_u64(i, dev));
 
     PathBuf path;
     char avail[kClocksourceFileBytes], cur[kClocksourceFileBytes];

@@ -360,7 +360,14 @@ Status discover(Discovery& d, const Config& c, char* scratch, size_t cap) {
   if (!reserve_slots(d, static_cast<uint32_t>(c.lxc.max_containers)))
     return Status::error("cannot reserve %llu container slots", static_cast<unsigned long long>(c.lxc.max_containers));
   d.untracked = 0;
-  d.layout = detect_layout(c);
+  // The cgroup layout is fixed from boot (v1, hybrid or v2 is a kernel
+  // command-line and init choice): detected once per cgroupfs root instead
+  // of five access(2) calls a collection. Until cgroups are found (an
+  // agent started before init mounted them) it is asked again each time.
+  if (d.layout == Layout::None || d.layout_root.view() != c.path.cgroupfs.view()) {
+    d.layout = detect_layout(c);
+    d.layout_root.assign(c.path.cgroupfs.view());
+  }
   for (uint32_t i = 0; i < d.live; ++i) {
     d.slots[i].seen = false;
     d.slots[i].is_pve = false;

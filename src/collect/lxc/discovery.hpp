@@ -20,6 +20,7 @@
 #include "collect/lxc/cgroup_parse.hpp"
 #include "collect/lxc/config_parse.hpp"
 #include "core/status.hpp"
+#include "sys/fs.hpp"
 
 namespace edgestat {
 struct Config;
@@ -68,6 +69,7 @@ struct Discovery {
   uint32_t untracked = 0;     // found this scrape without a free slot
   uint64_t guard_misses = 0;  // counters exported unguarded (table full)
   Layout layout = Layout::None;
+  PathBuf layout_root;  // the cgroupfs root layout was detected under
   bool socket_list_ok = false;  // <procfs>/net/unix was readable
 };
 
