@@ -12,7 +12,7 @@ UPORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_D
 SOCK="$TMP/statsd.sock"
 # 16 KiB asked (32 KiB granted as root): a flood overflows it at once.
 start_agent --store.enabled=false --ingest.statsd-listen-address="127.0.0.1:$UPORT" \
-  --ingest.statsd-socket="$SOCK" --ingest.statsd-receive-buffer-bytes=16KiB
+  --ingest.statsd-receive-buffer-bytes=16KiB
 metric() { curl -s "$(URL /metrics)" | awk -v m="$1" '$1 == m {print $2; f = 1} END {if (!f) print "missing"}'; }
 
 # ---- UDP: 5000 datagrams as fast as Python sends them, then one more
@@ -35,34 +35,45 @@ done
 [ $((got + drops)) -eq 5000 ] || fail "read $got + dropped $drops != 5000 sent"
 pass "UDP flood: $got datagrams read + $drops dropped by the kernel = 5000 sent"
 
-# ---- unix socket: a non-blocking client at 200 and 2000 datagrams/s
+# ---- unix socket: a non-blocking client at 20, then 200 and 2000
+# datagrams/s. A listener that rested (its rests grown long on the slow
+# start) refused 64 % and 94 % (the queue filled during a rest); polled, only a scheduling stall longer than the queue's 10
+# datagrams (50 ms, 5 ms) refuses any, so a few percent are tolerated on a
+# loaded CI box (the ASan build, another test on the other core).
+# The default receive buffer (a small one would also cap a rest at 5 ms).
+start_agent --store.enabled=false --ingest.statsd-socket="$SOCK"
 before=$(metric edgestat_statsd_datagrams_total)
 out=$(python3 - "$SOCK" <<'PY'
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.setblocking(False)
 d = "\n".join(f"uds.t{i % 8}:{i}|ms" for i in range(50)).encode()
-sent = eagain = 0
-for rate in (200, 2000):
+for rate in (20, 200, 2000):
+    sent = refused = 0
     t0 = time.monotonic(); n = 0
-    while time.monotonic() - t0 < 2:
+    while time.monotonic() - t0 < 3:
         if n >= rate * (time.monotonic() - t0):
             time.sleep(0.0005); continue
         n += 1
         try: s.sendto(d, sys.argv[1]); sent += 1
-        except BlockingIOError: eagain += 1
-print(sent, eagain)
+        except BlockingIOError: refused += 1
+    print(rate, sent, refused)
 PY
 )
-read -r sent eagain <<<"$out"
-[ "$eagain" -eq 0 ] || fail "the unix socket refused $eagain of $((sent + eagain)) datagrams (queue full while the listener rested)"
+total=0
+while read -r rate sent refused; do
+  total=$((total + sent))
+  [ $((refused * 20)) -le $((sent + refused)) ] ||
+    fail "the unix socket refused $refused of $((sent + refused)) datagrams at $rate/s (its queue filled: did the listener rest?)"
+  pass "unix socket, non-blocking client at $rate datagrams/s: $sent sent, $refused refused"
+done <<<"$out"
 for _ in $(seq 100); do
-  [ $(($(metric edgestat_statsd_datagrams_total) - before)) -ge "$sent" ] && break
+  [ $(($(metric edgestat_statsd_datagrams_total) - before)) -ge "$total" ] && break
   sleep 0.05
 done
 n=$(($(metric edgestat_statsd_datagrams_total) - before))
-[ "$n" -eq "$sent" ] || fail "unix socket: $n datagrams read of $sent sent"
-pass "unix socket, non-blocking client at 200 and 2000 datagrams/s: $sent sent, all read, none refused"
+[ "$n" -eq "$total" ] || fail "unix socket: $n datagrams read of $total sent"
+pass "unix socket: every datagram sent was read ($total)"
 
 # ---- a receive buffer smaller than asked is logged (a non-root agent
 # without CAP_NET_ADMIN gets at most net.core.rmem_max)
