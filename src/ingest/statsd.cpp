@@ -4,18 +4,10 @@
 #include <cmath>
 
 #include "core/number.hpp"
+#include "core/scan.hpp"
 
 namespace edgestat::ingest {
 namespace {
-
-// s.find(c) without a libc call: StatsD lines and their fields are a few
-// dozen bytes, too short for musl's memchr call to pay for itself (three
-// or four searches a line).
-size_t find_char(std::string_view s, char c) {
-  for (size_t i = 0; i < s.size(); ++i)
-    if (s[i] == c) return i;
-  return std::string_view::npos;
-}
 
 bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
 
@@ -40,11 +32,11 @@ bool finite_number(std::string_view s, double* v) {
 StatsdError parse_tags(std::string_view s, StatsdLine* out) {
   // s is after '#': k[:v][,k[:v]]...
   while (true) {
-    size_t comma = find_char(s, ',');
+    size_t comma = find_byte(s, ',');
     std::string_view tag = s.substr(0, comma);
     if (tag.empty()) return StatsdError::BadTags;
     if (out->ntags == kMaxStatsdTags) return StatsdError::BadTags;
-    size_t colon = find_char(tag, ':');
+    size_t colon = find_byte(tag, ':');
     StatsdTag& t = out->tags[out->ntags++];
     t.key = tag.substr(0, colon);
     t.value = colon == std::string_view::npos ? std::string_view() : tag.substr(colon + 1);
@@ -95,8 +87,8 @@ StatsdError parse_statsd_line(std::string_view line, StatsdLine* out) {
   out->value = 0;
   if (line.size() > kMaxStatsdLine) return StatsdError::TooLong;
   // The name ends at the first ':' (names may not hold one).
-  size_t colon = find_char(line, ':');
-  size_t bar = find_char(line, '|');
+  size_t colon = find_byte(line, ':');
+  size_t bar = find_byte(line, '|');
   if (colon == std::string_view::npos || bar == std::string_view::npos || bar < colon) {
     // "name|c" or "name" alone: a name without a value.
     std::string_view n = line.substr(0, std::min(colon, bar));
@@ -106,7 +98,7 @@ StatsdError parse_statsd_line(std::string_view line, StatsdLine* out) {
   if (!valid_name(out->name)) return StatsdError::BadName;
   out->value_text = line.substr(colon + 1, bar - colon - 1);
   std::string_view rest = line.substr(bar + 1);
-  size_t next = find_char(rest, '|');
+  size_t next = find_byte(rest, '|');
   std::string_view type = rest.substr(0, next);
   rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
   if (type == "c") out->type = StatsdType::Counter;
@@ -133,7 +125,7 @@ StatsdError parse_statsd_line(std::string_view line, StatsdLine* out) {
   bool have_rate = false, have_tags = false;
   bool more = next != std::string_view::npos;  // a '|' followed the type
   while (more) {
-    size_t bar2 = find_char(rest, '|');
+    size_t bar2 = find_byte(rest, '|');
     std::string_view f = rest.substr(0, bar2);
     more = bar2 != std::string_view::npos;
     rest = more ? rest.substr(bar2 + 1) : std::string_view();
@@ -160,7 +152,7 @@ StatsdError parse_statsd_line(std::string_view line, StatsdLine* out) {
 
 bool next_statsd_line(std::string_view* rest, std::string_view* line) {
   while (!rest->empty()) {
-    size_t nl = find_char(*rest, '\n');
+    size_t nl = find_byte(*rest, '\n');
     std::string_view l = rest->substr(0, nl);
     *rest = nl == std::string_view::npos ? std::string_view() : rest->substr(nl + 1);
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);

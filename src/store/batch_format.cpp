@@ -4,6 +4,7 @@
 
 #include "core/civil_time.hpp"
 #include "core/number.hpp"
+#include "core/scan.hpp"
 
 namespace edgestat::store {
 namespace {
@@ -139,24 +140,6 @@ bool BatchBuilder::add(std::string_view record) {
   return true;
 }
 
-namespace {
-
-// The first '\n' in p[i, n), or n; eight bytes at a time (a SWAR zero-byte
-// test on the word XOR '\n'), without a memchr call per record.
-size_t next_newline(const char* p, size_t i, size_t n) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  for (; n - i >= 8; i += 8) {
-    uint64_t x;
-    std::memcpy(&x, p + i, 8);
-    x ^= '\n' * kOnes;
-    if ((x - kOnes) & ~x & kHigh) break;
-  }
-  while (i < n && p[i] != '\n') ++i;
-  return i;
-}
-
-}  // namespace
-
 uint32_t BatchBuilder::add_lines(std::string_view slot) {
   // The common slot, bare objects one a line ("}\n{" between them: the
   // loop's serialized JSON never holds a raw newline), is copied once and
@@ -171,12 +154,16 @@ uint32_t BatchBuilder::add_lines(std::string_view slot) {
     const size_t n = slot.size();
     uint32_t records = 1;
     bool bare = true;
-    for (size_t i = next_newline(p, 0, n); i < n; i = next_newline(p, i + 1, n)) {
+    // find_byte: eight bytes a step, not a memchr call per record.
+    for (size_t i = 0;;) {
+      size_t nl = find_byte(std::string_view(p + i, n - i), '\n');
+      if (nl == std::string_view::npos) break;
+      i += nl;
       if (p[i - 1] != '}' || i + 1 == n || p[i + 1] != '{') {
         bare = false;
         break;
       }
-      p[i] = ',';
+      p[i++] = ',';
       ++records;
     }
     if (bare) {
