@@ -1,7 +1,7 @@
 #pragma once
-// FNV-1a, the one hash of the project's open-addressing tables (snapshot
-// families, aggregator series, textfile dedup, mount keys, the rate
-// limiter) and of LXC's command-socket names, which LXC itself derives with
+// FNV-1a, the hash of the project's open-addressing tables (aggregator
+// series, textfile dedup, mount keys, the rate limiter; words_hash below
+// for the snapshot and the filter memo) and of LXC's command-socket names, which LXC itself derives with
 // 64-bit FNV-1a, so fnv1a64 must stay the standard function. Keys are short
 // and the tables check equality after a hit, so FNV's speed matters more
 // than its quality; where the low bits index a table, mix64/mix32 spread
@@ -51,6 +51,27 @@ inline uint64_t mix64(uint64_t h) {
   h ^= h >> 27;
   h *= 0x94d049bb133111ebull;
   h ^= h >> 31;
+  return h;
+}
+
+// Eight bytes per multiply, for the hot tables whose keys are long names
+// (the snapshot's family names and label sets, the filter memo's netstat
+// fields), where FNV-1a's byte steps were most of a lookup. The tail's
+// length is mixed in; the low bits are weak, so pass the result through
+// mix64 before indexing.
+inline constexpr uint64_t kWordMul = 0x9e3779b97f4a7c15ull;  // 2^64 / golden ratio, odd
+inline uint64_t words_hash(const char* p, size_t n, uint64_t h) {
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    __builtin_memcpy(&w, p, 8);
+    h = (h ^ w) * kWordMul;
+    h ^= h >> 29;
+  }
+  if (n) {
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; ++i) w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    h = (h ^ w ^ (uint64_t{n} << 59)) * kWordMul;
+  }
   return h;
 }
 

@@ -33,19 +33,7 @@ class MatchMemo {
   // another place is another key). Every name a memo sees must be hashed
   // the same way.
   static uint64_t key_hash(std::string_view s, uint64_t h = 0x243f6a8885a308d3ull) {
-    constexpr uint64_t kMul = 0x9e3779b97f4a7c15ull;  // odd: a bijection
-    const char* p = s.data();
-    size_t n = s.size();
-    for (; n >= 8; p += 8, n -= 8) {
-      uint64_t w;
-      __builtin_memcpy(&w, p, 8);
-      h = (h ^ w) * kMul;
-      h ^= h >> 32;
-    }
-    uint64_t w = uint64_t{n} << 56;  // the tail's length above its bytes
-    for (size_t i = 0; i < n; ++i) w |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-    h = (h ^ w) * kMul;
-    return mix64(h ^ s.size());
+    return mix64(words_hash(s.data(), s.size(), h) ^ s.size());
   }
   // The verdict of match(key), remembered.
   template <class Match>

@@ -69,25 +69,10 @@ char* escape_into(char* p, std::string_view v) {
   return p;
 }
 
-// Eight bytes per multiply, not FNV's one: every sample's label set (a
+// words_hash (core/hash.hpp), not FNV-1a: every sample's label set (a
 // thousand of 20-60 bytes) and every family name a collector adds is
 // hashed once a collection. A hit is compared in full, so the hash only
 // has to spread; callers finish with mix64.
-constexpr uint64_t kWordMul = 0x9e3779b97f4a7c15ull;  // 2^64 / golden ratio, odd
-uint64_t words_hash(const char* p, size_t n, uint64_t h) {
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ w) * kWordMul;
-    h ^= h >> 29;
-  }
-  if (n) {
-    uint64_t w = 0;
-    for (size_t i = 0; i < n; ++i) w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-    h = (h ^ w ^ (uint64_t{n} << 59)) * kWordMul;
-  }
-  return h;
-}
 uint32_t name_hash(std::string_view name) {
   return static_cast<uint32_t>(mix64(words_hash(name.data(), name.size(), kWordMul)));
 }
