@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -229,13 +230,13 @@ void StatsdListener::schedule(Socket& s, unsigned got, size_t bytes, bool draine
     // Nothing during the rest: rest longer, and poll again after a
     // longest rest with nothing.
     rest = s.rest_ms < s.rest_max_ms;
-    s.rest_ms = s.rest_ms * 2 < s.rest_max_ms ? s.rest_ms * 2 : s.rest_max_ms;
+    s.rest_ms = std::min(s.rest_ms * 2, s.rest_max_ms);
   } else {
     // Lengthen the rest while what it brings stays small; shorten it when
     // a rest brings more than kRestBytes.
     rest = true;
-    if (bytes > kRestBytes) s.rest_ms = s.rest_ms / 2 > kRestMinMs ? s.rest_ms / 2 : kRestMinMs;
-    else if (bytes * 2 <= kRestBytes) s.rest_ms = s.rest_ms * 2 < s.rest_max_ms ? s.rest_ms * 2 : s.rest_max_ms;
+    if (bytes > kRestBytes) s.rest_ms = std::max(s.rest_ms / 2, kRestMinMs);
+    else if (bytes * 2 <= kRestBytes) s.rest_ms = std::min(s.rest_ms * 2, s.rest_max_ms);
   }
   if (rest && !s.resting) uv_poll_stop(&s.poll);
   if (!rest && s.resting) uv_poll_start(&s.poll, UV_READABLE, readable_cb);

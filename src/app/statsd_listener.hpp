@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <uv.h>
 
+#include <algorithm>
 #include <cstddef>
 
 #include "app/ingest_pipeline.hpp"
@@ -51,8 +52,7 @@ class StatsdListener {
   // The longest rest for a receive buffer the kernel granted (SO_RCVBUF as
   // read back): kRestMinMs..kRestMaxMs.
   static constexpr uint64_t max_rest_ms(uint64_t granted_bytes) {
-    uint64_t ms = granted_bytes / 2 / kBurstBytesPerMs;
-    return ms < kRestMinMs ? kRestMinMs : ms > kRestMaxMs ? kRestMaxMs : ms;
+    return std::clamp(granted_bytes / 2 / kBurstBytesPerMs, kRestMinMs, kRestMaxMs);
   }
 
   explicit StatsdListener(IngestPipeline& pipeline) : p_(pipeline) {}

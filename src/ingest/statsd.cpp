@@ -152,9 +152,7 @@ StatsdError parse_statsd_line(std::string_view line, StatsdLine* out) {
 
 bool next_statsd_line(std::string_view* rest, std::string_view* line) {
   while (!rest->empty()) {
-    size_t nl = find_byte(*rest, '\n');
-    std::string_view l = rest->substr(0, nl);
-    *rest = nl == std::string_view::npos ? std::string_view() : rest->substr(nl + 1);
+    std::string_view l = next_field(*rest, '\n');
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
     if (l.empty()) continue;
     *line = l;
