@@ -324,7 +324,7 @@ void RecordWriter::request_durable(uint64_t seq) {
 
 // Moves up to `available` records from the ring into the batch and frees
 // their slots: the ring is empty again before the batch's fsync starts.
-// max_batch records make a batch due, but the batch takes whatever the
+// max_batch slots make a batch due, but the batch takes whatever the
 // ring holds while its buffer (max_batch x record_bytes) has room: under
 // load everything that arrived during the previous write goes into the next
 // file (group commit), so the writer keeps up with any rate its disk allows
@@ -462,7 +462,7 @@ void RecordWriter::run() {
     else if (!first_seen_ns)
       first_seen_ns = now;
     if (!backing_off && staged_ &&
-        (urgent || batch_.count() >= cfg_.max_batch || batch_full_ || now - first_seen_ns >= interval_ns)) {
+        (urgent || staged_ >= cfg_.max_batch || batch_full_ || now - first_seen_ns >= interval_ns)) {
       uint32_t tried = staged_;
       if (flush()) {
         if (retry_at_ns) {
@@ -500,7 +500,7 @@ void RecordWriter::run() {
       // Wake for what completes the batch, or a quarter ring if that comes
       // first (the batch's records left the ring: three quarters of it are
       // left for the time a busy box takes to schedule the writer).
-      sleep(std::min(drain_at_, batch_.count() < cfg_.max_batch ? cfg_.max_batch - batch_.count() : 1),
+      sleep(std::min(drain_at_, staged_ < cfg_.max_batch ? cfg_.max_batch - staged_ : 1),
             first_seen_ns + interval_ns - now);
   }
 

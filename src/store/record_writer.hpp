@@ -17,7 +17,9 @@
 // what the ring holds into the batch being assembled (the batch buffer of
 // max_batch x record_bytes) and frees those slots at once, so records keep
 // arriving into an empty ring while the previous batch is fsynced. A batch
-// is written when it has max_batch records (or its buffer is full),
+// is written when it has max_batch ring slots, i.e. its buffer is full
+// (an HTTP record takes a slot, the loop packs about a dozen StatsD timer
+// records into one),
 // flush_interval after its first record, or at once for a durable request;
 // under load the next batch takes everything that arrived meanwhile (group
 // commit), so files grow instead of fsyncs multiplying. If the write
@@ -76,7 +78,7 @@ struct RecordWriterConfig {
   const char* directory = nullptr;
   uint32_t ring_slots = 4096;  // power of two
   uint32_t slot_bytes = 1536;  // 4-byte length + largest record
-  uint32_t max_batch = 1000;   // records that make a batch due (more under load)
+  uint32_t max_batch = 1000;   // ring slots that make a batch due (more under load)
   uint32_t flush_interval_ms = 5000;
   RetentionPolicy retention;
   uint32_t backoff_initial_ms = 1000;

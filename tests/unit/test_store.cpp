@@ -854,6 +854,36 @@ TEST_CASE("test_store: records that are not JSON objects are counted, not writte
   CHECK(b.records == 4);
 }
 
+TEST_CASE("test_store: max_batch counts ring slots, so packed slots do not make a file per max_batch records") {
+  TempDir d;
+  REQUIRE(d.path[0]);
+  RecordWriter w;
+  RecordWriterConfig c = small_config(d.path);
+  c.max_batch = 4;
+  c.flush_interval_ms = 3600 * 1000;  // only max_batch makes a batch due
+  REQUIRE(w.init(c).is_ok());
+  REQUIRE(w.start().is_ok());
+  // Three slots of three records each: 9 records, more than max_batch, in
+  // fewer slots than max_batch. Counting records wrote a file here.
+  const std::string_view packed("{\"seq\":0}\n{\"seq\":1}\n{\"seq\":2}");
+  for (int i = 0; i < 3; ++i) {
+    CHECK(w.push(packed));
+    w.notify_if_needed();
+  }
+  ::usleep(200 * 1000);
+  CHECK(w.stats().batches_written == 0);
+  CHECK(w.pending() == 3);
+  // The fourth slot makes it due: one file of 12 records.
+  CHECK(w.push(packed));
+  w.notify_if_needed();
+  CHECK(wait_until(5000, [&] { return w.stats().batches_written == 1; }));
+  CHECK(w.stats().total_persisted == 12);
+  CHECK(w.stop(monotonic_ns() + 5000 * kMs) == 0);
+  BatchCheck b = check_batches(d.path);
+  CHECK(b.records == 12);
+  CHECK(b.shape_ok);
+}
+
 TEST_CASE("test_store: a slot holding several records one a line is written as those records") {
   TempDir d;
   REQUIRE(d.path[0]);
