@@ -163,7 +163,7 @@ void StatsdListener::log_listening(const Config& c) const {
     log_info("statsd listening", {{"udp", c.ingest.statsd_listen_address.view()}, {"unix", unix_path_.view()}});
 }
 
-unsigned StatsdListener::read_burst(Socket& s, size_t* bytes, bool* drained) {
+StatsdListener::Burst StatsdListener::read_burst(Socket& s) {
   mmsghdr msgs[kRecvBatch];
   iovec iov[kRecvBatch];
   // Room for the SO_RXQ_OVFL message (a uint32_t) of each datagram.
@@ -181,31 +181,33 @@ unsigned StatsdListener::read_burst(Socket& s, size_t* bytes, bool* drained) {
   int64_t now = realtime_ns() / 1000;
   char tsbuf[store::kRfc3339Len];
   std::string_view ts(tsbuf, store::format_rfc3339_us(now, tsbuf));
-  unsigned got = 0;
-  *bytes = 0;
-  *drained = false;
+  Burst b;
   for (int round = 0; round < kRecvRounds; ++round) {
+    if (p_.store_on() && p_.ring_room() < p_.ring_capacity() / kRingBackedUpDivisor) {
+      b.end = Burst::End::RingFull;
+      break;
+    }
     int n = ::recvmmsg(s.fd, msgs, kRecvBatch, MSG_DONTWAIT, nullptr);
     if (n <= 0) {
-      *drained = true;
+      b.end = Burst::End::Drained;
       break;
     }
     for (int i = 0; i < n; ++i) {
       bool trunc = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
       p_.statsd_datagram(std::string_view(bufs_ + i * kMaxDatagram, msgs[i].msg_len), trunc, now, ts);
-      *bytes += msgs[i].msg_len;
+      b.bytes += msgs[i].msg_len;
       note_drops(s, msgs[i].msg_hdr);
       msgs[i].msg_hdr.msg_flags = 0;
       msgs[i].msg_hdr.msg_controllen = sizeof ctl[i];
     }
-    got += static_cast<unsigned>(n);
+    b.got += static_cast<unsigned>(n);
     if (static_cast<unsigned>(n) < kRecvBatch) {
-      *drained = true;
+      b.end = Burst::End::Drained;
       break;
     }
   }
-  if (got) p_.notify_writer();
-  return got;
+  if (b.got || b.end == Burst::End::RingFull) p_.notify_writer();
+  return b;
 }
 
 // SO_RXQ_OVFL: the socket's drop count so far (a wrapping uint32_t), sent
@@ -219,14 +221,20 @@ void StatsdListener::note_drops(Socket& s, const msghdr& h) {
   s.kernel_drops = total;
 }
 
-void StatsdListener::schedule(Socket& s, unsigned got, size_t bytes, bool drained) {
+void StatsdListener::schedule(Socket& s, const Burst& b) {
   bool rest;
-  if (!drained) {
+  uint64_t ms = 0;
+  if (b.end == Burst::End::RingFull) {
+    // The writer was woken and drains the ring meanwhile (polling would
+    // only spin: the socket stays readable). The rest's length is kept.
+    rest = true;
+    ms = kRestMinMs;
+  } else if (b.end == Burst::End::Flood) {
     rest = false;  // a flood: poll, which reads again at once
   } else if (!s.resting) {
-    rest = got > 0 && s.may_rest;  // a polled read that emptied the socket
+    rest = b.got > 0 && s.may_rest;  // a polled read that emptied the socket
     s.rest_ms = kRestMinMs;
-  } else if (got == 0) {
+  } else if (b.got == 0) {
     // Nothing during the rest: rest longer, and poll again after a
     // longest rest with nothing.
     rest = s.rest_ms < s.rest_max_ms;
@@ -235,31 +243,25 @@ void StatsdListener::schedule(Socket& s, unsigned got, size_t bytes, bool draine
     // Lengthen the rest while what it brings stays small; shorten it when
     // a rest brings more than kRestBytes.
     rest = true;
-    if (bytes > kRestBytes) s.rest_ms = std::max(s.rest_ms / 2, kRestMinMs);
-    else if (bytes * 2 <= kRestBytes) s.rest_ms = std::min(s.rest_ms * 2, s.rest_max_ms);
+    if (b.bytes > kRestBytes) s.rest_ms = std::max(s.rest_ms / 2, kRestMinMs);
+    else if (b.bytes * 2 <= kRestBytes) s.rest_ms = std::min(s.rest_ms * 2, s.rest_max_ms);
   }
   if (rest && !s.resting) uv_poll_stop(&s.poll);
   if (!rest && s.resting) uv_poll_start(&s.poll, UV_READABLE, readable_cb);
   s.resting = rest;
-  if (rest) uv_timer_start(&s.rest, rest_cb, s.rest_ms, 0);
+  if (rest) uv_timer_start(&s.rest, rest_cb, ms ? ms : s.rest_ms, 0);
 }
 
 void StatsdListener::readable_cb(uv_poll_t* p, int status, int) {
   auto* s = static_cast<Socket*>(p->data);
   if (status < 0) return;
-  bool drained = false;
-  size_t bytes = 0;
-  unsigned got = s->owner->read_burst(*s, &bytes, &drained);
-  s->owner->schedule(*s, got, bytes, drained);
+  s->owner->schedule(*s, s->owner->read_burst(*s));
 }
 
 void StatsdListener::rest_cb(uv_timer_t* t) {
   auto* s = static_cast<Socket*>(t->data);
   if (!s->open) return;
-  bool drained = false;
-  size_t bytes = 0;
-  unsigned got = s->owner->read_burst(*s, &bytes, &drained);
-  s->owner->schedule(*s, got, bytes, drained);
+  s->owner->schedule(*s, s->owner->read_burst(*s));
 }
 
 void StatsdListener::closed_cb(uv_handle_t* h) {
@@ -272,9 +274,7 @@ void StatsdListener::close() {
   for (Socket* s : {&udp_, &unix_}) {
     if (!s->open) continue;
     // What arrived while resting is read before the pipeline stops.
-    bool drained = false;
-    size_t bytes = 0;
-    if (s->resting) read_burst(*s, &bytes, &drained);
+    if (s->resting) read_burst(*s);
     s->open = false;
     uv_poll_stop(&s->poll);
     uv_timer_stop(&s->rest);

@@ -213,8 +213,10 @@ const KeySpec kKeys[] = {
     {"ingest", "statsd_socket", KeyKind::String, "",
      "StatsD unix datagram socket path (mode 0666), e.g. /run/edgestat/statsd.sock; empty: none.",
      0, 0, {}, FIELD(ingest.statsd_socket), Apply::Restart},
-    {"ingest", "statsd_receive_buffer_bytes", KeyKind::Bytes, "1MiB",
-     "Kernel receive buffer asked for the StatsD sockets (SO_RCVBUF; beyond net.core.rmem_max only as root).", 4096,
+    {"ingest", "statsd_receive_buffer_bytes", KeyKind::Bytes, "4MiB",
+     "Kernel receive buffer asked for the StatsD sockets (SO_RCVBUF; beyond net.core.rmem_max only as root); "
+     "kernel memory, used only while datagrams wait: it holds what arrives while the UDP listener rests (up to "
+     "~1 s with this default) or the records ring is backed up.", 4096,
      256ull << 20, {}, FIELD(ingest.statsd_receive_buffer_bytes), Apply::Restart},
     {"ingest", "max_series", KeyKind::Uint, "64",
      "Operation series (type, name) aggregated, ~12 KiB each; records of further series are still stored and "
@@ -240,7 +242,8 @@ const KeySpec kKeys[] = {
     {"store", "record_bytes", KeyKind::Bytes, "2KiB",
      "Largest stored record; memory is ring_slots x this plus max_batch x this.", 256,
      1ull << 20, {}, FIELD(store.record_bytes), Apply::Restart},
-    {"store", "max_batch", KeyKind::Uint, "1000", "Records that make a batch file due (written at once); under load one file takes what arrived "
+    {"store", "max_batch", KeyKind::Uint, "1000", "Ring slots that make a batch file due (written at once): an HTTP record "
+     "takes a slot, StatsD timer records are packed about a dozen to one; under load one file takes what arrived "
      "during the previous write, up to max_batch x record_bytes.", 1,
      1u << 20, {}, FIELD(store.max_batch), Apply::Restart},
     {"store", "flush_interval", KeyKind::Duration, "5s",

@@ -27,8 +27,11 @@ g++ -std=c++20 -O2 -fno-exceptions -fno-rtti -I"$SRC/src" "$SRC/tests/bench/ring
 # [ingest] flags at all, batch files on disk (two fsyncs each, as on flash).
 # Nothing may be lost: kernel drops (sent - received) and ring drops both 0.
 # BURST_FLAGS adds agent flags (e.g. --store.ring-slots=1024 for the sizing table).
+# burst_default STEADY: STEADY seconds of a 1000 lines/s stream first (the
+# router-cost load: the listener rests its longest, ~1 s, when the burst
+# starts, and the first read after the rest brings more than the ring holds).
 burst_default() {
-  local lines=${BURST_LINES:-1000000} rate=${BURST_RATE:-100000}
+  local steady=${1:-0} lines=${BURST_LINES:-1000000} rate=${BURST_RATE:-100000}
   local port uport dir pid
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   uport=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -42,7 +45,13 @@ burst_default() {
   m() { curl -s "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1 == m {printf "%d\n", $2}'; }
   local slots
   slots=$(m edgestat_ring_capacity)
+  local pre=0 after="from idle"
+  if [ "$steady" != 0 ]; then
+    read -r pre _ < <("$tmp/ingest_bench" statsd-send "$uport" 1000 "$steady" 50)
+    after="after ${steady}s at 1000 lines/s"
+  fi
   read -r sent took < <("$tmp/ingest_bench" statsd-send "$uport" "$rate" "$(awk -v n="$lines" -v r="$rate" 'BEGIN{print n/r}')" 20)
+  sent=$((sent + pre))
   for _ in $(seq 100); do
     [ "$(m edgestat_ring_records)" = 0 ] && break
     sleep 0.2
@@ -51,14 +60,15 @@ burst_default() {
   got=$(m edgestat_statsd_lines_total)
   dropped=$(m 'edgestat_ring_dropped_total{source="statsd"}')
   persisted=$(m edgestat_store_records_persisted_total)
-  printf '  default config (ring_slots %s): %d lines at %d lines/s in %ss: received %d (kernel drops %d), ring drops %s, persisted %s, lost %d\n' \
-    "$slots" "$sent" "$rate" "$took" "$got" $((sent - got)) "$dropped" "$persisted" $((sent - persisted))
+  printf '  default config (ring_slots %s), %s: %d lines (burst at %d lines/s in %ss): received %d (kernel drops %d), ring drops %s, persisted %s, lost %d\n' \
+    "$slots" "$after" "$sent" "$rate" "$took" "$got" $((sent - got)) "$dropped" "$persisted" $((sent - persisted))
   kill -TERM "$pid"; wait "$pid" || true; agent_pid=
   rm -rf "$dir"
 }
 if [ "${1:-}" = burst ]; then
   echo "== StatsD burst on the default config (disk)"
   burst_default
+  burst_default 10
   exit 0
 fi
 echo "== ring: push+pop, two threads"
@@ -79,9 +89,9 @@ echo "== StatsD parse + aggregate, one core"
 
 echo "== StatsD burst on the default config (disk)"
 burst_default
-
-echo "== StatsD burst on the default config (disk)"
+burst_default 10
 burst_default
+burst_default 10
 
 echo "== StatsD end to end: UDP -> agent -> ring -> batch files (tmpfs), zero drops"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

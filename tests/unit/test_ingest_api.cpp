@@ -238,7 +238,9 @@ TEST_CASE("the StatsD listener's longest rest fits the receive buffer the kernel
   // Half the buffer at the default config's burst rate, within the bounds.
   constexpr uint64_t per_ms = StatsdListener::kBurstBytesPerMs;
   static_assert(per_ms == 4608);
-  CHECK(StatsdListener::max_rest_ms(2u << 20) == StatsdListener::kRestMaxMs);  // 1 MiB asked as root: 227 ms
+  CHECK(StatsdListener::max_rest_ms(8u << 20) == 910);                       // the default 4 MiB asked as root
+  CHECK(StatsdListener::max_rest_ms(2u << 20) == 227);                       // 1 MiB asked as root
+  CHECK(StatsdListener::max_rest_ms(64u << 20) == StatsdListener::kRestMaxMs);
   CHECK(StatsdListener::max_rest_ms(425984) == 425984 / 2 / per_ms);         // Debian's rmem_max, not root: 46 ms
   CHECK(StatsdListener::max_rest_ms(200 * 2 * per_ms) == 200);
   CHECK(StatsdListener::max_rest_ms(4096) == StatsdListener::kRestMinMs);
