@@ -52,8 +52,11 @@ int bind_dgram(int family, const sockaddr* addr, socklen_t len, uint64_t rcvbuf,
     log_warn(msg, {where,
                    {"asked_bytes", rcvbuf},
                    {"granted_bytes", *granted / 2},
-                   {"hint", "raise net.core.rmem_max (sysctl) or run with CAP_NET_ADMIN; bursts beyond it are dropped "
-                            "by the kernel and counted in edgestat_statsd_kernel_drops_total"}});
+                   {"hint", family == AF_UNIX
+                                ? "raise net.core.rmem_max (sysctl) or run with CAP_NET_ADMIN; beyond it (or beyond "
+                                  "net.unix.max_dgram_qlen datagrams) senders wait, or get EAGAIN when non-blocking"
+                                : "raise net.core.rmem_max (sysctl) or run with CAP_NET_ADMIN; bursts beyond it are "
+                                  "dropped by the kernel and counted in edgestat_statsd_kernel_drops_total"}});
   }
   if (::bind(fd, addr, len) != 0) {
     std::snprintf(msg, sizeof msg, "cannot bind the StatsD %s socket", kind);

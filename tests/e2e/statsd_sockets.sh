@@ -122,12 +122,23 @@ setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all "$BIN" run
   --web.listen-address="127.0.0.1:$(free_port)" --path.procfs="$FIX/proc" --path.sysfs="$FIX/sys" \
   --path.rootfs="$FIX/root" --agent.runtime-dir="$TMP/nobody-run" --agent.data-dir="$TMP/nobody-data" \
   --store.enabled=false --ingest.statsd-listen-address="127.0.0.1:$UPORT2" \
-  --ingest.statsd-receive-buffer-bytes="$ask" 2>"$LOG2" &
+  --ingest.statsd-socket="$TMP/nobody-run/statsd.sock" --ingest.statsd-receive-buffer-bytes="$ask" 2>"$LOG2" &
 PIDS+=("$!")
 for _ in $(seq 100); do grep -q '"msg":"started"' "$LOG2" && break; sleep 0.05; done
 grep -q '"msg":"started"' "$LOG2" || fail "the agent as nobody did not start: $(tail -3 "$LOG2")"
-line=$(grep 'smaller receive buffer' "$LOG2") || fail "no warning for a receive buffer granted below $ask bytes: $(cat "$LOG2")"
-echo "$line" | grep -q "\"asked_bytes\":$ask" || fail "the warning does not name the asked size: $line"
-echo "$line" | grep -q "\"granted_bytes\":$max" || fail "the warning does not name the granted size ($max): $line"
-echo "$line" | grep -q "net.core.rmem_max" || fail "the warning does not name the sysctl: $line"
-pass "a non-root agent asking $ask bytes is granted net.core.rmem_max ($max) and says so"
+# Each socket's warning says what happens beyond the buffer: UDP drops
+# (counted), a unix socket's senders wait (its queue is also
+# net.unix.max_dgram_qlen datagrams).
+for kind in UDP unix; do
+  line=$(grep "the StatsD $kind socket got a smaller receive buffer" "$LOG2") ||
+    fail "no warning for a $kind receive buffer granted below $ask bytes: $(cat "$LOG2")"
+  echo "$line" | grep -q "\"asked_bytes\":$ask" || fail "the $kind warning does not name the asked size: $line"
+  echo "$line" | grep -q "\"granted_bytes\":$max" || fail "the $kind warning does not name the granted size ($max): $line"
+  echo "$line" | grep -q "net.core.rmem_max" || fail "the $kind warning does not name the sysctl: $line"
+done
+grep "the StatsD UDP socket got" "$LOG2" | grep -q edgestat_statsd_kernel_drops_total ||
+  fail "the UDP warning does not name the drop counter: $(grep 'UDP socket got' "$LOG2")"
+line=$(grep "the StatsD unix socket got" "$LOG2")
+echo "$line" | grep -q net.unix.max_dgram_qlen || fail "the unix warning does not name the queue limit: $line"
+echo "$line" | grep -q kernel_drops && fail "the unix warning names a counter that counts only UDP: $line"
+pass "a non-root agent asking $ask bytes is granted net.core.rmem_max ($max) on both sockets and says so"
