@@ -234,8 +234,10 @@ void StatsdListener::schedule(Socket& s, const Burst& b) {
     ms = kRestMinMs;
   } else if (b.end == Burst::End::Flood) {
     rest = false;  // a flood: poll, which reads again at once
-  } else if (!s.resting) {
-    rest = b.got > 0 && s.may_rest;  // a polled read that emptied the socket
+  } else if (!s.resting || !s.may_rest) {
+    // A polled read that emptied the socket (or the unix socket after a
+    // backed-up ring's wait: it goes back to polling).
+    rest = b.got > 0 && s.may_rest;
     s.rest_ms = kRestMinMs;
   } else if (b.got == 0) {
     // Nothing during the rest: rest longer, and poll again after a

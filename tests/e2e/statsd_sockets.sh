@@ -107,6 +107,40 @@ persisted=$(metric edgestat_store_records_persisted_total)
 [ "$persisted" = "$sent" ] || fail "$persisted of $sent timer lines persisted (kernel drops $kdrops, ring drops $drops)"
 pass "a burst of 6x the ring after a long rest: all $sent lines persisted, none dropped at the ring"
 
+# The same on the unix socket with a blocking client: it waits while the
+# ring is backed up, nothing is dropped, and the socket polls again after
+# (a non-blocking client at 200 datagrams/s is not refused).
+SOCK3="$TMP/statsd3.sock"
+start_agent --ingest.statsd-socket="$SOCK3" --store.ring-slots=128
+out=$(python3 - "$SOCK3" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+d = "\n".join(f"bpu.t{i % 8}:{i}|ms" for i in range(20)).encode()
+for _ in range(500): s.sendto(d, sys.argv[1])
+s.setblocking(False)
+sent = refused = 0
+t0 = time.monotonic()
+while time.monotonic() - t0 < 2:
+    if sent + refused >= 200 * (time.monotonic() - t0):
+        time.sleep(0.0005); continue
+    try: s.sendto(d, sys.argv[1]); sent += 1
+    except BlockingIOError: refused += 1
+print(sent, refused)
+PY
+)
+read -r usent urefused <<<"$out"
+total=$(((500 + usent) * 20))
+for _ in $(seq 200); do
+  [ "$(metric edgestat_store_records_persisted_total)" = "$total" ] && break
+  sleep 0.1
+done
+drops=$(metric 'edgestat_ring_dropped_total{source="statsd"}') persisted=$(metric edgestat_store_records_persisted_total)
+[ "$drops" = 0 ] || fail "unix socket: $drops lines dropped at a 128-slot ring (the listener should stop reading)"
+[ "$persisted" = "$total" ] || fail "unix socket: $persisted of $total timer lines persisted"
+[ $((urefused * 20)) -le $((usent + urefused)) ] ||
+  fail "unix socket after a backed-up ring: $urefused of $((usent + urefused)) refused at 200/s (still resting?)"
+pass "unix socket, blocking burst of 6x the ring: all persisted, none dropped; then $usent sent, $urefused refused at 200/s"
+
 # ---- a receive buffer smaller than asked is logged (a non-root agent
 # without CAP_NET_ADMIN gets at most net.core.rmem_max)
 command -v setpriv >/dev/null || skip "setpriv (util-linux) not installed"
