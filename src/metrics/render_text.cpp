@@ -12,12 +12,7 @@ void put_help(OutBuffer& out, std::string_view help, bool openmetrics) {
   for (size_t i = 0; i < help.size();) {
     // A run of ASCII that needs no escape (all of almost every HELP) goes
     // out in one copy: a put(char) per byte was a fifth of the render.
-    size_t j = i;
-    while (j < help.size()) {
-      char d = help[j];
-      if (d == '\\' || d == '\n' || (d == '"' && openmetrics) || static_cast<unsigned char>(d) >= 0x80) break;
-      ++j;
-    }
+    size_t j = plain_run_end(help, i, '\\', '\n', openmetrics ? '"' : '\\');
     if (j > i) {
       out.put(help.substr(i, j - i));
       i = j;
