@@ -12,12 +12,7 @@ void put_help(OutBuffer& out, std::string_view help, bool openmetrics) {
   for (size_t i = 0; i < help.size();) {
     // A run of ASCII that needs no escape (all of almost every HELP) goes
     // out in one copy: a put(char) per byte was a fifth of the render.
-    size_t j = i;
-    while (j < help.size()) {
-      char d = help[j];
-      if (d == '\\' || d == '\n' || (d == '"' && openmetrics) || static_cast<unsigned char>(d) >= 0x80) break;
-      ++j;
-    }
+    size_t j = plain_run_end(help, i, '\\', '\n', openmetrics ? '"' : '\\');
     if (j > i) {
       out.put(help.substr(i, j - i));
       i = j;
@@ -61,15 +56,40 @@ void render_exposition(const Snapshot& snap, ExpositionFormat fmt, uint64_t mask
         add_total = true;
       }
     }
-    out.put("# HELP ");
-    out.put(fam_name);
-    out.put(' ');
-    put_help(out, f.help, om);
-    out.put("\n# TYPE ");
-    out.put(fam_name);
-    out.put(' ');
-    out.put(om ? type_name_openmetrics(f.type) : type_name_text(f.type));
-    out.put('\n');
+    const std::string_view type = om ? type_name_openmetrics(f.type) : type_name_text(f.type);
+    // HELP and TYPE lines in one piece when the HELP needs no escape (all
+    // but a textfile's odd one) and both fit: nine puts a family were a
+    // tenth of the render. The same bytes as the pieces below.
+    const size_t head = 18 + 2 * fam_name.size() + f.help.size() + type.size();
+    if (out.capacity() - out.size() >= head && plain_run_end(f.help, 0, '\\', '\n', om ? '"' : '\\') == f.help.size()) {
+      char* const start = out.reserve(head);
+      if (!start) break;  // overflowed (sticky): nothing more fits
+      char* p = start;
+      auto put = [&p](std::string_view v) {
+        copy_bytes(p, v.data(), v.size());
+        p += v.size();
+      };
+      put("# HELP ");
+      put(fam_name);
+      *p++ = ' ';
+      put(f.help);
+      put("\n# TYPE ");
+      put(fam_name);
+      *p++ = ' ';
+      put(type);
+      *p++ = '\n';
+      out.commit(static_cast<size_t>(p - start));
+    } else {
+      out.put("# HELP ");
+      out.put(fam_name);
+      out.put(' ');
+      put_help(out, f.help, om);
+      out.put("\n# TYPE ");
+      out.put(fam_name);
+      out.put(' ');
+      out.put(type);
+      out.put('\n');
+    }
     for (const Sample& s : samples) {
       if (!included(s, mask)) continue;
       std::string_view suffix = sample_suffix(s.kind);

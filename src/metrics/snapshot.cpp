@@ -6,6 +6,7 @@
 #include "core/copy.hpp"
 #include "core/hash.hpp"
 #include "core/reserve.hpp"
+#include "core/scan.hpp"
 #include "core/sort.hpp"
 #include "core/utf8.hpp"
 
@@ -23,12 +24,14 @@ uint32_t pow2_at_least(uint32_t n) {
 size_t escaped_size(std::string_view v) {
   size_t n = 0;
   for (size_t i = 0; i < v.size();) {
+    size_t j = plain_run_end(v, i, '\\', '"', '\n');  // copied as they are
+    n += j - i;
+    i = j;
+    if (i == v.size()) break;
     char c = v[i];
     if (c == '\\' || c == '"' || c == '\n') {
       n += 2, ++i;
-    } else if (static_cast<unsigned char>(c) < 0x80) {
-      n += 1, ++i;
-    } else {
+    } else {  // not ASCII: the run above stops at nothing else
       size_t k = utf8_sequence_length(v, i);
       n += k ? k : kReplacementChar.size();
       i += k ? k : 1;
@@ -37,16 +40,10 @@ size_t escaped_size(std::string_view v) {
   return n;
 }
 
-// Bytes copied as they are: ASCII but backslash, double quote and newline.
-bool plain_byte(char c) {
-  return static_cast<unsigned char>(c) < 0x80 && c != '\\' && c != '"' && c != '\n';
-}
-
 char* escape_into(char* p, std::string_view v) {
   for (size_t i = 0; i < v.size();) {
     // A run of plain bytes (all of almost every label value) in one copy.
-    size_t j = i;
-    while (j < v.size() && plain_byte(v[j])) ++j;
+    size_t j = plain_run_end(v, i, '\\', '"', '\n');
     if (j > i) {
       copy_bytes(p, v.data() + i, j - i);
       p += j - i;

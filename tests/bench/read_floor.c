@@ -14,7 +14,13 @@
  * count on each read; "d PATH" open, getdents64 to the end, close; "s PATH" statfs;
  * "f PATH" an open that failed in the agent (an absent optional file): the
  * same open, closed if it succeeds here.
- * Prints CPU microseconds (user + system) per iteration. */
+ * Prints CPU microseconds (user + system) per iteration.
+ *
+ * READ_FLOOR_CHURN=BYTES: before each op, write one byte in each of
+ * BYTES/64 cache lines spread over a 512 KiB area (user-space work between
+ * syscalls, as the agent's parsing and snapshot do), and print to stderr
+ * the user and system parts: how much slower the same syscalls get when
+ * user code runs between them (caches, TLB, branch predictors). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -70,6 +76,10 @@ int main(int argc, char** argv) {
   }
   fclose(f);
   long iters = atol(argv[2]);
+  const char* churn_env = getenv("READ_FLOOR_CHURN");
+  const long churn = churn_env ? atol(churn_env) : 0;
+  static volatile char churn_area[1 << 19];
+  unsigned long churn_at = 0;
   static char buf[1 << 18];
   static char dents[8192];
   for (int i = 0; i < n; ++i)
@@ -78,6 +88,11 @@ int main(int argc, char** argv) {
   for (long it = 0; it < iters; ++it) {
     for (int i = 0; i < n; ++i) {
       struct op* o = &ops[i];
+      /* A stride of 7 pages and a line: every line of the area in turn. */
+      for (long b = 0; b < churn; b += 64) {
+        churn_area[churn_at] += 1;
+        churn_at = (churn_at + 64 + 7 * 4096) & (sizeof churn_area - 1);
+      }
       if (o->kind == 'r') {
         int fd = open(o->path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) continue;
@@ -104,6 +119,13 @@ int main(int argc, char** argv) {
     }
   }
   double us = (cpu_us() - t0) / (double)iters;
+  if (churn_env) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    fprintf(stderr, "churn %ld bytes per op: user %.1f us, system %.1f us per iteration\n", churn,
+            (ru.ru_utime.tv_sec * 1e6 + ru.ru_utime.tv_usec) / (double)iters,
+            (ru.ru_stime.tv_sec * 1e6 + ru.ru_stime.tv_usec) / (double)iters);
+  }
   printf("%.1f\n", us);
   return 0;
 }

@@ -8,12 +8,14 @@
 #   fresh:  --collect.scrape-max-age=0s, every request collects and renders
 #   cached: the same requests served from the cached body (no collection)
 #   collection = fresh - cached (collect + render; the HTTP cost cancels)
-# Usage: tests/bench/read_floor.sh [EDGESTAT_BINARY] [REQUESTS]
+# Usage: [READ_FLOOR_CHURN=BYTES] tests/bench/read_floor.sh [EDGESTAT_BINARY] [REQUESTS]
 #   default binary: build-x86_64/edgestat (static) if built, else build/edgestat
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 BIN=$(bench_binary "${1:-}")
 N=${2:-2000}
+churn=${READ_FLOOR_CHURN:-}
+unset READ_FLOOR_CHURN  # the floor itself runs without
 command -v strace >/dev/null || apt-get install -y -qq strace >/dev/null
 tmp=$(mktemp -d)
 pids=()
@@ -140,4 +142,13 @@ echo "cached scrape (HTTP only):          $cached us CPU"
 echo "collection (fresh - cached):        $collection us CPU"
 awk -v c="$collection" -v f="$floor" -v s="$fresh" 'BEGIN {
   printf "ratio collection / floor: %.2fx (goal <= 1.2x); fresh scrape / floor: %.2fx\n", c / f, s / f }'
+# READ_FLOOR_CHURN=BYTES: the floor again with user-space memory work
+# between its syscalls, without and with (see read_floor.c): the kernel
+# time the agent's own user-space work adds to the same syscalls.
+if [ -n "$churn" ]; then
+  for _ in 1 2 3; do
+    READ_FLOOR_CHURN=0 "$tmp/read_floor" "$tmp/list" "$N" >/dev/null
+    READ_FLOOR_CHURN=$churn "$tmp/read_floor" "$tmp/list" "$N" >/dev/null
+  done
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -108,3 +108,33 @@ TEST_CASE("find_byte finds the first byte as string_view::find does, at every po
   CHECK(find_byte(mixed, '\0') == 9);
   CHECK(find_byte(mixed, static_cast<char>(0x80)) == 10);
 }
+
+TEST_CASE("plain_run_end stops where the byte loop stops: at a, b, c or a byte above 0x7F") {
+  auto byte_loop = [](std::string_view s, size_t i, char a, char b, char c) {
+    for (; i < s.size(); ++i)
+      if (static_cast<unsigned char>(s[i]) >= 0x80 || s[i] == a || s[i] == b || s[i] == c) return i;
+    return s.size();
+  };
+  // Every byte value as the stopper, at every position of texts 0-40 bytes
+  // long, scanned from every start; the eight-byte step must not take a
+  // borrow from 0x00 or 0x80 for a stop, nor miss one.
+  for (int v = 0; v < 256; ++v) {
+    const char stop = static_cast<char>(v);
+    for (size_t n = 0; n <= 40; ++n) {
+      std::string text(n, 'x');
+      for (size_t at = 0; at <= n; ++at) {
+        std::string t = text;
+        if (at < n) t[at] = stop;
+        if (at + 5 < n) t[at + 5] = '\\';
+        for (size_t from = 0; from <= n; from += 3) {
+          REQUIRE(plain_run_end(t, from, '\\', '\n', '"') == byte_loop(t, from, '\\', '\n', '"'));
+          REQUIRE(plain_run_end(t, from, '\\', '\n', '\\') == byte_loop(t, from, '\\', '\n', '\\'));
+        }
+      }
+    }
+  }
+  CHECK(plain_run_end("0123456789abcdef\"", 0, '\\', '\n', '"') == 16);
+  CHECK(plain_run_end("0123456789abcdef\"", 0, '\\', '\n', '\\') == 17);
+  CHECK(plain_run_end("0123456789\xc3\xa9", 2, '\\', '\n', '"') == 10);
+  CHECK(plain_run_end("01234567\x01\x81", 0, '\x01', '\n', '"') == 8);
+}

@@ -288,7 +288,8 @@ TEST_CASE("finish: the family order is right across collections that intern fami
   CHECK(render(f.s, ExpositionFormat::Text004) == sorted + "# HELP z_last Z.\n# TYPE z_last gauge\nz_last 3\n");
 }
 
-// The renderer writes a sample line in one go when the longest it could be
+// The renderer writes a sample line (and a family's HELP and TYPE lines when
+// the HELP needs no escape) in one go when the longest it could be
 // fits and piece by piece otherwise: at every buffer size the output must
 // be a prefix of the full one (whole pieces only) and overflow flagged
 // exactly when something was left out.

@@ -5,7 +5,7 @@
 namespace edgestat {
 
 bool parse_meminfo_line(std::string_view line, MeminfoEntry* e) {
-  size_t colon = line.find(':');
+  size_t colon = find_byte(line, ':');
   if (colon == std::string_view::npos || colon == 0) return false;
   std::string_view name = line.substr(0, colon);
   Scanner sc(line.substr(colon + 1));
