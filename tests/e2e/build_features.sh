@@ -45,6 +45,12 @@ refused() {
 refused autoscale EDGESTAT_AUTOSCALE "$A:3: \[autoscale\]:" "$A"
 refused autoscale EDGESTAT_AUTOSCALE "$A:6: \[autoscale.tier.web\]:" "$A"
 refused autoscale EDGESTAT_AUTOSCALE "$G:4: \[autoscale.group.web\]:" "$G"
+# Switched off, the autoscaler's sections ask for nothing: valid in every
+# build (one config file for a fleet's lean routers and full hosts).
+O=$TMP/autoscale-off.conf
+printf '[autoscale]\nmode = off\n\n[autoscale.tier.web]\ncontainers = web*\n\n[autoscale.group.web]\nbase = web\nmin_instances = 1\nmax_instances = 2\nmode = off\n' >"$O"
+out=$("$BIN" check-config "$O" 2>&1) || fail "[autoscale] mode = off (tier, group mode = off) refused: $out"
+pass "[autoscale] and a group with mode = off are valid in this build"
 refused export EDGESTAT_EXPORT "$E:4: \[export.otlp.main\]:" "$E"
 refused lxc EDGESTAT_LXC "$L:3: \[collector\] lxc = true:" "$L"
 refused lxc EDGESTAT_LXC "flag --collector.lxc: \[collector\] lxc = true:" "$SRC/config/edgestat.conf" --collector.lxc
