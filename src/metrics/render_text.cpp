@@ -8,6 +8,13 @@
 namespace edgestat {
 namespace {
 
+// Appends v at p, inside room reserve() already granted (the one-piece
+// paths below check the bounds once for a whole line).
+void put_raw(char*& p, std::string_view v) {
+  copy_bytes(p, v.data(), v.size());
+  p += v.size();
+}
+
 void put_help(OutBuffer& out, std::string_view help, bool openmetrics) {
   for (size_t i = 0; i < help.size();) {
     // A run of ASCII that needs no escape (all of almost every HELP) goes
@@ -60,23 +67,20 @@ void render_exposition(const Snapshot& snap, ExpositionFormat fmt, uint64_t mask
     // HELP and TYPE lines in one piece when the HELP needs no escape (all
     // but a textfile's odd one) and both fit: nine puts a family were a
     // tenth of the render. The same bytes as the pieces below.
-    const size_t head = 18 + 2 * fam_name.size() + f.help.size() + type.size();
+    constexpr size_t kHeadFixed = 7 + 1 + 8 + 1 + 1;  // "# HELP ", ' ', "\n# TYPE ", ' ', '\n'
+    const size_t head = kHeadFixed + 2 * fam_name.size() + f.help.size() + type.size();
     if (out.capacity() - out.size() >= head && plain_run_end(f.help, 0, '\\', '\n', om ? '"' : '\\') == f.help.size()) {
       char* const start = out.reserve(head);
       if (!start) break;  // overflowed (sticky): nothing more fits
       char* p = start;
-      auto put = [&p](std::string_view v) {
-        copy_bytes(p, v.data(), v.size());
-        p += v.size();
-      };
-      put("# HELP ");
-      put(fam_name);
+      put_raw(p, "# HELP ");
+      put_raw(p, fam_name);
       *p++ = ' ';
-      put(f.help);
-      put("\n# TYPE ");
-      put(fam_name);
+      put_raw(p, f.help);
+      put_raw(p, "\n# TYPE ");
+      put_raw(p, fam_name);
       *p++ = ' ';
-      put(type);
+      put_raw(p, type);
       *p++ = '\n';
       out.commit(static_cast<size_t>(p - start));
     } else {
@@ -102,20 +106,16 @@ void render_exposition(const Snapshot& snap, ExpositionFormat fmt, uint64_t mask
         char* const start = out.reserve(longest);
         if (!start) break;  // overflowed (sticky): nothing more fits
         char* p = start;
-        auto put = [&p](std::string_view v) {
-          copy_bytes(p, v.data(), v.size());
-          p += v.size();
-        };
-        put(f.name);
-        if (add_total) put("_total");
-        put(suffix);
+        put_raw(p, f.name);
+        if (add_total) put_raw(p, "_total");
+        put_raw(p, suffix);
         bool bound = s.kind == SampleKind::Bucket || s.kind == SampleKind::Quantile;
         if (!labels.empty() || bound) {
           *p++ = '{';
-          put(labels);
+          put_raw(p, labels);
           if (bound) {
             if (!labels.empty()) *p++ = ',';
-            put(s.kind == SampleKind::Bucket ? "le=\"" : "quantile=\"");
+            put_raw(p, s.kind == SampleKind::Bucket ? "le=\"" : "quantile=\"");
             p += format_double(s.bound, p);
             *p++ = '"';
           }
