@@ -1,8 +1,9 @@
 #pragma once
 // FNV-1a, the hash of the project's open-addressing tables (aggregator
 // series, textfile dedup, mount keys, the rate limiter; words_hash below
-// for the snapshot and the filter memo) and of LXC's command-socket names, which LXC itself derives with
-// 64-bit FNV-1a, so fnv1a64 must stay the standard function. Keys are short
+// for the snapshot and the filter memo) and of LXC's command-socket
+// names, which LXC itself derives with 64-bit FNV-1a, so fnv1a64 must
+// stay the standard function. Keys are short
 // and the tables check equality after a hit, so FNV's speed matters more
 // than its quality; where the low bits index a table, mix64/mix32 spread
 // the weak ones.
