@@ -125,13 +125,55 @@ void close_kept_files() {
   while (g_nkept) drop_kept(&g_kept[g_nkept - 1]);
 }
 
-bool read_attr(const char* path, char* buf, size_t cap, std::string_view* out) {
+namespace {
+
+// Reads the file dirfd/name (dirfd AT_FDCWD: name is a path) as read_attr.
+bool read_attr_at(int dirfd, const char* name, char* buf, size_t cap, std::string_view* out) {
+  int fd = ::openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
   size_t n = 0;
-  if (!read_file(path, buf, cap, &n)) return false;
+  bool read = read_all(fd, false, name, buf, cap, &n).is_ok();
+  ::close(fd);
+  if (!read) return false;
   std::string_view v(buf, n);
   while (!v.empty() && is_space(v.back())) v.remove_suffix(1);
   *out = v;
   return true;
+}
+
+}  // namespace
+
+bool read_attr(const char* path, char* buf, size_t cap, std::string_view* out) {
+  return read_attr_at(AT_FDCWD, path, buf, cap, out);
+}
+
+DirHandle::DirHandle(const char* path) : fd_(open_ro(path, O_PATH | O_DIRECTORY)) {
+  if (fd_ < 0) err_ = errno;
+  path_.assign(path);
+}
+
+DirHandle::~DirHandle() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status DirHandle::read_file(const char* name, char* buf, size_t cap, size_t* len) const {
+  int fd = fd_ < 0 ? -1 : ::openat(fd_, name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = fd_ < 0 ? err_ : errno;
+    return Status::error("open %s/%s: %s", path_.c_str(), name, std::strerror(e)).with_errno(e);
+  }
+  int err = 0;
+  Status st = read_all(fd, false, name, buf, cap, len, &err);
+  ::close(fd);
+  if (st) return st;
+  PathBuf full;
+  join_path(full, {path_.view(), "/", name});  // for the message only
+  return err ? Status::error("read %s: %s", full.c_str(), std::strerror(err)).with_errno(err)
+             : Status::error("%s is larger than the %zu-byte read buffer (raise collect.read_buffer_bytes)", full.c_str(), cap);
+}
+
+bool DirHandle::read_attr(const char* name, char* buf, size_t cap, std::string_view* out) const {
+  return fd_ >= 0 && read_attr_at(fd_, name, buf, cap, out);
 }
 
 bool read_attr_u64(const char* path, uint64_t* v) {

@@ -50,6 +50,33 @@ bool read_attr(const char* path, char* buf, size_t cap, std::string_view* out);
 bool read_attr_u64(const char* path, uint64_t* v);
 bool read_attr_i64(const char* path, int64_t* v);
 
+// A directory whose files are opened by name relative to it (a sysfs
+// device directory and its attributes). Opened O_PATH: no kernel file
+// state beyond the descriptor, and the path, symlinks included, is
+// resolved once instead of for every attribute (/sys/class/net/eth0/mtu
+// walks a dozen components through the class symlink into /sys/devices;
+// relative to the directory it is one). Open for one collection only: a
+// device removed and re-added under the same name is a new directory.
+class DirHandle {
+ public:
+  explicit DirHandle(const char* path);
+  ~DirHandle();
+  DirHandle(const DirHandle&) = delete;
+  DirHandle& operator=(const DirHandle&) = delete;
+
+  bool ok() const { return fd_ >= 0; }
+  int error() const { return err_; }
+  // read_file and read_attr for the file `name` in this directory; errors
+  // name the whole path.
+  Status read_file(const char* name, char* buf, size_t cap, size_t* len) const;
+  bool read_attr(const char* name, char* buf, size_t cap, std::string_view* out) const;
+
+ private:
+  int fd_ = -1;
+  int err_ = 0;
+  PathBuf path_;
+};
+
 // Iterates a directory's entries (skipping "." and "..") without malloc.
 class DirReader {
  public:

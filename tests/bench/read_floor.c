@@ -13,7 +13,10 @@
  * /proc/sys files, where the kernel allocates and zeroes a buffer of the
  * count on each read; "d PATH" open, getdents64 to the end, close; "s PATH" statfs;
  * "f PATH" an open that failed in the agent (an absent optional file): the
- * same open, closed if it succeeds here.
+ * same open, closed if it succeeds here; "o PATH" opens a directory O_PATH
+ * (a sysfs device directory), "a NAME [COUNT]" opens NAME relative to it,
+ * reads to EOF and closes, "x NAME" is such an open that failed, "c"
+ * closes the directory.
  * Prints CPU microseconds (user + system) per iteration.
  *
  * READ_FLOOR_CHURN=BYTES: before each op, write one byte in each of
@@ -61,9 +64,9 @@ int main(int argc, char** argv) {
   char line[4096];
   while (n < kMaxOps && fgets(line, sizeof line, f)) {
     line[strcspn(line, "\n")] = 0;
-    if (strlen(line) < 3) continue;
+    if (strlen(line) < 3 && line[0] != 'c') continue;
     ops[n].kind = line[0];
-    ops[n].path = strdup(line + 2);
+    ops[n].path = strdup(strlen(line) > 2 ? line + 2 : "");
     ops[n].fd = -1;
     ops[n].count = 0;
     char* sp = strrchr(ops[n].path, ' ');
@@ -82,6 +85,7 @@ int main(int argc, char** argv) {
   unsigned long churn_at = 0;
   static char buf[1 << 18];
   static char dents[8192];
+  int dir = -1; /* the last "o" directory */
   for (int i = 0; i < n; ++i)
     if (ops[i].count == 0 || ops[i].count > sizeof buf) ops[i].count = sizeof buf;
   double t0 = cpu_us();
@@ -109,6 +113,20 @@ int main(int argc, char** argv) {
         while (syscall(SYS_getdents64, fd, dents, sizeof dents) > 0) {
         }
         close(fd);
+      } else if (o->kind == 'o') {
+        dir = open(o->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      } else if (o->kind == 'a') {
+        int fd = openat(dir, o->path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        while (read(fd, buf, o->count) > 0) {
+        }
+        close(fd);
+      } else if (o->kind == 'x') {
+        int fd = openat(dir, o->path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) close(fd);
+      } else if (o->kind == 'c') {
+        if (dir >= 0) close(dir);
+        dir = -1;
       } else if (o->kind == 'f') {
         int fd = open(o->path, O_RDONLY | O_CLOEXEC);
         if (fd >= 0) close(fd);

@@ -67,7 +67,7 @@ cached_pid=$apid cached_port=$aport
 # The file list: strace of the fresh agent during one collection (its kept
 # files are open already: warm it up first).
 for _ in 1 2 3; do curl -s -o /dev/null "http://127.0.0.1:$fresh_port/metrics"; done
-strace -f -p "$fresh_pid" -e trace=open,openat,read,pread64,getdents64,statfs -o "$tmp/trace" 2>/dev/null &
+strace -f -p "$fresh_pid" -e trace=open,openat,read,pread64,getdents64,statfs,close -o "$tmp/trace" 2>/dev/null &
 spid=$!
 sleep 1
 curl -s -o "$tmp/body" "http://127.0.0.1:$fresh_port/metrics"
@@ -84,7 +84,8 @@ seen_kept = set()
 # 256 KiB buffer paid ~2.5 MB of page clearing per collection the agent
 # does not (it asks for 32-128 bytes there).
 out = []
-first_read = {}  # fd -> index in out of its "r" line still without a count
+first_read = {}  # fd -> index in out of its "r"/"a" line still without a count
+path_dirs = set()  # fds of directories opened O_PATH (files opened relative to them)
 def emit(s):
     out.append(s)
     return len(out) - 1
@@ -101,10 +102,30 @@ for line in open(sys.argv[1]):
     if m:
         emit('f ' + m.group(1))
         continue
+    # A file opened relative to an O_PATH directory (a sysfs device's
+    # attributes): "a NAME" opens, reads and closes it in the directory the
+    # last "o" opened, "x NAME" is such an open that failed.
+    m = re.search(r'openat\((\d+), "([^"]+)", [^)]*\) = (-1|\d+)', line)
+    if m and m.group(1) in path_dirs:
+        if m.group(3) == '-1':
+            emit('x ' + m.group(2))
+        else:
+            first_read[m.group(3)] = emit('a ' + m.group(2))
+        continue
+    m = re.search(r'\bclose\((\d+)\)', line)
+    if m:
+        if m.group(1) in path_dirs:
+            path_dirs.discard(m.group(1))
+            emit('c')
+        continue
     m = re.search(r'(?:openat\(AT_FDCWD, |open\()"([^"]+)", ([^)]*)\) = (\d+)', line)
     if m:
         path, flags, fd = m.groups()
         opened[fd] = path
+        if 'O_PATH' in flags:
+            path_dirs.add(fd)
+            emit('o ' + path)
+            continue
         if 'O_DIRECTORY' in flags:
             continue
         first_read[fd] = emit('r ' + path)
@@ -127,8 +148,9 @@ for line in open(sys.argv[1]):
 print('\n'.join(out))
 PY
 # A directory read without getdents (empty listing) still cost an open.
-echo "one collection: $(grep -c '^r' "$tmp/list") files opened and read, $(grep -c '^k' "$tmp/list") kept files pread," \
-  "$(grep -c '^d' "$tmp/list") directories listed, $(grep -c '^f' "$tmp/list") failed opens (absent optional files), $(grep -c '^s' "$tmp/list") statfs; body $(wc -c < "$tmp/body") bytes"
+echo "one collection: $(grep -c '^r' "$tmp/list") files opened and read, $(grep -c '^a' "$tmp/list") opened and read relative to" \
+  "$(grep -c '^o' "$tmp/list") O_PATH directories, $(grep -c '^k' "$tmp/list") kept files pread," \
+  "$(grep -c '^d' "$tmp/list") directories listed, $(grep -c '^[fx]' "$tmp/list") failed opens (absent optional files), $(grep -c '^s' "$tmp/list") statfs; body $(wc -c < "$tmp/body") bytes"
 
 floor=$("$tmp/read_floor" "$tmp/list" "$N")
 fresh=$(per_request "$fresh_pid" "$fresh_port" "$N")

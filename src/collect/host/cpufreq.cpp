@@ -22,7 +22,7 @@ namespace edgestat {
 namespace {
 
 struct FreqFile {
-  std::string_view file;
+  const char* file;
   FamilyDesc desc;
 };
 
@@ -50,30 +50,26 @@ constexpr size_t kAttrBytes = 128;
 
 bool absent_or_denied(int e) { return e == ENOENT || e == EACCES || e == EPERM; }
 
-Status one_cpu(CollectContext& ctx, std::string_view cpu_dir, std::string_view cpu) {
+// freq is the CPU's cpufreq directory (a symlink to its policy directory
+// on current kernels), its files opened relative to it.
+Status one_cpu(CollectContext& ctx, const DirHandle& freq, const char* freq_path, std::string_view cpu) {
   Label l{"cpu", cpu};
   for (const FreqFile& f : kFiles) {
-    PathBuf p;
-    if (!join_path(p, {cpu_dir, "/cpufreq/", f.file})) return Status::error("sysfs path too long");
     char buf[kAttrBytes];
     size_t n = 0;
-    Status st = read_file(p.c_str(), buf, sizeof buf, &n);
+    Status st = freq.read_file(f.file, buf, sizeof buf, &n);
     if (!st) {
       if (absent_or_denied(st.sys_errno())) continue;
       return st;
     }
     auto v = parse_u64(trim({buf, n}));
-    if (!v) return Status::error("%s: not a number", p.c_str());
+    if (!v) return Status::error("%s/%s: not a number", freq_path, f.file);
     ctx.out.add(f.desc, static_cast<double>(*v) * 1000.0, &l, 1);
   }
-  PathBuf gp, ap;
-  if (!join_path(gp, {cpu_dir, "/cpufreq/scaling_governor"}) ||
-      !join_path(ap, {cpu_dir, "/cpufreq/scaling_available_governors"}))
-    return Status::error("sysfs path too long");
   char gbuf[kAttrBytes], abuf[kAttrBytes];
   std::string_view governor, available;
-  if (!read_attr(gp.c_str(), gbuf, sizeof gbuf, &governor) || governor.empty()) return Status::ok();
-  if (!read_attr(ap.c_str(), abuf, sizeof abuf, &available)) available = {};
+  if (!freq.read_attr("scaling_governor", gbuf, sizeof gbuf, &governor) || governor.empty()) return Status::ok();
+  if (!freq.read_attr("scaling_available_governors", abuf, sizeof abuf, &available)) available = {};
   available = trim(available);
   // strings.Split(available, " "): an empty list still yields one "".
   for (std::string_view rest = available;;) {
@@ -105,13 +101,12 @@ Status collect_cpufreq(CollectContext& ctx) {
     auto num = parse_u64(entry.substr(3));
     if (!num) continue;  // cpufreq, cpuidle
     if (cpu_list_contains(offline, static_cast<uint32_t>(*num))) continue;
-    PathBuf cpu_dir, freq_dir;
-    if (!join_path(cpu_dir, {dir.view(), "/", entry}) || !join_path(freq_dir, {cpu_dir.view(), "/cpufreq"}))
-      return Status::error("sysfs path too long");
-    DirReader probe(freq_dir.c_str());
-    if (!probe.ok()) continue;  // this CPU has no cpufreq policy
+    PathBuf freq_dir;
+    if (!join_path(freq_dir, {dir.view(), "/", entry, "/cpufreq"})) return Status::error("sysfs path too long");
+    DirHandle freq(freq_dir.c_str());
+    if (!freq.ok()) continue;  // this CPU has no cpufreq policy
     ++with_cpufreq;
-    if (Status st = one_cpu(ctx, cpu_dir.view(), entry.substr(3)); !st) return st;
+    if (Status st = one_cpu(ctx, freq, freq_dir.c_str(), entry.substr(3)); !st) return st;
   }
   if (d.error() != 0) return Status::error("read %s: %s", dir.c_str(), std::strerror(d.error()));
   if (with_cpufreq == 0) return Status::error("%s: no cpufreq directories", dir.c_str()).with_errno(ENOENT);
