@@ -5,8 +5,11 @@
 # (Debian collectd-core: cpu, memory, load, interface, disk, df, statsd,
 # write_prometheus) and netdata (Debian netdata, its default plugins), each
 # with a 15 s collection interval, scraped every SCRAPE_EVERY s (15) for
-# WINDOW s (300), and a StatsD stream of STATSD_RATE timer lines/s (1000) to
-# every agent that has a StatsD listener (node_exporter has none).
+# WINDOW s (300), a StatsD stream of STATSD_RATE timer lines/s (1000) to
+# every agent that has a StatsD listener (node_exporter has none), and
+# LXC_CONTAINERS (8) running busybox containers when LXC works here (root,
+# packages lxc and busybox-static): a container host's load for the agents
+# that watch containers (edgestat's lxc collector, netdata's cgroups plugin).
 # A third edgestat, defaults without a StatsD listener, carries exactly
 # node_exporter's load (scrapes only): the like-with-like ratio.
 # Per agent (its process and children): CPU ms per minute (schedstat), RSS and Pss
@@ -16,13 +19,15 @@
 # layer, i.e. flash). Prints the table and each peer's ratio to edgestat.
 # Usage: tests/bench/router_cost.sh [EDGESTAT_BINARY]
 #   default: build-x86_64/edgestat (static) if built, else build/edgestat
-#   WINDOW=60 for a quick look; peers missing are installed with apt-get.
+#   WINDOW=60 for a quick look; LXC_CONTAINERS=0 for none; peers missing
+#   are installed with apt-get.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 BIN=$(bench_binary "${1:-}")
 WINDOW=${WINDOW:-300}
 SCRAPE_EVERY=${SCRAPE_EVERY:-15}
 STATSD_RATE=${STATSD_RATE:-1000}
+LXC_CONTAINERS=${LXC_CONTAINERS:-8}
 need() {  # need COMMAND PACKAGE
   command -v "$1" >/dev/null && return 0
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null 2>&1 || true
@@ -31,10 +36,17 @@ need() {  # need COMMAND PACKAGE
 tmp=$(mktemp -d)
 declare -A PID PORT UPORT URLPATH
 pids=()
+containers=()
 cleanup() {
+  set +e  # a process already gone must not stop the cleanup (errexit applies in traps)
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
   sleep 0.5
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done
+  for n in "${containers[@]:-}"; do
+    [ -n "$n" ] || continue
+    lxc-stop -k -n "$n" >/dev/null 2>&1
+    lxc-destroy -n "$n" >/dev/null 2>&1
+  done
   rm -rf "$tmp" 2>/dev/null || true  # netdata may still be writing into it
 }
 trap cleanup EXIT
@@ -43,6 +55,32 @@ port() { python3 -c "import socket; s=socket.socket(socket.AF_INET, socket.$1); 
 kind=dynamic
 file -L "$BIN" | grep -q 'statically linked' && kind=static
 echo "edgestat binary: $BIN ($kind); window ${WINDOW}s, scraped every ${SCRAPE_EVERY}s, StatsD ${STATSD_RATE} lines/s"
+
+# ---- the containers, before the agents start (they find them at start, as
+# on a host that boots its containers first). No network: the busybox
+# template's veth needs a bridge this bench does not set up.
+start_containers() {
+  [ "$LXC_CONTAINERS" -gt 0 ] || { echo "none (LXC_CONTAINERS=0)"; return; }
+  [ "$(id -u)" = 0 ] || { echo "none (needs root)"; return; }
+  need lxc-create lxc && need busybox busybox-static || { echo "none (lxc or busybox-static not installable)"; return; }
+  local base="es-cost-$$-0" i n
+  lxc-create -n "$base" -t busybox >"$tmp/lxc.log" 2>&1 || { echo "none (lxc-create -t busybox: $(tail -1 "$tmp/lxc.log"))"; return; }
+  containers+=("$base")
+  sed -i -e 's/^lxc.net.0.type = .*/lxc.net.0.type = empty/' -e '/^lxc.net.0.link/d' -e '/^lxc.net.0.flags/d' \
+    "$(lxc-config lxc.lxcpath)/$base/config"
+  for i in $(seq 1 $((LXC_CONTAINERS - 1))); do
+    lxc-copy -n "$base" -N "es-cost-$$-$i" >"$tmp/lxc.log" 2>&1 || { echo "none (lxc-copy: $(tail -1 "$tmp/lxc.log"))"; return; }
+    containers+=("es-cost-$$-$i")
+  done
+  for n in "${containers[@]}"; do
+    lxc-start -n "$n" >"$tmp/lxc.log" 2>&1 && lxc-wait -n "$n" -s RUNNING -t 10 ||
+      { echo "none ($n did not start: $(tail -1 "$tmp/lxc.log"))"; return; }
+  done
+  echo "${#containers[@]} busybox containers running"
+}
+# Not in a subshell: containers[] must reach the cleanup.
+start_containers > "$tmp/lxc.note"
+echo "LXC: $(cat "$tmp/lxc.note")"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- edgestat: defaults (15 s interval), StatsD on
@@ -282,5 +320,6 @@ done
 # collectd stores nothing either: against edgestat with the store off.
 [ -n "${R[collectd]:-}" ] && [ -n "${R[edgestat_nostore]:-}" ] && ratio collectd edgestat_nostore
 curl -s "http://127.0.0.1:${PORT[edgestat]}/metrics" |
-  awk '/^edgestat_(collections_total|statsd_lines_total|ring_dropped_total|store_records_persisted_total|store_batches_written_total)/ {print "  edgestat " $0}'
+  awk '/^edgestat_(collections_total|statsd_lines_total|ring_dropped_total|store_records_persisted_total|store_batches_written_total)/ {print "  edgestat " $0}
+       /^lxc_container_running\{/ {n += $2} END {print "  edgestat saw " n + 0 " running containers"}'
 exit 0  # the table is printed (the cleanup trap kills processes that may have exited)
