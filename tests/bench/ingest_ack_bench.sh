@@ -16,7 +16,7 @@ command -v wrk >/dev/null || { echo "SKIPPED: wrk not installed"; exit 77; }
 tmp=$(mktemp -d)
 shm=$(mktemp -d /dev/shm/edgestat-ackbench.XXXXXX)
 agent_pid=
-cleanup() { [ -n "$agent_pid" ] && kill -9 "$agent_pid" 2>/dev/null; rm -rf "$tmp" "$shm"; }
+cleanup() { set +e; [ -n "$agent_pid" ] && kill -9 "$agent_pid" 2>/dev/null; rm -rf "$tmp" "$shm"; }
 trap cleanup EXIT
 
 python3 - "$RECORDS" > "$tmp/post.lua" <<'PY'

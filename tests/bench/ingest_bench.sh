@@ -13,7 +13,7 @@ if [ "${1:-}" = burst ]; then BUILD=${2:-$SRC/build}; else BUILD=${1:-$SRC/build
 SECS=${2:-5}
 tmp=$(mktemp -d)
 agent_pid=
-cleanup() { [ -n "$agent_pid" ] && kill -9 "$agent_pid" 2>/dev/null; rm -rf "$tmp" /dev/shm/edgestat-bench.*; }
+cleanup() { set +e; [ -n "$agent_pid" ] && kill -9 "$agent_pid" 2>/dev/null; rm -rf "$tmp" /dev/shm/edgestat-bench.*; }
 trap cleanup EXIT
 
 libs="-luv -lmbedtls -lmbedx509 -lmbedcrypto -lpthread"

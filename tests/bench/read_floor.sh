@@ -19,7 +19,7 @@ unset READ_FLOOR_CHURN  # the floor itself runs without
 command -v strace >/dev/null || apt-get install -y -qq strace >/dev/null
 tmp=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
+cleanup() { set +e; for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 cc -O2 -o "$tmp/read_floor" "$SRC/tests/bench/read_floor.c"
 kind=dynamic
