@@ -4,13 +4,15 @@
 # would start (prometheus, node_exporter on :9100) are kept from starting
 # so they cannot take the ports the tests and `make run` use. rsync: lxc-copy
 # (the LXC system test's container clones) needs it and lxc does not pull it in.
+# chromium: the status page's system tests (e2e.status_page,
+# e2e.lxc_group_system) drive a headless browser.
 set -eu
 
 PACKAGES="build-essential cmake pkg-config git libuv1-dev libmbedtls-dev doctest-dev \
 prometheus prometheus-node-exporter curl python3 clang lxc busybox-static \
 qemu-user-static wrk shellcheck openssl iproute2 strace dpkg-dev bzip2 xz-utils \
 nanopb protobuf-compiler golang-github-gogo-protobuf-dev python3-protobuf python3-snappy libsnappy-dev \
-victoria-metrics qemu-system-arm qemu-system-mips lintian podman runc logrotate llvm rsync"
+victoria-metrics qemu-system-arm qemu-system-mips lintian podman runc logrotate llvm rsync chromium"
 # Zig for the static builds comes from the npm registry (toolchains/zig.sh);
 # a machine without Node.js gets Debian's npm.
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
