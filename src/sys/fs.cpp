@@ -79,17 +79,23 @@ void drop_kept(KeptFile* k) {
   *k = g_kept[--g_nkept];
 }
 
+// Reads the file name in dirfd (AT_FDCWD: name is a path) whole; errors
+// name `shown`, the whole path.
+Status read_file_at(int dirfd, const char* name, const char* shown, char* buf, size_t cap, size_t* len) {
+  int fd = ::openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    return Status::error("open %s: %s", shown, std::strerror(e)).with_errno(e);
+  }
+  Status st = read_all(fd, false, shown, buf, cap, len);
+  ::close(fd);
+  return st;
+}
+
 }  // namespace
 
 Status read_file(const char* path, char* buf, size_t cap, size_t* len) {
-  int fd = open_ro(path, 0);
-  if (fd < 0) {
-    int e = errno;
-    return Status::error("open %s: %s", path, std::strerror(e)).with_errno(e);
-  }
-  Status st = read_all(fd, false, path, buf, cap, len);
-  ::close(fd);
-  return st;
+  return read_file_at(AT_FDCWD, path, path, buf, cap, len);
 }
 
 Status read_file_kept(const char* path, char* buf, size_t cap, size_t* len) {
@@ -127,14 +133,10 @@ void close_kept_files() {
 
 namespace {
 
-// Reads the file dirfd/name (dirfd AT_FDCWD: name is a path) as read_attr.
+// read_attr for the file name in dirfd (AT_FDCWD: name is a path).
 bool read_attr_at(int dirfd, const char* name, char* buf, size_t cap, std::string_view* out) {
-  int fd = ::openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
   size_t n = 0;
-  bool read = read_all(fd, false, name, buf, cap, &n).is_ok();
-  ::close(fd);
-  if (!read) return false;
+  if (!read_file_at(dirfd, name, name, buf, cap, &n)) return false;
   std::string_view v(buf, n);
   while (!v.empty() && is_space(v.back())) v.remove_suffix(1);
   *out = v;
@@ -157,19 +159,10 @@ DirHandle::~DirHandle() {
 }
 
 Status DirHandle::read_file(const char* name, char* buf, size_t cap, size_t* len) const {
-  int fd = fd_ < 0 ? -1 : ::openat(fd_, name, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int e = fd_ < 0 ? err_ : errno;
-    return Status::error("open %s/%s: %s", path_.c_str(), name, std::strerror(e)).with_errno(e);
-  }
-  int err = 0;
-  Status st = read_all(fd, false, name, buf, cap, len, &err);
-  ::close(fd);
-  if (st) return st;
-  PathBuf full;
-  join_path(full, {path_.view(), "/", name});  // for the message only
-  return err ? Status::error("read %s: %s", full.c_str(), std::strerror(err)).with_errno(err)
-             : Status::error("%s is larger than the %zu-byte read buffer (raise collect.read_buffer_bytes)", full.c_str(), cap);
+  PathBuf full;  // for messages only
+  join_path(full, {path_.view(), "/", name});
+  if (fd_ < 0) return Status::error("open %s: %s", full.c_str(), std::strerror(err_)).with_errno(err_);
+  return read_file_at(fd_, name, full.c_str(), buf, cap, len);
 }
 
 bool DirHandle::read_attr(const char* name, char* buf, size_t cap, std::string_view* out) const {
