@@ -61,32 +61,34 @@ for n in $A $B; do
 done
 
 # --- CPU: one busy container, one idle
+# A burner gets a whole CPU only on an idle host: under CI's parallel tests
+# on two cores it got 0.67. So the exact check is against the kernel's own
+# account, which lxc-info reads from the same cgroup: each scrape must lie
+# between lxc-info's readings taken just before and just after it. That
+# also pins the unit (a ns, us or USER_HZ mix-up is off by 10^3 or more).
 lxc-attach -n "$A" -- sh -c 'while :; do :; done' > /dev/null 2>&1 &
 burner=$!
 sleep 1
-scrape "$tmp/c0"; t0=$(date +%s.%N)
+# bracketed_scrape FILE: scrape FILE between two lxc-info readings of A's
+# CPU use (ns), left in $before and $after.
+bracketed_scrape() {
+  before=$(info_stat "$A" "CPU use"); scrape "$1"; after=$(info_stat "$A" "CPU use")
+}
+bracketed_scrape "$tmp/c0"; t0=$(date +%s.%N); la0=$before lb0=$after
 sleep 4
-scrape "$tmp/c1"; t1=$(date +%s.%N)
+bracketed_scrape "$tmp/c1"; t1=$(date +%s.%N); la1=$before lb1=$after
 kill "$burner" 2>/dev/null
 ua0=$(value "$tmp/c0" "lxc_cpu_usage_seconds_total{name=\"$A\"}"); ua1=$(value "$tmp/c1" "lxc_cpu_usage_seconds_total{name=\"$A\"}")
 ub0=$(value "$tmp/c0" "lxc_cpu_usage_seconds_total{name=\"$B\"}"); ub1=$(value "$tmp/c1" "lxc_cpu_usage_seconds_total{name=\"$B\"}")
 ra=$(python3 -c "print(($(num "$ua1") - $(num "$ua0")) / ($t1 - $t0))")
 rb=$(python3 -c "print(($(num "$ub1") - $(num "$ub0")) / ($t1 - $t0))")
-echo "cpu rate: busy $ra CPU-s/s, idle $rb CPU-s/s"
-load=$(awk '{print $1}' /proc/loadavg); cpus=$(nproc)
-if python3 -c "import sys; sys.exit(0 if 0.7 <= $ra <= 1.3 else 1)"; then
-  echo "ok: busy container uses about one CPU"
-elif python3 -c "import sys; sys.exit(0 if $load > 1.5 * $cpus else 1)"; then
-  # Other work starves the burner: compare with the kernel's own account
-  # that lxc-info reports over the same window instead.
-  echo "note: host overloaded (load $load on $cpus CPUs): busy rate $ra checked against lxc-info"
-  scrape "$tmp/c2"; s1=$(value "$tmp/c2" "lxc_cpu_usage_seconds_total{name=\"$A\"}")
-  l0=$(info_stat "$A" "CPU use")
-  check "busy container's usage matches lxc-info (${s1}s vs ${l0}ns, within 0.5 s)" "abs($(num "$s1") - $l0 / 1e9) < 0.5"
-  check "busy container used CPU" "$ra > 0.05"
-else
-  check "busy container uses about one CPU" "0.7 <= $ra <= 1.3"
-fi
+echo "cpu rate: busy $ra CPU-s/s, idle $rb CPU-s/s (load $(awk '{print $1}' /proc/loadavg) on $(nproc) CPUs)"
+# 1 ms of slack: the exposition prints seconds, cgroup v2 counts microseconds.
+check "busy container's first reading lies within lxc-info's (${la0}ns <= ${ua0}s <= ${lb0}ns)" \
+  "$la0 / 1e9 - 1e-3 <= $(num "$ua0") <= $lb0 / 1e9 + 1e-3"
+check "busy container's second reading lies within lxc-info's (${la1}ns <= ${ua1}s <= ${lb1}ns)" \
+  "$la1 / 1e9 - 1e-3 <= $(num "$ua1") <= $lb1 / 1e9 + 1e-3"
+check "busy container used CPU (at least a tenth of one)" "$ra > 0.1"
 check "idle container uses almost no CPU" "$rb < 0.1"
 
 # --- memory limit set at run time, usage against lxc-info
