@@ -21,7 +21,7 @@ for c in $collectors; do
 done
 "$NE" "${args[@]}" > "$tmp/ne.log" 2>&1 &
 ne_pid=$!
-trap 'kill $ne_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'set +e; kill $ne_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 wait_http "http://127.0.0.1:$port/metrics" || { cat "$tmp/ne.log"; fail "node_exporter did not start"; }
 curl -s "http://127.0.0.1:$port/metrics" > "$tmp/ne.prom"
 "$BIN" once --log.level=error --no-collector.textfile > "$tmp/ours.prom"

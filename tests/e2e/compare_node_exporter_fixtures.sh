@@ -11,7 +11,7 @@ NE=/usr/bin/prometheus-node-exporter
 [ -x "$NE" ] || skip "node_exporter not installed (Debian package prometheus-node-exporter)"
 tmp=$(mktemp -d /tmp/edgestat-collectors-cmp.XXXXXX)
 ne_pid=
-trap '[ -n "$ne_pid" ] && kill $ne_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'set +e; [ -n "$ne_pid" ] && kill $ne_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 # The collectors both have, default or opt-in (processes needs live PIDs).
 both=(arp conntrack cpu cpufreq diskstats entropy filefd filesystem hwmon interrupts loadavg meminfo netclass
   netdev netstat powersupplyclass pressure schedstat sockstat softnet stat thermal_zone time timex udp_queues
