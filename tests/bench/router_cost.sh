@@ -23,6 +23,7 @@
 #   are installed with apt-get.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/../lib/common.sh"  # the busybox container helpers
 BIN=$(bench_binary "${1:-}")
 WINDOW=${WINDOW:-300}
 SCRAPE_EVERY=${SCRAPE_EVERY:-15}
@@ -42,11 +43,7 @@ cleanup() {
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
   sleep 0.5
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done
-  for n in "${containers[@]:-}"; do
-    [ -n "$n" ] || continue
-    lxc-stop -k -n "$n" >/dev/null 2>&1
-    lxc-destroy -n "$n" >/dev/null 2>&1
-  done
+  [ ${#containers[@]} = 0 ] || destroy_containers "${containers[@]}"
   rm -rf "$tmp" 2>/dev/null || true  # netdata may still be writing into it
 }
 trap cleanup EXIT
@@ -59,27 +56,18 @@ echo "edgestat binary: $BIN ($kind); window ${WINDOW}s, scraped every ${SCRAPE_E
 # ---- the containers, before the agents start (they find them at start, as
 # on a host that boots its containers first). No network: the busybox
 # template's veth needs a bridge this bench does not set up.
-start_containers() {
+run_containers() {
   [ "$LXC_CONTAINERS" -gt 0 ] || { echo "none (LXC_CONTAINERS=0)"; return; }
   [ "$(id -u)" = 0 ] || { echo "none (needs root)"; return; }
   need lxc-create lxc && need busybox busybox-static || { echo "none (lxc or busybox-static not installable)"; return; }
-  local base="es-cost-$$-0" i n
-  lxc-create -n "$base" -t busybox >"$tmp/lxc.log" 2>&1 || { echo "none (lxc-create -t busybox: $(tail -1 "$tmp/lxc.log"))"; return; }
-  containers+=("$base")
-  sed -i -e 's/^lxc.net.0.type = .*/lxc.net.0.type = empty/' -e '/^lxc.net.0.link/d' -e '/^lxc.net.0.flags/d' \
-    "$(lxc-config lxc.lxcpath)/$base/config"
-  for i in $(seq 1 $((LXC_CONTAINERS - 1))); do
-    lxc-copy -n "$base" -N "es-cost-$$-$i" >"$tmp/lxc.log" 2>&1 || { echo "none (lxc-copy: $(tail -1 "$tmp/lxc.log"))"; return; }
-    containers+=("es-cost-$$-$i")
-  done
-  for n in "${containers[@]}"; do
-    lxc-start -n "$n" >"$tmp/lxc.log" 2>&1 && lxc-wait -n "$n" -s RUNNING -t 10 ||
-      { echo "none ($n did not start: $(tail -1 "$tmp/lxc.log"))"; return; }
-  done
+  local i why
+  for i in $(seq 0 $((LXC_CONTAINERS - 1))); do containers+=("es-cost-$$-$i"); done
+  why=$(create_busybox_containers "${containers[@]}" && start_containers "${containers[@]}") ||
+    { destroy_containers "${containers[@]}"; containers=(); echo "none ($why)"; return; }
   echo "${#containers[@]} busybox containers running"
 }
 # Not in a subshell: containers[] must reach the cleanup.
-start_containers > "$tmp/lxc.note"
+run_containers > "$tmp/lxc.note"
 echo "LXC: $(cat "$tmp/lxc.note")"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 

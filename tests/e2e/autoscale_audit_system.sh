@@ -25,8 +25,7 @@ tmp=$(mktemp -d)
 daemon=
 cleanup() {
   [ -n "$daemon" ] && { kill -9 "$daemon"; wait "$daemon"; } 2>/dev/null
-  lxc-stop -k -n "$A" >/dev/null 2>&1
-  lxc-destroy -n "$A" >/dev/null 2>&1
+  destroy_containers "$A"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -51,13 +50,10 @@ check() {  # description, python boolean expression
 }
 wait_for() { local t=$1; shift; for _ in $(seq $((t * 20))); do "$@" && return 0; sleep 0.05; done; return 1; }
 
-lxc-create -n "$A" -t busybox > "$tmp/create.log" 2>&1 || skip "lxc-create -t busybox failed: $(tail -1 "$tmp/create.log")"
-sed -i -e 's/^lxc.net.0.type = .*/lxc.net.0.type = empty/' -e '/^lxc.net.0.link/d' -e '/^lxc.net.0.flags/d' \
-  "$lxcpath/$A/config"
+why=$(create_busybox_containers "$A") || skip "$why"
 if [ $v2 = 1 ]; then echo "lxc.cgroup2.cpu.max = 50000 100000" >> "$lxcpath/$A/config"
 else printf 'lxc.cgroup.cpu.cfs_period_us = 100000\nlxc.cgroup.cpu.cfs_quota_us = 50000\n' >> "$lxcpath/$A/config"; fi
-lxc-start -n "$A" > "$tmp/start.log" 2>&1 || skip "container fails to start: $(tail -1 "$tmp/start.log")"
-lxc-wait -n "$A" -s RUNNING -t 10 || skip "container not RUNNING"
+why=$(start_containers "$A") || skip "$why"
 
 COOLDOWN=20
 cat > "$tmp/edgestat.conf" <<CONF

@@ -22,8 +22,7 @@ daemon= pids=
 cleanup() {
   for p in $pids; do kill "$p" 2>/dev/null; done
   [ -n "$daemon" ] && kill "$daemon" 2>/dev/null
-  lxc-stop -k -n "$N" >/dev/null 2>&1
-  lxc-destroy -n "$N" >/dev/null 2>&1
+  destroy_containers "$N"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -31,17 +30,15 @@ trap 'exit 1' INT TERM  # a ctest timeout stops the test (cleanup runs once, on 
 
 t_start=$SECONDS
 lxcpath=$(lxc-config lxc.lxcpath)
-lxc-create -n "$N" -t busybox > "$tmp/create.log" 2>&1 || skip "lxc-create -t busybox failed: $(tail -1 "$tmp/create.log")"
+why=$(create_busybox_containers "$N") || skip "$why"
 cfg=$lxcpath/$N/config
-sed -i -e 's/^lxc.net.0.type = .*/lxc.net.0.type = empty/' -e '/^lxc.net.0.link/d' -e '/^lxc.net.0.flags/d' "$cfg"
 if [ -e /sys/fs/cgroup/cgroup.controllers ]; then
   echo "lxc.cgroup2.cpu.max = 50000 100000" >> "$cfg"
 else
   echo "lxc.cgroup.cpu.cfs_period_us = 100000" >> "$cfg"
   echo "lxc.cgroup.cpu.cfs_quota_us = 50000" >> "$cfg"
 fi
-lxc-start -n "$N" > "$tmp/start.log" 2>&1 || skip "container fails to start: $(tail -1 "$tmp/start.log")"
-lxc-wait -n "$N" -s RUNNING -t 10 || skip "container not RUNNING"
+why=$(start_containers "$N") || skip "$why"
 
 cat > "$tmp/edgestat.conf" <<CONF
 [autoscale]

@@ -23,10 +23,7 @@ daemon= pids=
 cleanup() {
   for p in $pids; do kill "$p" 2>/dev/null; done
   [ -n "$daemon" ] && kill "$daemon" 2>/dev/null
-  for n in $A $B $C; do
-    lxc-stop -k -n "$n" >/dev/null 2>&1
-    lxc-destroy -n "$n" >/dev/null 2>&1
-  done
+  destroy_containers "$A" "$B" "$C"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -78,19 +75,11 @@ check() {  # description, python boolean expression
 elapsed() { python3 -c "import time; print(round(time.time() - $1, 1))"; }
 
 t_start=$SECONDS
-lxc-create -n "$A" -t busybox > "$tmp/create.log" 2>&1 || skip "lxc-create -t busybox failed: $(tail -1 "$tmp/create.log")"
-sed -i -e 's/^lxc.net.0.type = .*/lxc.net.0.type = empty/' -e '/^lxc.net.0.link/d' -e '/^lxc.net.0.flags/d' \
-  "$lxcpath/$A/config"
-for n in $B $C; do
-  lxc-copy -n "$A" -N "$n" > "$tmp/copy.log" 2>&1 || skip "lxc-copy failed: $(tail -1 "$tmp/copy.log")"
-done
+why=$(create_busybox_containers "$A" "$B" "$C") || skip "$why"
 setlimits "$A" 50000 ""
 setlimits "$B" 25000 ""
 setlimits "$C" 25000 $((96 * MiB))
-for n in $A $B $C; do
-  lxc-start -n "$n" > "$tmp/start.log" 2>&1 || skip "container $n fails to start: $(tail -1 "$tmp/start.log")"
-done
-for n in $A $B $C; do lxc-wait -n "$n" -s RUNNING -t 10 || skip "container $n not RUNNING"; done
+why=$(start_containers "$A" "$B" "$C") || skip "$why"
 lxc-attach -n "$C" -- sh -c 'mkdir -p /ramp && mount -t tmpfs -o size=400m none /ramp' ||
   skip "cannot mount a tmpfs inside the container"
 

@@ -20,10 +20,7 @@ tmp=$(mktemp -d)
 daemon=
 cleanup() {
   [ -n "$daemon" ] && { kill -9 "$daemon"; wait "$daemon"; } 2>/dev/null
-  for n in "$G-1" "$G-2" "$G-3" "$BASE"; do
-    lxc-stop -k -n "$n" >/dev/null 2>&1
-    lxc-destroy -n "$n" >/dev/null 2>&1
-  done
+  destroy_containers "$G-1" "$G-2" "$G-3" "$BASE"
   ip link del "$BR" >/dev/null 2>&1
   rm -rf "$tmp"
 }
@@ -32,7 +29,7 @@ trap 'exit 1' INT TERM  # a ctest timeout stops the test (cleanup runs once, on 
 start=$SECONDS
 
 ip link add "$BR" type bridge && ip link set "$BR" up || skip "cannot create a bridge"
-lxc-create -n "$BASE" -t busybox > "$tmp/create.log" 2>&1 || skip "lxc-create -t busybox failed: $(tail -1 "$tmp/create.log")"
+why=$(lxc_step "lxc-create -t busybox failed" lxc-create -n "$BASE" -t busybox) || skip "$why"
 sed -i -e '/^lxc.net.0/d' "$LXCPATH/$BASE/config"
 printf 'lxc.net.0.type = veth\nlxc.net.0.link = %s\nlxc.net.0.flags = up\nlxc.net.0.name = eth0\n' "$BR" >> "$LXCPATH/$BASE/config"
 cp "$LXCPATH/$BASE/config" "$tmp/base-config.before"

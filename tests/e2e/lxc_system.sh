@@ -17,25 +17,15 @@ tmp=$(mktemp -d)
 daemon=
 cleanup() {
   [ -n "$daemon" ] && kill "$daemon" 2>/dev/null
-  for n in $A $B; do
-    lxc-stop -k -n "$n" >/dev/null 2>&1
-    lxc-destroy -n "$n" >/dev/null 2>&1
-  done
+  destroy_containers "$A" "$B"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM  # a ctest timeout stops the test (cleanup runs once, on EXIT)
 
 start=$SECONDS
-lxc-create -n "$A" -t busybox > "$tmp/create.log" 2>&1 || skip "lxc-create -t busybox failed: $(tail -1 "$tmp/create.log")"
-cfg=$(lxc-config lxc.lxcpath)/$A/config
-# No bridge needed: the containers get no network.
-sed -i -e 's/^lxc.net.0.type = .*/lxc.net.0.type = empty/' -e '/^lxc.net.0.link/d' -e '/^lxc.net.0.flags/d' "$cfg"
-lxc-copy -n "$A" -N "$B" > "$tmp/copy.log" 2>&1 || skip "lxc-copy failed: $(tail -1 "$tmp/copy.log")"
-for n in $A $B; do
-  lxc-start -n "$n" > "$tmp/start.log" 2>&1 || skip "container $n fails to start: $(tail -1 "$tmp/start.log")"
-done
-for n in $A $B; do lxc-wait -n "$n" -s RUNNING -t 10 || skip "container $n not RUNNING"; done
+why=$(create_busybox_containers "$A" "$B") || skip "$why"
+why=$(start_containers "$A" "$B") || skip "$why"
 
 port=$(free_port)
 "$BIN" run --log.level=warn --web.listen-address="127.0.0.1:$port" --agent.runtime-dir="$tmp" \

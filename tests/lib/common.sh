@@ -27,6 +27,47 @@ require_lxc_busybox() {
   command -v busybox >/dev/null || skip "busybox not installed (package busybox-static)"
 }
 
+# lxc_step WHAT CMD...: runs CMD with its output in a file, not a pipe (the
+# daemon lxc-start leaves behind would hold a pipe open). On failure prints
+# "WHAT: " and CMD's last line, and returns CMD's status.
+lxc_step() {
+  local what=$1 log rc; shift
+  log=$(mktemp)
+  "$@" > "$log" 2>&1; rc=$?
+  [ $rc = 0 ] || echo "$what: $(tail -1 "$log")"
+  rm -f "$log"
+  return $rc
+}
+
+# create_busybox_containers NAME [COPY...]: a busybox container NAME without
+# a network (the template's veth needs a bridge nobody set up) and copies of
+# it. Prints the reason and returns 1 when LXC fails.
+create_busybox_containers() {
+  local base=$1 n; shift
+  lxc_step "lxc-create -t busybox failed" lxc-create -n "$base" -t busybox || return 1
+  sed -i -e 's/^lxc.net.0.type = .*/lxc.net.0.type = empty/' -e '/^lxc.net.0.link/d' -e '/^lxc.net.0.flags/d' \
+    "$(lxc-config lxc.lxcpath)/$base/config"
+  for n; do lxc_step "lxc-copy failed" lxc-copy -n "$base" -N "$n" || return 1; done
+}
+
+# start_containers NAME...: starts each, then waits until all run. Prints
+# the reason and returns 1 when one does not.
+start_containers() {
+  local n
+  for n; do lxc_step "container $n fails to start" lxc-start -n "$n" || return 1; done
+  for n; do lxc-wait -n "$n" -s RUNNING -t 10 || { echo "container $n not RUNNING"; return 1; }; done
+}
+
+# destroy_containers NAME...: stops and destroys each; absent ones are fine.
+destroy_containers() {
+  local n
+  for n; do
+    lxc-stop -k -n "$n"
+    lxc-destroy -n "$n"
+  done > /dev/null 2>&1
+  return 0
+}
+
 fail() {
   echo "FAIL: $*" >&2
   exit 1
