@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "app/build_features.hpp"
+#include "app/build_revision.hpp"
 #include "collect/registry.hpp"
 #include "collect/statfs_guard.hpp"
 #include "core/clock.hpp"
@@ -69,7 +70,7 @@ void Collection::refresh(const Config& c, SelfHook hook, void* hook_ctx) {
   report_duplicates(snap_.duplicate_collectors());
   snap_.set_collector(kSelfCollectorId);
   Label build[] = {{"version", EDGESTAT_VERSION},
-                   {"revision", EDGESTAT_REVISION},
+                   {"revision", kBuildRevision},
                    {"target", EDGESTAT_TARGET},
                    {"features", kBuildFeatures}};
   snap_.add(kBuildInfo, 1, build, 4);

@@ -7,6 +7,7 @@
 
 #include "app/agent.hpp"
 #include "app/build_features.hpp"
+#include "app/build_revision.hpp"
 #include "app/cli.hpp"
 #include "app/collection.hpp"
 #include "app/config_files.hpp"
@@ -57,7 +58,7 @@ int cmd_once(const Config& cfg) {
 }
 
 int cmd_version() {
-  std::printf("edgestat version %s (revision %s, target %s)\nfeatures: %.*s\n", EDGESTAT_VERSION, EDGESTAT_REVISION,
+  std::printf("edgestat version %s (revision %s, target %s)\nfeatures: %.*s\n", EDGESTAT_VERSION, kBuildRevision,
               EDGESTAT_TARGET, int(kBuildFeatures.size()), kBuildFeatures.data());
   return 0;
 }
