@@ -24,7 +24,10 @@ namespace {
 // Every collection opens a hundred or more /proc and /sys files: open(2)
 // with O_CLOEXEC in musl (the static builds) adds an fcntl(F_SETFD) after
 // each open, a leftover for kernels older than 2.6.23; openat(2) does not.
-int open_ro(const char* path, int flags) { return ::openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | flags); }
+// dirfd as openat's: path relative to it, AT_FDCWD for a plain path.
+int open_ro(const char* path, int flags, int dirfd = AT_FDCWD) {
+  return ::openat(dirfd, path, O_RDONLY | O_CLOEXEC | flags);
+}
 
 // Reads fd to its end into buf: read(2) from the current offset, or, when
 // positional, pread(2) from offset 0 (a kept procfs file). Does not close.
@@ -82,7 +85,7 @@ void drop_kept(KeptFile* k) {
 // Reads the file name in dirfd (AT_FDCWD: name is a path) whole; errors
 // name `shown`, the whole path.
 Status read_file_at(int dirfd, const char* name, const char* shown, char* buf, size_t cap, size_t* len) {
-  int fd = ::openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+  int fd = open_ro(name, 0, dirfd);
   if (fd < 0) {
     int e = errno;
     return Status::error("open %s: %s", shown, std::strerror(e)).with_errno(e);
